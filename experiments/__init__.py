@@ -1,0 +1,1 @@
+"""Monte Carlo runner, summaries, outputs and the command-line interface."""

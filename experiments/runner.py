@@ -1,0 +1,95 @@
+"""Monte Carlo replicates of a scenario, in parallel processes, reproducible by (seed, replicate).
+
+A replicate's random-number key is ``stream_key(seed, replicate)``: it does not depend on which
+worker runs it or how many there are, and two scenarios run with the same seed meet the same
+draws (common random numbers).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+
+import numpy as np
+
+from scenarios.loader import Scenario
+from simulation.engine import Engine
+from simulation.indicators import monthly_indicators
+from simulation.ledger import book
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """Monthly metrics of every replicate: ``values[replicate, metric, month]``."""
+
+    scenario: Scenario
+    seed: int
+    years: int
+    metrics: tuple[str, ...]
+    values: np.ndarray
+
+    def series(self, metric: str) -> np.ndarray:
+        """(replicates, months) array of one metric."""
+        return self.values[:, self.metrics.index(metric), :]
+
+
+def run_replicate(scenario: Scenario, seed: int, replicate: int, years: int) -> dict[str, np.ndarray]:
+    """Run one replicate and return its monthly indicators."""
+    engine = Engine(scenario.profile, scenario.params, seed=seed, replicate=replicate, horizon_months=12 * years)
+    tallies = engine.run()
+    return monthly_indicators(tallies, book(tallies, engine.rates, scenario.params, scenario.profile))
+
+
+def _batch(scenario: Scenario, seed: int, replicates: Sequence[int], years: int) -> list[tuple[int, dict[str, np.ndarray]]]:
+    return [(r, run_replicate(scenario, seed, r, years)) for r in replicates]
+
+
+def default_workers() -> int:
+    """Worker processes: all cores the process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run_scenario(
+    scenario: Scenario,
+    replicates: int,
+    seed: int = 0,
+    years: int | None = None,
+    workers: int | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> MonteCarloResult:
+    """Run ``replicates`` replicates (0..R-1) of ``scenario``; ``workers`` > 1 uses processes.
+
+    Args:
+        scenario: a loaded scenario.
+        replicates: number of replicates.
+        seed: the run's seed.
+        years: horizon in years (default: the scenario's).
+        workers: processes (default: all cores; 1 runs in this process).
+        on_done: called with the number of replicates just finished (progress bars).
+    """
+    years = scenario.years if years is None else years
+    workers = min(default_workers() if workers is None else workers, replicates)
+    results: dict[int, dict[str, np.ndarray]] = {}
+    if workers <= 1:
+        for r in range(replicates):
+            results[r] = run_replicate(scenario, seed, r, years)
+            if on_done:
+                on_done(1)
+    else:
+        # Small batches keep the progress bar moving; "spawn" is explicit so the start method never
+        # depends on what another library (e.g. mesa's batch runner) set globally.
+        size = max(1, min(8, replicates // (4 * workers)))
+        batches = [list(range(i, min(i + size, replicates))) for i in range(0, replicates, size)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_batch, scenario, seed, b, years) for b in batches]
+            for future in as_completed(futures):
+                done = future.result()
+                results.update(done)
+                if on_done:
+                    on_done(len(done))
+    metrics = tuple(results[0])
+    values = np.stack([np.stack([results[r][m] for m in metrics]) for r in range(replicates)])
+    return MonteCarloResult(scenario=scenario, seed=seed, years=years, metrics=metrics, values=values)

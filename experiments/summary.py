@@ -1,0 +1,30 @@
+"""Yearly summaries over replicates: mean and the 5th, 50th and 95th percentiles."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from experiments.runner import MonteCarloResult
+from simulation.indicators import metric_kind, yearly
+
+QUANTILES = {"p5": 5, "p50": 50, "p95": 95}
+
+
+def yearly_summary(result: MonteCarloResult) -> dict[str, dict[str, dict[str, float]]]:
+    """``{year: {metric: {mean, p5, p50, p95, kind}}}`` over replicates."""
+    series = {m: result.values[:, i, :] for i, m in enumerate(result.metrics)}
+    per_year = yearly(series)
+    start = result.scenario.profile.start_year
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for y in range(result.years):
+        row: dict[str, dict[str, float]] = {}
+        for metric, values in per_year.items():
+            v = values[:, y]
+            v = v[np.isfinite(v)]
+            if v.size == 0:
+                continue
+            stats = {"mean": float(v.mean())}
+            stats.update({k: float(np.percentile(v, q)) for k, q in QUANTILES.items()})
+            row[metric] = {**stats, "kind": metric_kind(metric)}
+        out[str(start + y)] = row
+    return out

@@ -1,0 +1,170 @@
+"""Read scenario and profile TOML files into validated objects, with one-line errors.
+
+A scenario file::
+
+    name = "poh-jeugd"
+    description = "..."
+    extends = "baseline.toml"        # optional: start from another scenario
+    profile = "profiles/default.toml" # optional when extended; relative to this file
+    years = 10                        # optional when extended
+    [parameters]                      # changes by registry name (nested tables or quoted dots)
+    "door_gp.jeugd" = 0.4
+
+Every problem raises ``ScenarioError`` naming the file, the key path and what is allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from simulation.parameters import ParameterError, Parameters, check_value
+from simulation.profile import Profile
+
+SCENARIO_KEYS = {"name", "description", "extends", "profile", "years", "parameters"}
+SCENARIO_DIR = Path(__file__).resolve().parent
+BASELINE = SCENARIO_DIR / "baseline.toml"
+
+
+class ScenarioError(Exception):
+    """A user mistake in a scenario or profile file: ``file: key: what is allowed``."""
+
+    def __init__(self, file: Path | str, key: str, message: str) -> None:
+        super().__init__(f"{file}: {key}: {message}" if key else f"{file}: {message}")
+        self.file, self.key, self.message = str(file), key, message
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: a profile, parameters, a horizon and where they came from."""
+
+    name: str
+    description: str
+    path: Path
+    profile: Profile
+    profile_path: Path
+    params: Parameters
+    years: int
+    chain: tuple[Path, ...]  # this file, then the files it extends
+    changes: dict[str, float] = field(default_factory=dict)  # parameters set by the chain
+    sha256: str = ""  # of the chain's file contents and the profile's
+
+    def composition(self) -> dict[str, object]:
+        """What this scenario is made of, for every output's provenance."""
+        return {
+            "name": self.name,
+            "file": str(self.path),
+            "extends": [str(p) for p in self.chain[1:]],
+            "profile": str(self.profile_path),
+            "years": self.years,
+            "parameter_changes": dict(sorted(self.changes.items())),
+            "sha256": self.sha256,
+        }
+
+
+def _read_toml(path: Path, key: str = "") -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ScenarioError(path, key, "file not found") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(path, key, f"not valid TOML ({err})") from None
+    except OSError as err:
+        raise ScenarioError(path, key, f"cannot be read ({err.strerror})") from None
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, object]:
+    out: dict[str, object] = {}
+    for k, v in table.items():
+        name = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flatten(v, name + "."))
+        else:
+            out[name] = v
+    return out
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and validate a municipality profile."""
+    data = _read_toml(path)
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif "input" in first and first["type"] not in ("missing",):
+            message = f"{message} (got {first['input']!r})"
+        raise ScenarioError(path, loc, message) from None
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Read a scenario, follow ``extends``, validate everything; raise ``ScenarioError`` if wrong."""
+    path = Path(path).resolve() if Path(path).exists() else Path(path)
+    chain: list[Path] = []
+    layers: list[dict] = []
+    current: Path | None = path
+    while current is not None:
+        if current in chain:
+            raise ScenarioError(chain[-1], "extends", f"cycle: {' -> '.join(p.name for p in [*chain, current])}")
+        data = _read_toml(current, "extends" if chain else "")
+        unknown = sorted(set(data) - SCENARIO_KEYS)
+        if unknown:
+            raise ScenarioError(current, unknown[0], f"unknown key; allowed: {', '.join(sorted(SCENARIO_KEYS))}")
+        chain.append(current)
+        layers.append(data)
+        parent = data.get("extends")
+        if parent is not None and not isinstance(parent, str):
+            raise ScenarioError(current, "extends", "expected a file name (string)")
+        current = (current.parent / parent).resolve() if parent else None
+    merged: dict[str, object] = {}
+    changes: dict[str, float] = {}
+    profile_path: Path | None = None
+    for file, data in zip(reversed(chain), reversed(layers), strict=True):
+        for key in ("name", "description", "years"):
+            if key in data:
+                merged[key] = data[key]
+        if "profile" in data:
+            if not isinstance(data["profile"], str):
+                raise ScenarioError(file, "profile", "expected a file name (string)")
+            profile_path = (file.parent / data["profile"]).resolve()
+        params = data.get("parameters", {})
+        if not isinstance(params, dict):
+            raise ScenarioError(file, "parameters", "expected a table of parameter = value")
+        for name, value in _flatten(params).items():
+            try:
+                check_value(name, value)
+            except ParameterError as err:
+                raise ScenarioError(file, f"parameters.{err.key}", err.message) from None
+            changes[name] = float(value)  # type: ignore[arg-type]
+    if profile_path is None:
+        raise ScenarioError(path, "profile", "missing: name a profile file (e.g. profiles/default.toml)")
+    years = merged.get("years", 10)
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 100:
+        raise ScenarioError(path, "years", f"expected a whole number of years in [1, 100], got {years!r}")
+    for key in ("name", "description"):
+        if key in merged and not isinstance(merged[key], str):
+            raise ScenarioError(path, key, "expected a string")
+    profile = load_profile(profile_path)
+    digest = hashlib.sha256()
+    for file in [*chain, profile_path]:
+        digest.update(file.read_bytes())
+    return Scenario(
+        name=str(merged.get("name", path.stem)),
+        description=str(merged.get("description", "")),
+        path=path,
+        profile=profile,
+        profile_path=profile_path,
+        params=Parameters(changes),
+        years=years,
+        chain=tuple(chain),
+        changes=changes,
+        sha256=digest.hexdigest(),
+    )

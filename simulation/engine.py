@@ -1,0 +1,139 @@
+"""The engine: allocates arrays, advances the population month by month, keeps the tallies.
+
+``Engine`` is the fast path used by the Monte Carlo runner and wrapped by the Mesa model. One
+engine is one replicate of one scenario; its key (``rng.stream_key(seed, replicate)``) fixes
+every draw, so two engines with the same key and different parameters meet the same draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.inputs import Rates, Structure, compile_rates, compile_structure
+from simulation.kernels import N_HOUSE, Scratch, Tallies, household_pass, service_pass
+from simulation.parameters import Parameters
+from simulation.population import Households, synthesize
+from simulation.profile import Profile
+from simulation.rng import stream_key
+from simulation.schema import N_DOMAINS, N_EVENTS, N_PRODUCTS, N_SEVERITY, N_STATES, TALLY_DTYPE
+
+CHUNK = 4096  # households per chunk; boundaries are fixed, so results do not depend on threads
+
+
+def chunk_bounds(n: int, chunk: int = CHUNK) -> np.ndarray:
+    """Fixed chunk boundaries [0, chunk, 2*chunk, ..., n]."""
+    return np.append(np.arange(0, n, chunk, dtype=np.int64), np.int64(n)) if n else np.zeros(1, np.int64)
+
+
+def allocate_tallies(months: int, n_providers: int, n_counters: int) -> Tallies:
+    """Zeroed run-level tallies for ``months`` months."""
+
+    def z(*shape: int) -> np.ndarray:
+        return np.zeros(shape, TALLY_DTYPE)
+
+    return Tallies(
+        events=z(months, N_DOMAINS, N_EVENTS),
+        occupancy=z(months, N_DOMAINS, N_STATES, N_SEVERITY),
+        billed=z(months, n_providers, N_PRODUCTS),
+        admitted=z(months, n_providers, N_PRODUCTS),
+        resolved=z(months, n_providers, N_PRODUCTS),
+        stock=z(months, n_providers, N_PRODUCTS),
+        exits=z(months, N_PRODUCTS, 2),
+        house=z(months, N_HOUSE),
+        general=z(months, N_DOMAINS),
+        queue=z(months, n_counters, 3),
+    )
+
+
+def _scratch(chunks: int, n_providers: int, n_counters: int) -> Scratch:
+    def z(*shape: int) -> np.ndarray:
+        return np.zeros(shape, TALLY_DTYPE)
+
+    return Scratch(
+        events=z(chunks, N_DOMAINS, N_EVENTS),
+        occupancy=z(chunks, N_DOMAINS, N_STATES, N_SEVERITY),
+        billed=z(chunks, n_providers, N_PRODUCTS),
+        resolved=z(chunks, n_providers, N_PRODUCTS),
+        stock=z(chunks, n_providers, N_PRODUCTS),
+        exits=z(chunks, N_PRODUCTS, 2),
+        house=z(chunks, N_HOUSE),
+        general=z(chunks, N_DOMAINS),
+        arrivals=z(chunks, n_counters),
+        pending=z(chunks, 2),
+    )
+
+
+@dataclass
+class Engine:
+    """One replicate of one scenario on one municipality.
+
+    Args:
+        profile: the municipality.
+        params: behavioural parameters.
+        seed: the run's seed.
+        replicate: replicate number; (seed, replicate) is the random-number key.
+        households: an initial population (default: synthesized from the profile with this key).
+        horizon_months: months after burn-in to keep tallies for (more can be stepped; tallies grow).
+    """
+
+    profile: Profile
+    params: Parameters
+    seed: int = 0
+    replicate: int = 0
+    households: Households | None = None
+    horizon_months: int = 120
+
+    def __post_init__(self) -> None:
+        self.key = np.uint64(stream_key(self.seed, self.replicate))
+        self.rates: Rates = compile_rates(self.params)
+        self.structure: Structure = compile_structure(self.profile, self.params)
+        if self.households is None:
+            self.households = synthesize(self.profile.households, int(self.key), self.structure)
+        self.bounds = chunk_bounds(self.households.size)
+        self.burn_in = 12 * self.profile.burn_in_years
+        self.month = -self.burn_in  # month 0 = January of profile.start_year
+        self._n_counters = self.structure.counter_capacity.size
+        self._scratch = _scratch(self.bounds.size - 1, self.profile.n_providers, self._n_counters)
+        self.tallies = allocate_tallies(self.horizon_months, self.profile.n_providers, self._n_counters)
+        self._burn = allocate_tallies(1, self.profile.n_providers, self._n_counters)
+        self.months_done = 0  # months recorded in ``tallies``
+
+    def step(self) -> None:
+        """Advance one month; record it unless it is a burn-in month."""
+        if self.month < 0:
+            out, row = self._burn, 0
+            for array in out:
+                array[0] = 0
+        else:
+            if self.months_done == self.tallies.events.shape[0]:
+                self._grow()
+            out, row = self.tallies, self.months_done
+            self.months_done += 1
+        household_pass(self.households, self.rates, self.structure, self._scratch, self.bounds, self.key, self.month)
+        service_pass(self.households, self.rates, self.structure, self._scratch, self.bounds, out, row, self.key, self.month)
+        self.month += 1
+
+    def run(self, months: int | None = None) -> Tallies:
+        """Run the burn-in and ``months`` recorded months (default: the horizon); return the tallies."""
+        months = self.horizon_months if months is None else months
+        while self.month < 0:
+            self.step()
+        for _ in range(months):
+            self.step()
+        return self.recorded()
+
+    def recorded(self) -> Tallies:
+        """Tallies of the recorded months so far (views)."""
+        return Tallies(*(a[: self.months_done] for a in self.tallies))
+
+    def last_month(self) -> Tallies:
+        """Tallies of the month just stepped (burn-in months included), as a one-row view."""
+        if self.month <= 0:
+            return self._burn
+        return Tallies(*(a[self.months_done - 1 : self.months_done] for a in self.tallies))
+
+    def _grow(self) -> None:
+        extra = allocate_tallies(max(12, self.tallies.events.shape[0]), self.profile.n_providers, self._n_counters)
+        self.tallies = Tallies(*(np.concatenate((a, b)) for a, b in zip(self.tallies, extra, strict=True)))

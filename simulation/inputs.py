@@ -1,0 +1,226 @@
+"""Kernel inputs: parameters and municipality structure compiled to typed arrays.
+
+The kernels see only these NamedTuples of numpy arrays; ``compile_rates`` and
+``compile_structure`` are the single place where names become indices.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from simulation.parameters import Parameters
+from simulation.profile import UNLIMITED, Profile
+from simulation.schema import (
+    AGE_GROUPS,
+    DOMAINS,
+    HEAVY_PRODUCT,
+    INCOME_CLASSES,
+    N_DOMAINS,
+    PAYMENT_MODELS,
+    PRODUCT,
+    PRODUCT_DOMAIN,
+    PRODUCT_TIER,
+    PRODUCTS,
+    WMO_COPAY_PRODUCTS,
+)
+
+HAZARD_MONTHS = 61  # duration tables cover months 0..59; month 60+ has a constant hazard
+N_TIERS = 5
+
+# CBS 85096NED, ended jeugdhulp trajectories 2021* by duration (rows ended_jh_traj_share_*, quality U):
+# (first month, last month exclusive, share in percent); the open bin 48+ has an assumed mean tail.
+CBS_ENDED_BINS = ((0, 3, 16.1), (3, 6, 17.2), (6, 12, 29.6), (12, 24, 23.3), (24, 36, 6.7), (36, 48, 3.1))
+CBS_OPEN_BIN_SHARE = 3.9
+
+
+class Rates(NamedTuple):
+    """Behavioural parameters as arrays (see ``simulation.parameters`` for meaning and sources)."""
+
+    onset: np.ndarray  # (domain, age group) per person per month
+    onset_income: np.ndarray  # (domain, income class)
+    severity_cdf: np.ndarray  # (domain, 2): P(light), P(light or moderate)
+    resolve_own: np.ndarray  # (domain,)
+    escalate: np.ndarray  # (domain,)
+    ask: np.ndarray  # (domain, severity); severity 0 unused
+    door_gp: np.ndarray  # (domain,)
+    door_judge: np.ndarray  # (domain,)
+    general_resolve: np.ndarray  # (domain,)
+    general_stepup: np.ndarray  # (domain,)
+    scalars: np.ndarray  # see SCALARS
+    hazard: np.ndarray  # (product, HAZARD_MONTHS) exit probability by months in care
+    effectiveness: np.ndarray  # (product,)
+    care_escalate: np.ndarray  # (product,)
+    product_cdf: np.ndarray  # (domain, tier, product) cumulative choice probability
+    copay_product: np.ndarray  # (product,) 1 if Wmo co-payment applies
+
+
+SCALARS = (
+    "network_protection",
+    "general_mitigation",
+    "general_higher_factor",
+    "multiproblem.escalation_mult",
+    "benefit_mult.schulden",
+    "transition18.to_wmo",
+    "transition18.gap",
+    "demography.child_ages_out",
+    "demography.young_ages_out",
+    "demography.adult_ages_out",
+    "demography.birth",
+    "demography.elderly_death",
+)
+S = {name: i for i, name in enumerate(SCALARS)}
+
+
+def cbs_duration_pmf(tail_mean: float) -> np.ndarray:
+    """Monthly duration pmf (months 1..) from the CBS bins, uniform within each bin.
+
+    Index k is the probability that care lasts exactly k+1 months. The open 48+ bin gets a
+    geometric tail with mean ``tail_mean`` months beyond 48, truncated at 600 months.
+    """
+    pmf = np.zeros(600)
+    for first, last, share in CBS_ENDED_BINS:
+        pmf[first:last] = share / (last - first)
+    q = 1.0 / tail_mean
+    tail = q * (1.0 - q) ** np.arange(600 - 48)
+    pmf[48:] = CBS_OPEN_BIN_SHARE * tail / tail.sum()
+    return pmf / pmf.sum()
+
+
+def hazard_from_pmf(pmf: np.ndarray) -> np.ndarray:
+    """Discrete hazard h[k] = P(D = k+1 | D > k) for k < HAZARD_MONTHS; last entry holds for the rest."""
+    survival = 1.0 - np.concatenate(([0.0], np.cumsum(pmf)[:-1]))
+    h = np.divide(pmf, survival, out=np.ones_like(pmf), where=survival > 1e-12)
+    out = h[:HAZARD_MONTHS].copy()
+    rest = pmf[HAZARD_MONTHS - 1 :]
+    mean_rest = (rest * np.arange(1, rest.size + 1)).sum() / rest.sum()
+    out[-1] = 1.0 / mean_rest  # geometric continuation with the same conditional mean
+    return np.clip(out, 0.0, 1.0)
+
+
+def _product_cdf(params: Parameters) -> np.ndarray:
+    """Cumulative product choice within each (domain, tier); empty tiers fall to the nearest heavier one."""
+    cdf = np.zeros((N_DOMAINS, N_TIERS, len(PRODUCTS)))
+    for d in range(N_DOMAINS):
+        for tier in range(N_TIERS):
+            effective = tier
+            while effective < N_TIERS and not np.any((PRODUCT_DOMAIN == d) & (PRODUCT_TIER == effective)):
+                effective += 1
+            if effective == N_TIERS:
+                effective = PRODUCT_TIER[HEAVY_PRODUCT[d]]
+            members = [i for i, p in enumerate(PRODUCTS) if p.domain == d and p.tier == effective]
+            shares = np.array([params[f"care.{PRODUCTS[i].name}.share"] for i in members])
+            shares = shares / shares.sum() if shares.sum() > 0 else np.full(len(members), 1.0 / len(members))
+            running = 0.0
+            for i, s in zip(members, shares, strict=True):
+                running += s
+                cdf[d, tier, i] = running
+            cdf[d, tier, members[-1]] = 1.0
+    return cdf
+
+
+def compile_rates(params: Parameters) -> Rates:
+    """Turn named parameters into the arrays the kernels read."""
+
+    def per_domain(prefix: str) -> np.ndarray:
+        return np.array([params[f"{prefix}.{d}"] for d in DOMAINS])
+
+    hazard = np.empty((len(PRODUCTS), HAZARD_MONTHS))
+    cbs = hazard_from_pmf(cbs_duration_pmf(params["duration.cbs_tail_mean"]))
+    for i, prod in enumerate(PRODUCTS):
+        key = f"care.{prod.name}.mean_duration"
+        hazard[i] = np.full(HAZARD_MONTHS, 1.0 / params[key]) if key in params else cbs
+    sev = np.array([[params[f"severity.{d}.light"], params[f"severity.{d}.light"] + params[f"severity.{d}.moderate"]] for d in DOMAINS])
+    return Rates(
+        onset=np.array([[params[f"onset.{d}.{g}"] for g in AGE_GROUPS] for d in DOMAINS]),
+        onset_income=np.array([[params[f"onset_income.{d}.{c}"] for c in INCOME_CLASSES] for d in DOMAINS]),
+        severity_cdf=np.minimum(sev, 1.0),
+        resolve_own=per_domain("resolve_own"),
+        escalate=per_domain("escalate"),
+        ask=np.array([[0.0] + [params[f"ask.{d}.{s}"] for s in ("light", "moderate", "severe")] for d in DOMAINS]),
+        door_gp=per_domain("door_gp"),
+        door_judge=per_domain("door_judge"),
+        general_resolve=per_domain("general_resolve"),
+        general_stepup=per_domain("general_stepup"),
+        scalars=np.array([params[name] for name in SCALARS]),
+        hazard=hazard,
+        effectiveness=np.array([params[f"care.{p.name}.effectiveness"] for p in PRODUCTS]),
+        care_escalate=np.array([params[f"care.{p.name}.escalate"] for p in PRODUCTS]),
+        product_cdf=_product_cdf(params),
+        copay_product=np.array([1 if p.name in WMO_COPAY_PRODUCTS else 0 for p in PRODUCTS], dtype=np.int64),
+    )
+
+
+class Structure(NamedTuple):
+    """The municipality's structure as arrays: household types, teams, practices, providers."""
+
+    type_cdf: np.ndarray  # (types,) cumulative share
+    type_members: np.ndarray  # (types, 5): adults, young, elderly, children_min, children_max
+    income_cdf: np.ndarray  # (3,)
+    benefit_share: float
+    network_ab: np.ndarray  # (2,) Kumaraswamy shape parameters
+    wijk_team: np.ndarray  # (wijken,)
+    counter_capacity: np.ndarray  # (teams, domains) intakes per month; integrated teams use column 0
+    team_integrated: np.ndarray  # (teams,) 1 if one door for all domains
+    team_triage: np.ndarray  # (teams,)
+    team_delay: np.ndarray  # (teams,) months
+    gp_cdf: np.ndarray  # (practices,)
+    gp_referral: np.ndarray  # (practices,)
+    gp_poh: np.ndarray  # (practices,)
+    provider_slots: np.ndarray  # (providers, products)
+
+
+def compile_structure(profile: Profile, params: Parameters) -> Structure:
+    """Arrays of the profile; access capacity = FTE x intakes per FTE (a parameter)."""
+    types = profile.household_types
+    per_fte = params["access.intakes_per_fte"]
+    teams = profile.access_teams
+    capacity = np.zeros((len(teams), N_DOMAINS), dtype=np.int64)
+    for t, team in enumerate(teams):
+        if team.unlimited:
+            capacity[t] = UNLIMITED
+        elif team.integrated:
+            capacity[t, 0] = int(round(sum(team.fte.values()) * per_fte))
+        else:
+            for d, name in enumerate(DOMAINS):
+                capacity[t, d] = int(round(team.fte.get(name, 0.0) * per_fte))
+    wijk_team = np.empty(profile.wijken, dtype=np.int64)
+    for t, team in enumerate(teams):
+        wijk_team[team.wijken] = t
+    slots = np.zeros((profile.n_providers, len(PRODUCTS)), dtype=np.int64)
+    row = 0
+    for group in profile.providers:
+        for _ in range(group.count):
+            for name, n in group.slots.items():
+                slots[row, PRODUCT[name]] = n
+            row += 1
+    weights = np.array([g.weight for g in profile.gp_practices])
+    return Structure(
+        type_cdf=np.cumsum([t.share for t in types]) / sum(t.share for t in types),
+        type_members=np.array([[t.adults, t.young, t.elderly, t.children_min, t.children_max] for t in types], dtype=np.int64),
+        income_cdf=np.cumsum([profile.income_shares[c] for c in INCOME_CLASSES]),
+        benefit_share=profile.benefit_share,
+        network_ab=np.array([profile.network_a, profile.network_b]),
+        wijk_team=wijk_team,
+        counter_capacity=capacity,
+        team_integrated=np.array([int(t.integrated) for t in teams], dtype=np.int64),
+        team_triage=np.array([t.triage_accuracy for t in teams]),
+        team_delay=np.array([t.decision_delay_months for t in teams], dtype=np.int64),
+        gp_cdf=np.cumsum(weights) / weights.sum(),
+        gp_referral=np.array([g.referral_propensity for g in profile.gp_practices]),
+        gp_poh=np.array([g.poh_jeugd_share for g in profile.gp_practices]),
+        provider_slots=slots,
+    )
+
+
+def provider_payment(profile: Profile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per provider: payment model code, tariff factor, yearly lump sum (for the ledger)."""
+    model, factor, lump = [], [], []
+    for group in profile.providers:
+        for _ in range(group.count):
+            model.append(PAYMENT_MODELS.index(group.payment_model))
+            factor.append(group.tariff_factor)
+            lump.append(group.lumpsum_year)
+    return np.array(model, dtype=np.int64), np.array(factor), np.array(lump)
+

@@ -1,0 +1,91 @@
+"""The money ledger: every euro on a budget line in the month it is spent (DOMAIN.md §4).
+
+Euros are computed from the kernels' integer tallies and the prices of the scenario, so the
+kernels stay free of money and the ledger is exact and cheap to recompute (e.g. for another price
+path). Prices are in euros of the profile's start year and indexed yearly (``index.tariff`` for
+care, general provisions and benefits, ``index.wage`` for access staff and contract overhead).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from simulation.inputs import Rates, provider_payment
+from simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, Tallies
+from simulation.parameters import Parameters
+from simulation.profile import Profile
+from simulation.schema import (
+    BUDGET_LINES,
+    DOMAINS,
+    INCOME_CLASSES,
+    LINE,
+    PAY_LUMPSUM,
+    PAY_PXQ,
+    PAY_RESULT,
+    PAY_TRAJECTORY,
+    PRODUCT_LINE,
+    PRODUCTS,
+)
+
+
+class Ledger(NamedTuple):
+    """Monthly euros: spending and national revenue per budget line, co-payments received."""
+
+    spending: np.ndarray  # (months, lines)
+    revenue: np.ndarray  # (months, lines)
+    copayments: np.ndarray  # (months,)
+
+
+def mean_care_months(rates: Rates) -> np.ndarray:
+    """Expected months in care per product implied by the exit hazards (trajectory prices)."""
+    h = rates.hazard
+    survival = np.cumprod(1.0 - h[:, :-1], axis=1)
+    before = 1.0 + survival.sum(axis=1) - survival[:, -1]  # months 1..HAZARD_MONTHS-1
+    return before + survival[:, -1] / h[:, -1]  # geometric remainder from the last table month
+
+
+def index_factors(months: int, yearly: float) -> np.ndarray:
+    """Price index per recorded month: (1 + yearly) ** calendar-year offset."""
+    return (1.0 + yearly) ** (np.arange(months) // 12)
+
+
+def book(tallies: Tallies, rates: Rates, params: Parameters, profile: Profile) -> Ledger:
+    """Price every tally and put it on its budget line."""
+    months = tallies.events.shape[0]
+    price = index_factors(months, params["index.tariff"])
+    wage = index_factors(months, params["index.wage"])
+    spending = np.zeros((months, len(BUDGET_LINES)))
+    model, factor, lumpsum = provider_payment(profile)
+    tariff = np.array([params[f"tariff.{p.name}"] for p in PRODUCTS])
+    unit = factor[:, None] * tariff[None, :]  # (providers, products) euros per client-month
+    per_trajectory = unit * mean_care_months(rates)[None, :]
+    care = (
+        tallies.billed * (unit * (model == PAY_PXQ)[:, None])
+        + tallies.admitted * (per_trajectory * (model == PAY_TRAJECTORY)[:, None])
+        + tallies.resolved * (per_trajectory * (model == PAY_RESULT)[:, None])
+    ).sum(axis=1)  # (months, products)
+    for p in range(len(PRODUCTS)):
+        spending[:, PRODUCT_LINE[p]] += care[:, p] * price
+    slots = np.asarray([[g.slots.get(p.name, 0) for p in PRODUCTS] for g in profile.providers for _ in range(g.count)], float)
+    for prov in np.flatnonzero(model == PAY_LUMPSUM):
+        weights = slots[prov] / slots[prov].sum()
+        for p in np.flatnonzero(weights):
+            spending[:, PRODUCT_LINE[p]] += lumpsum[prov] / 12.0 * weights[p] * price
+    general_cost = np.array([params[f"general_cost.{d}"] for d in DOMAINS])
+    subsidy = sum(profile.general_subsidy_year.values()) / 12.0
+    spending[:, LINE["algemene_voorzieningen"]] = (tallies.general @ general_cost + subsidy) * price
+    spending[:, LINE["participatie_bijstand"]] = tallies.house[:, H_BENEFIT_MONTHS] * params["benefit.monthly"] * price
+    fte = sum(sum(team.fte.values()) for team in profile.access_teams)
+    spending[:, LINE["toegang"]] = fte * params["access.wage_fte_year"] / 12.0 * wage
+    spending[:, LINE["overhead"]] = profile.n_providers * params["overhead.per_contract_year"] / 12.0 * wage
+    revenue = np.zeros_like(spending)
+    for line, amount in profile.revenue.items():
+        revenue[:, LINE[line]] = amount / 12.0 * price
+    copay = np.array([params[f"copay.{c}"] for c in INCOME_CLASSES])
+    copayments = tallies.house[:, H_COPAY_LOW : H_COPAY_LOW + 3] @ copay * price
+    return Ledger(spending=spending, revenue=revenue, copayments=copayments)
+
+
+__all__ = ["Ledger", "book", "index_factors", "mean_care_months"]

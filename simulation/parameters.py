@@ -1,0 +1,249 @@
+"""The registry of behavioural parameters: one flat, named vector with sources and ranges.
+
+Every parameter has a dotted name (``onset.jeugd.children``), a default, hard bounds (what is
+valid at all), a plausible range (what sensitivity analysis and calibration explore) and a source:
+a row of ``scenarios/sources.csv`` (copied from ``shared/data``), a seed, or ``assumption``.
+Scenario files change parameters by name; ``Parameters.vector`` and ``Parameters.from_vector`` give
+the flat view used by calibration and sensitivity analysis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.schema import AGE_GROUPS, DOMAINS, INCOME_CLASSES, PRODUCTS
+
+PROBABILITY = (0.0, 1.0)
+NON_NEGATIVE = (0.0, float("inf"))
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One model parameter.
+
+    Attributes:
+        name: dotted name, unique.
+        default: value "as today" in the default municipality.
+        bounds: hard validity interval; values outside are an input error.
+        plausible: interval explored by sensitivity analysis and calibration.
+        unit: unit of the value.
+        source: a ``sources.csv`` indicator (``row:<indicator>``), a seed (``seed:[SW] §4.6``) or
+            ``assumption``.
+    """
+
+    name: str
+    default: float
+    bounds: tuple[float, float]
+    plausible: tuple[float, float]
+    unit: str
+    source: str
+
+
+def _p(name, default, plausible, unit, source, bounds=PROBABILITY) -> Parameter:
+    return Parameter(name, float(default), bounds, (float(plausible[0]), float(plausible[1])), unit, source)
+
+
+def _spread(value: float, factor: float = 2.0, cap: float | None = 1.0) -> tuple[float, float]:
+    """Plausible range value/factor .. value*factor (capped for probabilities)."""
+    high = value * factor
+    return (value / factor, min(high, cap) if cap is not None else high)
+
+
+A = "assumption"
+MONTHLY = "probability per month"
+
+# Monthly onset probability per person of an age group (0 = not exposed).
+_ONSET = {
+    "jeugd": {"children": 0.0085},
+    "wmo": {"young": 0.0002, "adults": 0.0004, "elderly": 0.006},
+    "werk": {"young": 0.0015, "adults": 0.0009},
+    "schulden": {"young": 0.0012, "adults": 0.0010},
+    "veiligheid": {"children": 0.0005},
+}
+_ONSET_SOURCE = {
+    "jeugd": "row:jeugdhulp_youth_incl_pgb",
+    "wmo": "row:wmo_maatwerk_clients",
+    "werk": "row:bijstand_persons",
+    "schulden": A,
+    "veiligheid": "row:jb_measures_inflow",
+}
+# Onset multiplier by income class (low, middle, high).
+_INCOME = {
+    "jeugd": ((1.4, 1.0, 0.7), A),
+    "wmo": ((1.8, 1.0, 0.15), "row:wmo_hbh_per_1000_low_income"),
+    "werk": ((3.0, 0.7, 0.1), A),
+    "schulden": ((3.0, 0.8, 0.2), A),
+    "veiligheid": ((2.0, 1.0, 0.5), A),
+}
+_SEVERITY_AT_ONSET = {  # (light, moderate); severe is the rest
+    "jeugd": (0.5, 0.4),
+    "wmo": (0.35, 0.55),
+    "werk": (0.3, 0.5),
+    "schulden": (0.4, 0.45),
+    "veiligheid": (0.3, 0.45),
+}
+_RESOLVE_OWN = {"jeugd": 0.06, "wmo": 0.02, "werk": 0.03, "schulden": 0.04, "veiligheid": 0.03}
+_ESCALATE = {"jeugd": 0.03, "wmo": 0.02, "werk": 0.01, "schulden": 0.03, "veiligheid": 0.03}
+_ASK = {  # light, moderate, severe
+    "jeugd": (0.05, 0.15, 0.3),
+    "wmo": (0.05, 0.2, 0.35),
+    "werk": (0.05, 0.1, 0.2),
+    "schulden": (0.03, 0.08, 0.15),
+    "veiligheid": (0.03, 0.1, 0.25),
+}
+_DOOR_GP = {"jeugd": (0.5, "seed:[NK] §4 (50% outside the area team); row:share_started_huisarts")}
+_DOOR_JUDGE = {"veiligheid": (0.5, A)}
+_GENERAL_RESOLVE = {"jeugd": 0.15, "wmo": 0.08, "werk": 0.05, "schulden": 0.15, "veiligheid": 0.1}
+_GENERAL_COST = {"jeugd": 80.0, "wmo": 60.0, "werk": 50.0, "schulden": 40.0, "veiligheid": 80.0}
+
+# Per product: mean duration (months; None = CBS ended-trajectory distribution), effectiveness,
+# monthly escalation to the specialist tier, share within its (domain, tier), reference tariff.
+_CARE = {
+    "jeugd_ambulant": (None, 0.7, 0.004, 1.0, 1100.0),
+    "jeugd_verblijf": (None, 0.6, 0.0, 1.0, 6500.0),
+    "wmo_hbh": (36.0, 0.5, 0.001, 0.29, 400.0),
+    "wmo_begeleiding": (18.0, 0.6, 0.003, 0.21, 900.0),
+    "wmo_hulpmiddelen": (48.0, 0.8, 0.0005, 0.50, 120.0),
+    "wmo_beschermd_wonen": (48.0, 0.5, 0.0, 1.0, 5000.0),
+    "reintegratie": (12.0, 0.35, 0.002, 1.0, 500.0),
+    "beschut_werk": (60.0, 0.2, 0.0, 1.0, 1500.0),
+    "schuldhulp": (18.0, 0.6, 0.003, 1.0, 150.0),
+    "beschermingsbewind": (48.0, 0.5, 0.0, 1.0, 120.0),
+    "veiligheid_ambulant": (9.0, 0.6, 0.01, 1.0, 1000.0),
+    "jeugdbescherming": (30.0, 0.6, 0.0, 1.0, 1500.0),
+}
+_CARE_SOURCES = {
+    "jeugd_ambulant": "row:ended_jh_traj_share_0_3m",
+    "jeugd_verblijf": "row:ended_jh_traj_share_0_3m",
+    "wmo_hbh": "row:wmo_hbh_clients",
+    "wmo_begeleiding": "row:wmo_ondersteuning_thuis_clients",
+    "wmo_hulpmiddelen": "row:wmo_hulpmiddelen_diensten_clients",
+    "jeugdbescherming": "row:avg_duration_ended_ots",
+}
+
+
+def _registry() -> tuple[Parameter, ...]:
+    out: list[Parameter] = []
+    for d in DOMAINS:
+        for group in AGE_GROUPS:
+            rate = _ONSET[d].get(group, 0.0)
+            rng = _spread(rate, 2.0) if rate else (0.0, 0.0)
+            out.append(_p(f"onset.{d}.{group}", rate, rng, MONTHLY + " per person", _ONSET_SOURCE[d] if rate else A))
+        mults, src = _INCOME[d]
+        for cls, m in zip(INCOME_CLASSES, mults, strict=True):
+            out.append(_p(f"onset_income.{d}.{cls}", m, _spread(m, 1.5, None), "multiplier", src, NON_NEGATIVE))
+        light, moderate = _SEVERITY_AT_ONSET[d]
+        out.append(_p(f"severity.{d}.light", light, (light - 0.15, light + 0.15), "share of onsets", A))
+        out.append(_p(f"severity.{d}.moderate", moderate, (moderate - 0.15, moderate + 0.15), "share of onsets", A))
+        out.append(_p(f"resolve_own.{d}", _RESOLVE_OWN[d], _spread(_RESOLVE_OWN[d]), MONTHLY + " at network 1", A))
+        out.append(_p(f"escalate.{d}", _ESCALATE[d], _spread(_ESCALATE[d]), MONTHLY + " at network 0", A))
+        for sev, v in zip(("light", "moderate", "severe"), _ASK[d], strict=True):
+            out.append(_p(f"ask.{d}.{sev}", v, _spread(v), MONTHLY, A))
+        gp, gp_src = _DOOR_GP.get(d, (0.0, A))
+        out.append(_p(f"door_gp.{d}", gp, (gp * 0.6, min(1.0, gp * 1.2)) if gp else (0.0, 0.0), "share of requests", gp_src))
+        judge, judge_src = _DOOR_JUDGE.get(d, (0.0, A))
+        out.append(_p(f"door_judge.{d}", judge, (0.3, 0.7) if judge else (0.0, 0.0), "share of requests", judge_src))
+        r = _GENERAL_RESOLVE[d]
+        out.append(_p(f"general_resolve.{d}", r, _spread(r), MONTHLY + " (light need)", A))
+        out.append(_p(f"general_stepup.{d}", 0.25, (0.1, 0.5), MONTHLY + " (moderate+ need)", A))
+        out.append(_p(f"general_cost.{d}", _GENERAL_COST[d], _spread(_GENERAL_COST[d], 1.5, None), "euro per user-month", A, NON_NEGATIVE))
+    for prod in PRODUCTS:
+        mean, eff, esc, share, tariff = _CARE[prod.name]
+        src = _CARE_SOURCES.get(prod.name, A)
+        if mean is not None:
+            out.append(_p(f"care.{prod.name}.mean_duration", mean, _spread(mean, 1.5, None), "months", src, (1.0, 600.0)))
+        out.append(_p(f"care.{prod.name}.effectiveness", eff, (max(0.0, eff - 0.2), min(1.0, eff + 0.2)), "share resolved at end", A))
+        out.append(_p(f"care.{prod.name}.escalate", esc, _spread(esc) if esc else (0.0, 0.0), MONTHLY + " to specialist", A))
+        out.append(_p(f"care.{prod.name}.share", share, (share, share), "share of its domain and tier", src, NON_NEGATIVE))
+        out.append(_p(f"tariff.{prod.name}", tariff, _spread(tariff, 1.3, None), "euro per client-month (2025)", A, NON_NEGATIVE))
+    out += [
+        _p("duration.cbs_tail_mean", 18.0, (6.0, 36.0), "months beyond 48 (CBS open bin)", A, (1.0, 600.0)),
+        _p("network_protection", 0.5, (0.2, 0.8), "escalation reduction at network 1", A),
+        _p("general_mitigation", 0.5, (0.2, 0.8), "escalation reduction in a general provision", A),
+        _p("general_higher_factor", 0.3, (0.1, 0.6), "resolution factor for moderate+ need in general", A),
+        _p("multiproblem.escalation_mult", 1.3, (1.0, 2.0), "escalation multiplier, 2+ active domains", A, (0.0, 10.0)),
+        _p("benefit_mult.schulden", 2.0, (1.0, 3.0), "onset multiplier while on bijstand", A, NON_NEGATIVE),
+        _p("transition18.to_wmo", 0.3, (0.1, 0.5), "share of youth in care handed to Wmo at 18", "seed:[VS] 18-/18+", PROBABILITY),
+        _p("transition18.gap", 0.15, (0.05, 0.3), "share of youth in care falling into severe need at 18", "seed:[VS] 18-/18+"),
+        _p("demography.child_ages_out", 1 / 216, (1 / 216, 1 / 216), MONTHLY + " per child (18 years)", "derived: 0-17 spans 216 months"),
+        _p("demography.young_ages_out", 1 / 60, (1 / 60, 1 / 60), MONTHLY + " per young adult", "derived: 18-22 spans 60 months"),
+        _p("demography.adult_ages_out", 1 / 624, (1 / 700, 1 / 550), MONTHLY + " per adult to 75+", "derived: 23-74 spans 624 months"),
+        _p("demography.birth", 0.0021, (0.0015, 0.0027), MONTHLY + " per household with adults", A),
+        _p("demography.elderly_death", 0.007, (0.005, 0.009), MONTHLY + " per person 75+", A),
+        _p("copay.low", 0.0, (0.0, 19.0), "euro per month, Wmo maatwerk", A, NON_NEGATIVE),
+        _p("copay.middle", 19.0, (0.0, 40.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", NON_NEGATIVE),
+        _p("copay.high", 19.0, (0.0, 100.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", NON_NEGATIVE),
+        _p("benefit.monthly", 1350.0, (1100.0, 1800.0), "euro per household-month", A, NON_NEGATIVE),
+        _p("access.intakes_per_fte", 10.0, (6.0, 15.0), "intakes per FTE-month", A, NON_NEGATIVE),
+        _p("access.wage_fte_year", 80000.0, (65000.0, 95000.0), "euro per FTE-year (2025)", A, NON_NEGATIVE),
+        _p("overhead.per_contract_year", 15000.0, (5000.0, 30000.0), "euro per provider contract-year", "seed:[SD] §4.9 (158 providers)", NON_NEGATIVE),
+        _p("index.tariff", 0.03, (0.0, 0.06), "yearly tariff indexation", A, (-0.5, 1.0)),
+        _p("index.wage", 0.03, (0.0, 0.06), "yearly wage indexation", A, (-0.5, 1.0)),
+    ]
+    return tuple(out)
+
+
+REGISTRY: tuple[Parameter, ...] = _registry()
+BY_NAME: dict[str, Parameter] = {p.name: p for p in REGISTRY}
+NAMES: tuple[str, ...] = tuple(BY_NAME)
+
+
+class ParameterError(ValueError):
+    """A parameter name or value that the registry does not allow."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+class Parameters(Mapping[str, float]):
+    """An immutable assignment of every registry parameter (defaults plus named changes)."""
+
+    def __init__(self, changes: Mapping[str, float] | None = None) -> None:
+        values = {p.name: p.default for p in REGISTRY}
+        for name, value in (changes or {}).items():
+            check_value(name, value)
+            values[name] = float(value)
+        self._values = values
+
+    def __getitem__(self, name: str) -> float:
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def replace(self, changes: Mapping[str, float]) -> Parameters:
+        """A copy with some parameters changed (validated)."""
+        return Parameters({**self._values, **changes})
+
+    def changed(self) -> dict[str, float]:
+        """Parameters that differ from their default: the scenario's composition."""
+        return {k: v for k, v in self._values.items() if v != BY_NAME[k].default}
+
+    def vector(self, names: Iterable[str] = NAMES) -> np.ndarray:
+        """Flat float64 vector of the named parameters (all, in registry order, by default)."""
+        return np.array([self._values[n] for n in names], dtype=np.float64)
+
+    @classmethod
+    def from_vector(cls, vector: np.ndarray, names: Iterable[str] = NAMES, base: Parameters | None = None) -> Parameters:
+        """Parameters with ``names`` set from ``vector`` on top of ``base`` (defaults if None)."""
+        changes = dict(zip(names, (float(x) for x in vector), strict=True))
+        return (base or cls()).replace(changes)
+
+
+def check_value(name: str, value: object) -> None:
+    """Raise ParameterError unless ``name`` is registered and ``value`` within its bounds."""
+    if name not in BY_NAME:
+        raise ParameterError(name, "unknown parameter (see `sdsim parameters` for the list)")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ParameterError(name, f"expected a number, got {type(value).__name__}")
+    low, high = BY_NAME[name].bounds
+    if not low <= value <= high:
+        raise ParameterError(name, f"{value} outside allowed range [{low:g}, {high:g}]")

@@ -1,0 +1,138 @@
+"""Households as a struct of arrays, and the synthetic population of a profile.
+
+Capacity is fixed up front; the kernels read and write these columns in place. A household's
+row index is its identity for the whole run (a household that empties is replaced by a
+newcomer in the same row, so households are conserved).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from simulation.inputs import Structure
+from simulation.rng import household_month_key, uniform
+from simulation.schema import (
+    COUNT_DTYPE,
+    FLOAT_DTYPE,
+    HIDDEN,
+    ID_DTYPE,
+    MONTHS_DTYPE,
+    N_DOMAINS,
+    STATE_DTYPE,
+    WERK,
+)
+
+NEVER = -32_000  # last_end of a household-domain that never ended a trajectory
+SETUP_MONTH = -999_000  # RNG month key of the population set-up (far from any simulated month)
+# Decision ids of household draws (domain decisions use 0..N_DOMAINS*32).
+DRAW_TYPE, DRAW_CHILDREN, DRAW_INCOME, DRAW_BENEFIT, DRAW_NETWORK, DRAW_WIJK, DRAW_GP = range(400, 407)
+
+
+class Households(NamedTuple):
+    """Struct-of-arrays population: one row per household, (N, domains) for per-domain state."""
+
+    children: np.ndarray  # persons 0-17
+    young: np.ndarray  # persons 18-22
+    adults: np.ndarray  # persons 23-74
+    elderly: np.ndarray  # persons 75+
+    income: np.ndarray  # 0 low, 1 middle, 2 high
+    network: np.ndarray  # informal network strength in [0, 1]
+    wijk: np.ndarray
+    team: np.ndarray  # access team serving the wijk
+    gp: np.ndarray  # GP practice
+    state: np.ndarray  # (N, domains) schema.STATES
+    severity: np.ndarray  # (N, domains) 0 none .. 3 severe
+    months: np.ndarray  # (N, domains) completed months in the current state
+    product: np.ndarray  # (N, domains) product index while deciding / waiting / in care, else -1
+    provider: np.ndarray  # (N, domains) provider index while in care, else -1
+    door: np.ndarray  # (N, domains) schema.DOORS of the current trajectory
+    last_end: np.ndarray  # (N, domains) month the last trajectory ended (NEVER if none)
+
+    @property
+    def size(self) -> int:
+        """Number of households."""
+        return self.children.shape[0]
+
+    def copy(self) -> Households:
+        """Deep copy (every column)."""
+        return Households(*(column.copy() for column in self))
+
+
+def empty(n: int) -> Households:
+    """Allocate ``n`` households with no one in any trajectory."""
+    per_domain = (n, N_DOMAINS)
+    return Households(
+        children=np.zeros(n, COUNT_DTYPE),
+        young=np.zeros(n, COUNT_DTYPE),
+        adults=np.zeros(n, COUNT_DTYPE),
+        elderly=np.zeros(n, COUNT_DTYPE),
+        income=np.zeros(n, STATE_DTYPE),
+        network=np.zeros(n, FLOAT_DTYPE),
+        wijk=np.zeros(n, ID_DTYPE),
+        team=np.zeros(n, ID_DTYPE),
+        gp=np.zeros(n, ID_DTYPE),
+        state=np.zeros(per_domain, STATE_DTYPE),
+        severity=np.zeros(per_domain, STATE_DTYPE),
+        months=np.zeros(per_domain, MONTHS_DTYPE),
+        product=np.full(per_domain, -1, STATE_DTYPE),
+        provider=np.full(per_domain, -1, ID_DTYPE),
+        door=np.zeros(per_domain, STATE_DTYPE),
+        last_end=np.full(per_domain, NEVER, MONTHS_DTYPE),
+    )
+
+
+@njit(cache=True, nogil=True)
+def _first_above(cdf: np.ndarray, u: float) -> int:
+    for i in range(cdf.shape[0]):
+        if u < cdf[i]:
+            return i
+    return cdf.shape[0] - 1
+
+
+@njit(cache=True, nogil=True)
+def draw_household(hh: Households, h: int, hk: np.uint64, st: Structure) -> None:
+    """Fill row ``h`` with a household drawn from the profile using key ``hk``; no needs yet."""
+    t = _first_above(st.type_cdf, uniform(hk, DRAW_TYPE))
+    adults, young, elderly, cmin, cmax = st.type_members[t]
+    span = cmax - cmin + 1
+    hh.adults[h] = adults
+    hh.young[h] = young
+    hh.elderly[h] = elderly
+    hh.children[h] = cmin + min(int(uniform(hk, DRAW_CHILDREN) * span), span - 1)
+    hh.income[h] = _first_above(st.income_cdf, uniform(hk, DRAW_INCOME))
+    a, b = st.network_ab[0], st.network_ab[1]  # Kumaraswamy(a, b) by inversion
+    hh.network[h] = (1.0 - (1.0 - uniform(hk, DRAW_NETWORK)) ** (1.0 / b)) ** (1.0 / a)
+    n_wijken = st.wijk_team.shape[0]
+    hh.wijk[h] = min(int(uniform(hk, DRAW_WIJK) * n_wijken), n_wijken - 1)
+    hh.team[h] = st.wijk_team[hh.wijk[h]]
+    hh.gp[h] = _first_above(st.gp_cdf, uniform(hk, DRAW_GP))
+    for d in range(N_DOMAINS):
+        hh.state[h, d] = 0
+        hh.severity[h, d] = 0
+        hh.months[h, d] = 0
+        hh.product[h, d] = -1
+        hh.provider[h, d] = -1
+        hh.door[h, d] = 0
+        hh.last_end[h, d] = NEVER
+
+
+@njit(cache=True, nogil=True)
+def _synthesize(hh: Households, key: np.uint64, st: Structure) -> None:
+    for h in range(hh.children.shape[0]):
+        hk = household_month_key(key, h, SETUP_MONTH)
+        draw_household(hh, h, hk, st)
+        # Households on bijstand start with a (moderate) werk need; income class low.
+        if hh.adults[h] + hh.young[h] > 0 and uniform(hk, DRAW_BENEFIT) < st.benefit_share:
+            hh.income[h] = 0
+            hh.state[h, WERK] = HIDDEN
+            hh.severity[h, WERK] = 2
+
+
+def synthesize(n: int, key: int, structure: Structure) -> Households:
+    """A synthetic population of ``n`` households for one replicate key (see ``rng.stream_key``)."""
+    hh = empty(n)
+    _synthesize(hh, np.uint64(key), structure)
+    return hh

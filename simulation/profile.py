@@ -1,0 +1,134 @@
+"""A municipality profile: population, access teams, GP practices, providers, budgets.
+
+Pydantic models with strict validation (unknown keys refused, ranges checked), so a profile read
+from any source fails loudly and precisely. Reading files is the job of ``scenarios.loader``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from simulation.schema import BUDGET_LINES, DOMAINS, INCOME_CLASSES, PAYMENT_MODELS, PRODUCT
+
+Probability = Field(ge=0.0, le=1.0)
+UNLIMITED = 2**40  # slots or intakes that never bind
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HouseholdType(_Strict):
+    """A household composition and its share of all households."""
+
+    name: str
+    share: float = Field(gt=0.0, le=1.0)
+    adults: int = Field(ge=0, le=10)
+    young: int = Field(default=0, ge=0, le=10)
+    elderly: int = Field(default=0, ge=0, le=10)
+    children_min: int = Field(default=0, ge=0, le=10)
+    children_max: int = Field(default=0, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _children_order(self) -> HouseholdType:
+        if self.children_max < self.children_min:
+            raise ValueError("children_max must be >= children_min")
+        if self.adults + self.young + self.elderly == 0:
+            raise ValueError("a household needs at least one person aged 18 or over")
+        return self
+
+
+class AccessTeam(_Strict):
+    """A front-line access team (wijkteam / sociaal team) serving some wijken.
+
+    ``fte`` is per law ("per-law counters", as today) unless ``integrated`` is true, in which case
+    the team's FTE form one door for every domain.
+    """
+
+    name: str
+    wijken: list[int] = Field(min_length=1)
+    fte: dict[Literal[DOMAINS], float] = Field(default_factory=dict)  # type: ignore[valid-type]
+    integrated: bool = False
+    triage_accuracy: float = Probability
+    decision_delay_months: int = Field(ge=0, le=24)
+    unlimited: bool = False
+
+    @model_validator(mode="after")
+    def _fte_non_negative(self) -> AccessTeam:
+        for domain, fte in self.fte.items():
+            if fte < 0:
+                raise ValueError(f"fte.{domain} must be >= 0")
+        return self
+
+
+class GPPractice(_Strict):
+    """A GP practice: its list size, referral propensity and optional POH-jeugd."""
+
+    name: str
+    weight: float = Field(gt=0.0)
+    referral_propensity: float = Field(default=1.0, ge=0.0, le=5.0)
+    poh_jeugd_share: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+class ProviderGroup(_Strict):
+    """``count`` providers alike: products with slots each, tariff factor, payment model."""
+
+    name: str
+    count: int = Field(default=1, ge=1, le=1000)
+    slots: dict[str, int]
+    tariff_factor: float = Field(default=1.0, ge=0.0, le=10.0)
+    payment_model: Literal[PAYMENT_MODELS] = "pxq"  # type: ignore[valid-type]
+    lumpsum_year: float = Field(default=0.0, ge=0.0)
+
+    @model_validator(mode="after")
+    def _known_products(self) -> ProviderGroup:
+        for product, slots in self.slots.items():
+            if product not in PRODUCT:
+                raise ValueError(f"slots.{product}: unknown product; allowed: {', '.join(PRODUCT)}")
+            if slots < 0:
+                raise ValueError(f"slots.{product} must be >= 0")
+        return self
+
+
+class Profile(_Strict):
+    """A municipality: everything about it that is structure rather than behaviour."""
+
+    name: str
+    inhabitants: int = Field(gt=0)
+    households: int = Field(gt=0, le=50_000_000)
+    start_year: int = Field(ge=2000, le=2100)
+    burn_in_years: int = Field(ge=0, le=50)
+    household_types: list[HouseholdType] = Field(min_length=1)
+    income_shares: dict[Literal[INCOME_CLASSES], float]  # type: ignore[valid-type]
+    benefit_share: float = Probability
+    network_a: float = Field(gt=0.0, le=100.0)
+    network_b: float = Field(gt=0.0, le=100.0)
+    wijken: int = Field(ge=1, le=10_000)
+    access_teams: list[AccessTeam] = Field(min_length=1)
+    gp_practices: list[GPPractice] = Field(min_length=1)
+    providers: list[ProviderGroup] = Field(min_length=1)
+    revenue: dict[Literal[BUDGET_LINES], float]  # type: ignore[valid-type]
+    general_subsidy_year: dict[Literal[DOMAINS], float] = Field(default_factory=dict)  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Profile:
+        total = sum(t.share for t in self.household_types)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"household_types shares sum to {total:.4f}, must sum to 1")
+        if abs(sum(self.income_shares.values()) - 1.0) > 1e-6 or set(self.income_shares) != set(INCOME_CLASSES):
+            raise ValueError("income_shares must give low, middle and high, summing to 1")
+        served = sorted(w for team in self.access_teams for w in team.wijken)
+        if served != list(range(self.wijken)):
+            raise ValueError(f"access_teams must serve each wijk 0..{self.wijken - 1} exactly once")
+        offered = {p for g in self.providers for p, s in g.slots.items() if s > 0}
+        missing = [p for p in PRODUCT if p not in offered]
+        if missing:
+            raise ValueError(f"providers offer no slots for: {', '.join(missing)}")
+        return self
+
+    @property
+    def n_providers(self) -> int:
+        """Number of provider agents (contracts)."""
+        return sum(g.count for g in self.providers)

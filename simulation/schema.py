@@ -1,0 +1,128 @@
+"""Names and codes of the model: domains, states, tiers, doors, products, budget lines.
+
+One place for every enumeration and dtype, so kernels, ledger, indicators and reports agree.
+Codes are small integers stored in ``int8`` columns; names are what users see.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+# --- dtypes, chosen on purpose (one place) -------------------------------------------------
+STATE_DTYPE = np.int8  # state, severity, product, door codes (< 128 values each)
+COUNT_DTYPE = np.int8  # persons per age group in a household (<= 127)
+MONTHS_DTYPE = np.int16  # months in state (caps at 32,767 months = 2,730 years)
+ID_DTYPE = np.int16  # team, GP practice, provider, wijk ids (< 32,768 each)
+FLOAT_DTYPE = np.float32  # network strength
+TALLY_DTYPE = np.int64  # every count the kernels return
+MONTHS_CAP = 32_000  # months-in-state saturates here instead of overflowing int16
+
+DOMAINS: tuple[str, ...] = ("jeugd", "wmo", "werk", "schulden", "veiligheid")
+JEUGD, WMO, WERK, SCHULDEN, VEILIGHEID = range(5)
+N_DOMAINS = len(DOMAINS)
+
+AGE_GROUPS: tuple[str, ...] = ("children", "young", "adults", "elderly")  # 0-17, 18-22, 23-74, 75+
+INCOME_CLASSES: tuple[str, ...] = ("low", "middle", "high")
+SEVERITIES: tuple[str, ...] = ("none", "light", "moderate", "severe")
+N_SEVERITY = len(SEVERITIES)
+
+# Per-domain state of a household. CARE is tier maatwerk, specialist or forced by its product.
+STATES: tuple[str, ...] = ("none", "hidden", "general", "queue", "decision", "waitlist", "care")
+NONE, HIDDEN, GENERAL, QUEUE, DECISION, WAITLIST, CARE = range(7)
+N_STATES = len(STATES)
+
+TIERS: tuple[str, ...] = ("own", "general", "maatwerk", "specialist", "forced")
+T_OWN, T_GENERAL, T_MAATWERK, T_SPECIALIST, T_FORCED = range(5)
+
+# How a household entered its current trajectory.
+DOORS: tuple[str, ...] = ("none", "self", "access", "gp", "judge", "crisis")
+D_NONE, D_SELF, D_ACCESS, D_GP, D_JUDGE, D_CRISIS = range(6)
+
+BUDGET_LINES: tuple[str, ...] = (
+    "jeugd_ambulant",
+    "jeugd_verblijf",
+    "jeugd_gedwongen_kader",
+    "wmo_hbh",
+    "wmo_begeleiding",
+    "wmo_hulpmiddelen",
+    "wmo_beschermd_wonen",
+    "participatie_bijstand",
+    "participatie_reintegratie",
+    "participatie_beschut_werk",
+    "schulden",
+    "algemene_voorzieningen",
+    "toegang",
+    "overhead",
+)
+LINE = {name: i for i, name in enumerate(BUDGET_LINES)}
+
+
+class Product(NamedTuple):
+    """An individual provision a provider delivers (tier maatwerk, specialist or forced)."""
+
+    name: str
+    domain: int
+    tier: int
+    line: str
+
+
+PRODUCTS: tuple[Product, ...] = (
+    Product("jeugd_ambulant", JEUGD, T_MAATWERK, "jeugd_ambulant"),
+    Product("jeugd_verblijf", JEUGD, T_SPECIALIST, "jeugd_verblijf"),
+    Product("wmo_hbh", WMO, T_MAATWERK, "wmo_hbh"),
+    Product("wmo_begeleiding", WMO, T_MAATWERK, "wmo_begeleiding"),
+    Product("wmo_hulpmiddelen", WMO, T_MAATWERK, "wmo_hulpmiddelen"),
+    Product("wmo_beschermd_wonen", WMO, T_SPECIALIST, "wmo_beschermd_wonen"),
+    Product("reintegratie", WERK, T_MAATWERK, "participatie_reintegratie"),
+    Product("beschut_werk", WERK, T_SPECIALIST, "participatie_beschut_werk"),
+    Product("schuldhulp", SCHULDEN, T_MAATWERK, "schulden"),
+    Product("beschermingsbewind", SCHULDEN, T_SPECIALIST, "schulden"),
+    Product("veiligheid_ambulant", VEILIGHEID, T_MAATWERK, "jeugd_ambulant"),
+    Product("jeugdbescherming", VEILIGHEID, T_FORCED, "jeugd_gedwongen_kader"),
+)
+PRODUCT = {p.name: i for i, p in enumerate(PRODUCTS)}
+N_PRODUCTS = len(PRODUCTS)
+PRODUCT_DOMAIN = np.array([p.domain for p in PRODUCTS], dtype=np.int64)
+PRODUCT_TIER = np.array([p.tier for p in PRODUCTS], dtype=np.int64)
+PRODUCT_LINE = np.array([LINE[p.line] for p in PRODUCTS], dtype=np.int64)
+# The heaviest product of each domain: where a crisis or a judge sends a household.
+HEAVY_PRODUCT = np.array(
+    [max((i for i, p in enumerate(PRODUCTS) if p.domain == d), key=lambda i: PRODUCTS[i].tier) for d in range(N_DOMAINS)],
+    dtype=np.int64,
+)
+WMO_COPAY_PRODUCTS: tuple[str, ...] = ("wmo_hbh", "wmo_begeleiding", "wmo_hulpmiddelen")
+
+PAYMENT_MODELS: tuple[str, ...] = ("pxq", "trajectory", "result", "lumpsum")
+PAY_PXQ, PAY_TRAJECTORY, PAY_RESULT, PAY_LUMPSUM = range(4)
+
+# Domain events counted per month (columns of the ``events`` tally).
+EVENTS: tuple[str, ...] = (
+    "onsets",  # a need arises
+    "requests",  # a household asks for help (any door)
+    "repeat_requests",  # ... within 12 months of the end of its previous trajectory
+    "escalations",  # severity rises while unmet or under-served
+    "crises",  # severe need escalates: crisis admission to the heaviest product
+    "to_specialist",  # maatwerk client escalates to the specialist tier
+    "door_access",  # arrivals at the access team
+    "door_gp",  # GP / medical-specialist referrals (bypass access)
+    "door_judge",  # court orders (bypass access)
+    "door_general",  # self-referrals to a general provision
+    "resolved_own",  # need resolved by own strength / network
+    "resolved_general",  # need resolved in a general provision
+    "resolved_care",  # care ended with the need resolved
+    "ended_unresolved",  # care ended, need stepped down but not gone
+    "access_served",  # intakes completed by the access team
+    "access_wait_months",  # months waited by those served (sum)
+    "triage_general",  # access routed the need to a general provision
+    "admissions",  # care started
+    "admission_wait_months",  # months on a provider waiting list of those admitted (sum)
+    "care_exit_months",  # months in care of those whose care ended (sum; Little's law)
+    "care_exits",  # care ended (resolved or not, excluding escalation to specialist)
+    "exits_to_work",  # werk: left the benefit for work
+    "turned_18",  # jeugd/veiligheid trajectory closed because the last child turned 18
+    "gap_18",  # ... and fell into a severe adult need without a handover
+)
+EVENT = {name: i for i, name in enumerate(EVENTS)}
+N_EVENTS = len(EVENTS)
