@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit, prange
 
 from simulation.inputs import HAZARD_MONTHS, S, Rates, Structure
-from simulation.population import Households, draw_household
+from simulation.population import NEVER, Households, draw_household
 from simulation.rng import household_month_key, mix64, uniform
 from simulation.schema import (
     CARE,
@@ -125,90 +125,27 @@ class Tallies(NamedTuple):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _pick_product(rt: Rates, d: int, tier: int, u: float) -> int:
-    for p in range(rt.product_cdf.shape[2]):
-        if u < rt.product_cdf[d, tier, p]:
+def _pick_product(product_cdf: np.ndarray, d: int, tier: int, u: float) -> int:
+    for p in range(product_cdf.shape[2]):
+        if u < product_cdf[d, tier, p]:
             return p
     return HEAVY_PRODUCT[d]
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _counter(hh: Households, st: Structure, h: int, d: int) -> int:
-    team = hh.team[h]
-    return team * N_DOMAINS + (0 if st.team_integrated[team] else d)
+def _counter(team: int, integrated: np.ndarray, d: int) -> int:
+    return team * N_DOMAINS + (0 if integrated[team] else d)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _enter(hh: Households, h: int, d: int, state: int, product: int, door: int) -> None:
-    hh.state[h, d] = state
-    hh.months[h, d] = 0
-    hh.product[h, d] = product
-    hh.door[h, d] = door
-    if state != CARE:
-        hh.provider[h, d] = -1
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _close(hh: Households, h: int, d: int, month: int, ended_trajectory: bool) -> None:
-    _enter(hh, h, d, NONE, -1, 0)
-    hh.severity[h, d] = 0
-    if ended_trajectory:
-        hh.last_end[h, d] = month
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _to_access(hh: Households, st: Structure, sc: Scratch, c: int, h: int, d: int) -> None:
-    _enter(hh, h, d, QUEUE, -1, D_ACCESS)
-    sc.events[c, d, E_ACCESS] += 1
-    sc.arrivals[c, _counter(hh, st, h, d)] += 1
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _escalate(hh: Households, sc: Scratch, c: int, h: int, d: int) -> None:
-    """Severity rises; from severe it is a crisis: straight to the heaviest product, priority door."""
-    if hh.severity[h, d] >= 3:
-        _enter(hh, h, d, WAITLIST, HEAVY_PRODUCT[d], D_CRISIS)
-        sc.events[c, d, E_CRISES] += 1
-    else:
-        hh.severity[h, d] += 1
-        sc.events[c, d, E_ESC] += 1
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _resolve_own(hh: Households, sc: Scratch, c: int, h: int, d: int, month: int) -> None:
-    _close(hh, h, d, month, False)
-    sc.events[c, d, E_RES_OWN] += 1
-    if d == WERK:
-        sc.events[c, d, E_WORK] += 1
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _request(hh: Households, rt: Rates, st: Structure, sc: Scratch, c: int, h: int, d: int, hk: np.uint64, month: int) -> None:
-    """A household asks for help (or is signalled): choose the door."""
-    base = d * 32
-    sc.events[c, d, E_REQUESTS] += 1
-    if hh.last_end[h, d] > -32_000 and month - hh.last_end[h, d] <= REPEAT_WINDOW:
-        sc.events[c, d, E_REPEAT] += 1
-    v = hh.severity[h, d]
-    if v == 1:
-        _enter(hh, h, d, GENERAL, -1, D_SELF)
-        sc.events[c, d, E_GENERAL] += 1
-        return
-    u = uniform(hk, base + K_DOOR)
-    judge = rt.door_judge[d]
-    gp = rt.door_gp[d] * st.gp_referral[hh.gp[h]]
-    if u < judge:
-        product = _pick_product(rt, d, T_FORCED, 0.0)
-        _enter(hh, h, d, WAITLIST, product, D_JUDGE)
-        sc.events[c, d, E_JUDGE] += 1
-    elif u < judge + gp:
-        sc.events[c, d, E_GP] += 1
-        if uniform(hk, base + K_POH) < st.gp_poh[hh.gp[h]]:
-            _enter(hh, h, d, GENERAL, -1, D_GP)  # POH-jeugd handles it at tier 1
-        else:
-            _enter(hh, h, d, WAITLIST, _pick_product(rt, d, v, uniform(hk, base + K_PRODUCT)), D_GP)
-    else:
-        _to_access(hh, st, sc, c, h, d)
+def _enter(state, months, product, door, provider, h: int, d: int, new_state: int, p: int, door_code: int) -> None:
+    """Move household-domain (h, d) into ``new_state`` (months in state restart at 0)."""
+    state[h, d] = new_state
+    months[h, d] = 0
+    product[h, d] = p
+    door[h, d] = door_code
+    if new_state != CARE:
+        provider[h, d] = -1
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -228,198 +165,240 @@ def _competing(u: float, p1: float, p2: float, p3: float) -> int:
     return 0
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _demography(hh: Households, rt: Rates, st: Structure, sc: Scratch, c: int, h: int, hk: np.uint64, month: int) -> None:
-    """Ageing, births, deaths; the 18-year transition; an emptied household is replaced."""
-    s = rt.scalars
-    had_children = hh.children[h] > 0
-    aged = 0
-    for i in range(hh.children[h]):
-        if uniform(hk, DEM_CHILD + i) < s[P_DEMOGRAPHY_CHILD_AGES_OUT]:
-            aged += 1
-    young_out = 0
-    for i in range(hh.young[h]):
-        if uniform(hk, DEM_YOUNG + i) < s[P_DEMOGRAPHY_YOUNG_AGES_OUT]:
-            young_out += 1
-    adult_out = 0
-    for i in range(hh.adults[h]):
-        if uniform(hk, DEM_ADULT + i) < s[P_DEMOGRAPHY_ADULT_AGES_OUT]:
-            adult_out += 1
-    deaths = 0
-    for i in range(hh.elderly[h]):
-        if uniform(hk, DEM_ELDERLY + i) < s[P_DEMOGRAPHY_ELDERLY_DEATH]:
-            deaths += 1
-    born = 1 if (hh.adults[h] + hh.young[h] > 0 and hh.children[h] < 4 and uniform(hk, DEM_BIRTH) < s[P_DEMOGRAPHY_BIRTH]) else 0
-    hh.children[h] += born - aged
-    hh.young[h] += aged - young_out
-    hh.adults[h] += young_out - adult_out
-    hh.elderly[h] += adult_out - deaths
-    if had_children and hh.children[h] == 0:
-        if hh.state[h, JEUGD] != NONE:
-            sc.events[c, JEUGD, E_TURNED_18] += 1
-            if hh.state[h, JEUGD] == CARE:
-                u = uniform(hk, DEM_18)
-                if hh.state[h, WMO] == NONE:
-                    if u < s[P_TRANSITION18_TO_WMO]:
-                        hh.severity[h, WMO] = 2
-                        _to_access(hh, st, sc, c, h, WMO)
-                    elif u < s[P_TRANSITION18_TO_WMO] + s[P_TRANSITION18_GAP]:
-                        hh.severity[h, WMO] = 3
-                        _enter(hh, h, WMO, HIDDEN, -1, 0)
-                        sc.events[c, JEUGD, E_GAP_18] += 1
-            _close(hh, h, JEUGD, month, True)
-        if hh.state[h, VEILIGHEID] != NONE:
-            sc.events[c, VEILIGHEID, E_TURNED_18] += 1
-            _close(hh, h, VEILIGHEID, month, True)
-    if hh.children[h] + hh.young[h] + hh.adults[h] + hh.elderly[h] == 0:
-        draw_household(hh, h, mix64(hk ^ NEWCOMER), st)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _household_month(hh: Households, rt: Rates, st: Structure, sc: Scratch, c: int, h: int, key: np.uint64, month: int) -> None:
-    hk = household_month_key(key, h, month)
-    _demography(hh, rt, st, sc, c, h, hk, month)
-    s = rt.scalars
-    active = 0
-    for d in range(N_DOMAINS):
-        if hh.state[h, d] != NONE:
-            active += 1
-    mult = s[P_MULTIPROBLEM_ESCALATION_MULT] if active >= 2 else 1.0
-    on_benefit = hh.state[h, WERK] != NONE
-    if on_benefit:
-        sc.house[c, H_BENEFIT_MONTHS] += 1
-    income_class = 0 if on_benefit else hh.income[h]
-    network = hh.network[h]
-    for d in range(N_DOMAINS):
-        base = d * 32
-        state = hh.state[h, d]
-        m = hh.months[h, d]
-        moved = True
-        if state == NONE:
-            exposure = (
-                rt.onset[d, 0] * hh.children[h]
-                + rt.onset[d, 1] * hh.young[h]
-                + rt.onset[d, 2] * hh.adults[h]
-                + rt.onset[d, 3] * hh.elderly[h]
-            ) * rt.onset_income[d, hh.income[h]]
-            if d == SCHULDEN and on_benefit:
-                exposure *= s[P_BENEFIT_MULT_SCHULDEN]
-            if uniform(hk, base + K_MAIN) < exposure:
-                u = uniform(hk, base + K_SEVERITY)
-                hh.severity[h, d] = 1 if u < rt.severity_cdf[d, 0] else (2 if u < rt.severity_cdf[d, 1] else 3)
-                _enter(hh, h, d, HIDDEN, -1, 0)
-                sc.events[c, d, E_ONSETS] += 1
-            continue
-        v = hh.severity[h, d]
-        escalate = rt.escalate[d] * (1.0 - s[P_NETWORK_PROTECTION] * network) * mult
-        u = uniform(hk, base + K_MAIN)
-        if state == HIDDEN:
-            event = _competing(u, rt.resolve_own[d] * network, escalate, rt.ask[d, v])
-            if event == 1:
-                _resolve_own(hh, sc, c, h, d, month)
-            elif event == 2:
-                _escalate(hh, sc, c, h, d)
-                moved = hh.state[h, d] != HIDDEN
-            elif event == 3:
-                _request(hh, rt, st, sc, c, h, d, hk, month)
-            else:
-                moved = False
-        elif state == GENERAL:
-            sc.general[c, d] += 1
-            resolve = rt.general_resolve[d] * (1.0 if v == 1 else s[P_GENERAL_HIGHER_FACTOR])
-            stepup = rt.general_stepup[d] if v >= 2 else 0.0
-            event = _competing(u, resolve, escalate * (1.0 - s[P_GENERAL_MITIGATION]), stepup)
-            if event == 1:
-                _close(hh, h, d, month, True)
-                sc.events[c, d, E_RES_GEN] += 1
-            elif event == 2:
-                _escalate(hh, sc, c, h, d)
-                moved = hh.state[h, d] != GENERAL
-            elif event == 3:
-                _to_access(hh, st, sc, c, h, d)
-            else:
-                moved = False
-        elif state == QUEUE or state == DECISION or state == WAITLIST:
-            event = _competing(u, rt.resolve_own[d] * network, escalate, 0.0)
-            if event == 1:
-                _resolve_own(hh, sc, c, h, d, month)
-            elif event == 2:
-                if v >= 3 and state == WAITLIST and hh.product[h, d] == HEAVY_PRODUCT[d]:
-                    hh.door[h, d] = D_CRISIS  # already waiting for the heaviest care: now a priority
-                    sc.events[c, d, E_CRISES] += 1
-                    moved = False
-                else:
-                    _escalate(hh, sc, c, h, d)
-                    moved = hh.state[h, d] != state
-            elif state == DECISION and m + 1 >= st.team_delay[hh.team[h]]:
-                _enter(hh, h, d, WAITLIST, hh.product[h, d], hh.door[h, d])  # beschikking issued
-            else:
-                moved = False
-        else:  # CARE
-            p = hh.product[h, d]
-            prov = hh.provider[h, d]
-            sc.billed[c, prov, p] += 1
-            if rt.copay_product[p]:
-                sc.house[c, H_COPAY_LOW + income_class] += 1
-            duration = m + 1
-            if PRODUCT_TIER[p] == T_MAATWERK and uniform(hk, base + K_CARE_ESCALATE) < rt.care_escalate[p] * mult:
-                sc.exits[c, p, 0] += 1
-                sc.exits[c, p, 1] += duration
-                sc.events[c, d, E_TO_SPEC] += 1
-                _enter(hh, h, d, WAITLIST, _pick_product(rt, d, T_SPECIALIST, uniform(hk, base + K_PRODUCT)), hh.door[h, d])
-            elif u < rt.hazard[p, min(m, HAZARD_MONTHS - 1)]:
-                sc.exits[c, p, 0] += 1
-                sc.exits[c, p, 1] += duration
-                sc.events[c, d, E_CARE_MONTHS] += duration
-                sc.events[c, d, E_CARE_EXITS] += 1
-                if uniform(hk, base + K_OUTCOME) < rt.effectiveness[p]:
-                    sc.resolved[c, prov, p] += 1
-                    sc.events[c, d, E_RES_CARE] += 1
-                    if d == WERK:
-                        sc.events[c, d, E_WORK] += 1
-                    _close(hh, h, d, month, True)
-                else:
-                    sc.events[c, d, E_UNRESOLVED] += 1
-                    hh.severity[h, d] = max(1, v - 1)
-                    hh.last_end[h, d] = month
-                    _enter(hh, h, d, HIDDEN, -1, 0)
-            else:
-                moved = False
-        if not moved:
-            hh.months[h, d] = min(m + 1, MONTHS_CAP)
-    # end-of-pass tallies
-    active = 0
-    for d in range(N_DOMAINS):
-        state = hh.state[h, d]
-        sc.occupancy[c, d, state, hh.severity[h, d]] += 1
-        if state != NONE:
-            active += 1
-        if state == CARE:
-            sc.stock[c, hh.provider[h, d], hh.product[h, d]] += 1
-        elif state == QUEUE:
-            sc.pending[c, 0] += 1
-        elif state == WAITLIST:
-            sc.pending[c, 1] += 1
-    if active == 0:
-        sc.house[c, H_SELF_RELIANT] += 1
-    elif active >= 2:
-        sc.house[c, H_MULTI_PROBLEM] += 1
-
-
 @njit(cache=True, nogil=True)
 def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.ndarray, key: np.uint64, month: int, c: int) -> None:
-    sc.events[c] = 0
-    sc.occupancy[c] = 0
-    sc.billed[c] = 0
-    sc.resolved[c] = 0
-    sc.stock[c] = 0
-    sc.exits[c] = 0
-    sc.house[c] = 0
-    sc.general[c] = 0
-    sc.arrivals[c] = 0
-    sc.pending[c] = 0
+    """Advance households bounds[c]..bounds[c+1] by one month, tallying into row ``c`` of ``sc``.
+
+    Every array is bound to a local name once, outside the household loop: attribute access on a
+    NamedTuple inside a branchy loop costs numba a reference-count update each time.
+    """
+    children, young, adults, elderly = hh.children, hh.young, hh.adults, hh.elderly
+    income, network, team, gp = hh.income, hh.network, hh.team, hh.gp
+    state, severity, months, product = hh.state, hh.severity, hh.months, hh.product
+    provider, door, last_end = hh.provider, hh.door, hh.last_end
+    onset, onset_income, severity_cdf = rt.onset, rt.onset_income, rt.severity_cdf
+    resolve_own, escalate_rate, ask = rt.resolve_own, rt.escalate, rt.ask
+    door_gp, door_judge, general_resolve, general_stepup = rt.door_gp, rt.door_judge, rt.general_resolve, rt.general_stepup
+    hazard, effectiveness, care_escalate = rt.hazard, rt.effectiveness, rt.care_escalate
+    product_cdf, copay_product = rt.product_cdf, rt.copay_product
+    integrated, team_delay, gp_referral, gp_poh = st.team_integrated, st.team_delay, st.gp_referral, st.gp_poh
+    events, occupancy, billed, resolved, stock = sc.events[c], sc.occupancy[c], sc.billed[c], sc.resolved[c], sc.stock[c]
+    exits, house, general, arrivals, pending = sc.exits[c], sc.house[c], sc.general[c], sc.arrivals[c], sc.pending[c]
+    events[:] = 0
+    occupancy[:] = 0
+    billed[:] = 0
+    resolved[:] = 0
+    stock[:] = 0
+    exits[:] = 0
+    house[:] = 0
+    general[:] = 0
+    arrivals[:] = 0
+    pending[:] = 0
+    s = rt.scalars
+    network_protection, general_mitigation = s[P_NETWORK_PROTECTION], s[P_GENERAL_MITIGATION]
+    general_higher, multi_mult = s[P_GENERAL_HIGHER_FACTOR], s[P_MULTIPROBLEM_ESCALATION_MULT]
+    benefit_mult = s[P_BENEFIT_MULT_SCHULDEN]
+    to_wmo, gap = s[P_TRANSITION18_TO_WMO], s[P_TRANSITION18_GAP]
+    p_child, p_young, p_adult = s[P_DEMOGRAPHY_CHILD_AGES_OUT], s[P_DEMOGRAPHY_YOUNG_AGES_OUT], s[P_DEMOGRAPHY_ADULT_AGES_OUT]
+    p_birth, p_death = s[P_DEMOGRAPHY_BIRTH], s[P_DEMOGRAPHY_ELDERLY_DEATH]
+
     for h in range(bounds[c], bounds[c + 1]):
-        _household_month(hh, rt, st, sc, c, h, key, month)
+        hk = household_month_key(key, h, month)
+        # --- demography and the 18-year transition ------------------------------------------
+        had_children = children[h] > 0
+        aged = 0
+        for i in range(children[h]):
+            if uniform(hk, DEM_CHILD + i) < p_child:
+                aged += 1
+        young_out = 0
+        for i in range(young[h]):
+            if uniform(hk, DEM_YOUNG + i) < p_young:
+                young_out += 1
+        adult_out = 0
+        for i in range(adults[h]):
+            if uniform(hk, DEM_ADULT + i) < p_adult:
+                adult_out += 1
+        deaths = 0
+        for i in range(elderly[h]):
+            if uniform(hk, DEM_ELDERLY + i) < p_death:
+                deaths += 1
+        born = 0
+        if adults[h] + young[h] > 0 and children[h] < 4 and uniform(hk, DEM_BIRTH) < p_birth:
+            born = 1
+        children[h] += born - aged
+        young[h] += aged - young_out
+        adults[h] += young_out - adult_out
+        elderly[h] += adult_out - deaths
+        if had_children and children[h] == 0:
+            if state[h, JEUGD] != NONE:
+                events[JEUGD, E_TURNED_18] += 1
+                if state[h, JEUGD] == CARE and state[h, WMO] == NONE:
+                    u = uniform(hk, DEM_18)
+                    if u < to_wmo:  # handed over to Wmo support: an access request
+                        severity[h, WMO] = 2
+                        _enter(state, months, product, door, provider, h, WMO, QUEUE, -1, D_ACCESS)
+                        events[WMO, E_ACCESS] += 1
+                        arrivals[_counter(team[h], integrated, WMO)] += 1
+                    elif u < to_wmo + gap:  # drops out into a severe adult need
+                        severity[h, WMO] = 3
+                        _enter(state, months, product, door, provider, h, WMO, HIDDEN, -1, 0)
+                        events[JEUGD, E_GAP_18] += 1
+                _enter(state, months, product, door, provider, h, JEUGD, NONE, -1, 0)
+                severity[h, JEUGD] = 0
+                last_end[h, JEUGD] = month
+            if state[h, VEILIGHEID] != NONE:
+                events[VEILIGHEID, E_TURNED_18] += 1
+                _enter(state, months, product, door, provider, h, VEILIGHEID, NONE, -1, 0)
+                severity[h, VEILIGHEID] = 0
+                last_end[h, VEILIGHEID] = month
+        if children[h] + young[h] + adults[h] + elderly[h] == 0:
+            draw_household(hh, h, mix64(hk ^ NEWCOMER), st)  # a newcomer moves into the empty row
+
+        # --- needs in every domain ------------------------------------------------------------
+        active = 0
+        for d in range(N_DOMAINS):
+            if state[h, d] != NONE:
+                active += 1
+        mult = multi_mult if active >= 2 else 1.0
+        on_benefit = state[h, WERK] != NONE
+        if on_benefit:
+            house[H_BENEFIT_MONTHS] += 1
+        income_class = 0 if on_benefit else income[h]
+        net = network[h]
+        for d in range(N_DOMAINS):
+            base = d * 32
+            current = state[h, d]
+            m = months[h, d]
+            moved = True
+            if current == NONE:
+                exposure = (
+                    onset[d, 0] * children[h] + onset[d, 1] * young[h] + onset[d, 2] * adults[h] + onset[d, 3] * elderly[h]
+                ) * onset_income[d, income[h]]
+                if d == SCHULDEN and on_benefit:
+                    exposure *= benefit_mult
+                if exposure > 0.0 and uniform(hk, base + K_MAIN) < exposure:
+                    u = uniform(hk, base + K_SEVERITY)
+                    severity[h, d] = 1 if u < severity_cdf[d, 0] else (2 if u < severity_cdf[d, 1] else 3)
+                    _enter(state, months, product, door, provider, h, d, HIDDEN, -1, 0)
+                    events[d, E_ONSETS] += 1
+                occupancy[d, state[h, d], severity[h, d]] += 1
+                continue
+            v = severity[h, d]
+            escalate = escalate_rate[d] * (1.0 - network_protection * net) * mult
+            u = uniform(hk, base + K_MAIN)
+            event = 0
+            if current == HIDDEN:
+                event = _competing(u, resolve_own[d] * net, escalate, ask[d, v])
+            elif current == GENERAL:
+                general[d] += 1
+                resolve = general_resolve[d] * (1.0 if v == 1 else general_higher)
+                event = _competing(u, resolve, escalate * (1.0 - general_mitigation), general_stepup[d] if v >= 2 else 0.0)
+            elif current != CARE:  # QUEUE, DECISION, WAITLIST
+                event = _competing(u, resolve_own[d] * net, escalate, 0.0)
+            if current == CARE:
+                p = product[h, d]
+                prov = provider[h, d]
+                billed[prov, p] += 1
+                if copay_product[p]:
+                    house[H_COPAY_LOW + income_class] += 1
+                duration = m + 1
+                if PRODUCT_TIER[p] == T_MAATWERK and uniform(hk, base + K_CARE_ESCALATE) < care_escalate[p] * mult:
+                    exits[p, 0] += 1
+                    exits[p, 1] += duration
+                    events[d, E_TO_SPEC] += 1
+                    spec = _pick_product(product_cdf, d, T_SPECIALIST, uniform(hk, base + K_PRODUCT))
+                    _enter(state, months, product, door, provider, h, d, WAITLIST, spec, door[h, d])
+                elif u < hazard[p, min(m, HAZARD_MONTHS - 1)]:
+                    exits[p, 0] += 1
+                    exits[p, 1] += duration
+                    events[d, E_CARE_MONTHS] += duration
+                    events[d, E_CARE_EXITS] += 1
+                    last_end[h, d] = month
+                    if uniform(hk, base + K_OUTCOME) < effectiveness[p]:
+                        resolved[prov, p] += 1
+                        events[d, E_RES_CARE] += 1
+                        if d == WERK:
+                            events[d, E_WORK] += 1
+                        _enter(state, months, product, door, provider, h, d, NONE, -1, 0)
+                        severity[h, d] = 0
+                    else:
+                        events[d, E_UNRESOLVED] += 1
+                        severity[h, d] = max(1, v - 1)
+                        _enter(state, months, product, door, provider, h, d, HIDDEN, -1, 0)
+                else:
+                    moved = False
+            elif event == 1:  # resolved: by own strength, or in the general provision
+                if current == GENERAL:
+                    events[d, E_RES_GEN] += 1
+                    last_end[h, d] = month
+                else:
+                    events[d, E_RES_OWN] += 1
+                    if d == WERK:
+                        events[d, E_WORK] += 1
+                _enter(state, months, product, door, provider, h, d, NONE, -1, 0)
+                severity[h, d] = 0
+            elif event == 2:  # escalation; from severe it is a crisis
+                if v < 3:
+                    severity[h, d] = v + 1
+                    events[d, E_ESC] += 1
+                    moved = False
+                elif current == WAITLIST and product[h, d] == HEAVY_PRODUCT[d]:
+                    door[h, d] = D_CRISIS  # already waiting for the heaviest care: now a priority
+                    events[d, E_CRISES] += 1
+                    moved = False
+                else:
+                    _enter(state, months, product, door, provider, h, d, WAITLIST, HEAVY_PRODUCT[d], D_CRISIS)
+                    events[d, E_CRISES] += 1
+            elif event == 3 and current == GENERAL:  # not enough: step up to the access team
+                _enter(state, months, product, door, provider, h, d, QUEUE, -1, D_ACCESS)
+                events[d, E_ACCESS] += 1
+                arrivals[_counter(team[h], integrated, d)] += 1
+            elif event == 3:  # HIDDEN: asks for help or is signalled; choose the door
+                events[d, E_REQUESTS] += 1
+                if last_end[h, d] > NEVER and month - last_end[h, d] <= REPEAT_WINDOW:
+                    events[d, E_REPEAT] += 1
+                if v == 1:
+                    _enter(state, months, product, door, provider, h, d, GENERAL, -1, D_SELF)
+                    events[d, E_GENERAL] += 1
+                else:
+                    u = uniform(hk, base + K_DOOR)
+                    judge = door_judge[d]
+                    if u < judge:
+                        _enter(state, months, product, door, provider, h, d, WAITLIST, _pick_product(product_cdf, d, T_FORCED, 0.0), D_JUDGE)
+                        events[d, E_JUDGE] += 1
+                    elif u < judge + door_gp[d] * gp_referral[gp[h]]:
+                        events[d, E_GP] += 1
+                        if uniform(hk, base + K_POH) < gp_poh[gp[h]]:  # POH-jeugd handles it at tier 1
+                            _enter(state, months, product, door, provider, h, d, GENERAL, -1, D_GP)
+                        else:
+                            choice = _pick_product(product_cdf, d, v, uniform(hk, base + K_PRODUCT))
+                            _enter(state, months, product, door, provider, h, d, WAITLIST, choice, D_GP)
+                    else:
+                        _enter(state, months, product, door, provider, h, d, QUEUE, -1, D_ACCESS)
+                        events[d, E_ACCESS] += 1
+                        arrivals[_counter(team[h], integrated, d)] += 1
+            elif current == DECISION and m + 1 >= team_delay[team[h]]:  # beschikking issued
+                _enter(state, months, product, door, provider, h, d, WAITLIST, product[h, d], door[h, d])
+            else:
+                moved = False
+            if not moved:
+                months[h, d] = min(m + 1, MONTHS_CAP)
+            now = state[h, d]
+            occupancy[d, now, severity[h, d]] += 1
+            if now == CARE:
+                stock[provider[h, d], product[h, d]] += 1
+            elif now == QUEUE:
+                pending[0] += 1
+            elif now == WAITLIST:
+                pending[1] += 1
+        active = 0
+        for d in range(N_DOMAINS):
+            if state[h, d] != NONE:
+                active += 1
+        if active == 0:
+            house[H_SELF_RELIANT] += 1
+        elif active >= 2:
+            house[H_MULTI_PROBLEM] += 1
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -435,40 +414,24 @@ def _tiebreak(key: np.uint64, h: int, d: int, month: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _gather(hh: Households, sc: Scratch, bounds: np.ndarray, which: int, state: int) -> tuple[np.ndarray, np.ndarray]:
+def _gather(state: np.ndarray, pending: np.ndarray, bounds: np.ndarray, which: int, wanted: int, spare: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Households (and domains) in state ``wanted``; ``spare`` extra slots left at the end."""
     n = 0
     for c in range(bounds.shape[0] - 1):
-        n += sc.pending[c, which]
-    households = np.empty(n, np.int64)
-    domains = np.empty(n, np.int64)
+        n += pending[c, which]
+    households = np.empty(n + spare, np.int64)
+    domains = np.empty(n + spare, np.int64)
     i = 0
     for c in range(bounds.shape[0] - 1):
-        if sc.pending[c, which] == 0:
+        if pending[c, which] == 0:
             continue
         for h in range(bounds[c], bounds[c + 1]):
             for d in range(N_DOMAINS):
-                if hh.state[h, d] == state:
+                if state[h, d] == wanted:
                     households[i] = h
                     domains[i] = d
                     i += 1
-    return households, domains
-
-
-@njit(cache=True, nogil=True)
-def _triage(hh: Households, rt: Rates, st: Structure, h: int, d: int, key: np.uint64, month: int) -> int:
-    """The access team clarifies the question and routes it; returns the new state."""
-    hk = household_month_key(key, h, month)
-    base = d * 32
-    v = hh.severity[h, d]
-    tier = v  # light -> general (1), moderate -> maatwerk (2), severe -> specialist (3)
-    if uniform(hk, base + K_TRIAGE) >= st.team_triage[hh.team[h]]:
-        tier = v - 1 if v >= 2 else T_MAATWERK  # under-served, or a light need over-served
-    if tier <= 1:
-        _enter(hh, h, d, GENERAL, -1, D_ACCESS)
-        return GENERAL
-    state = DECISION if st.team_delay[hh.team[h]] > 0 else WAITLIST
-    _enter(hh, h, d, state, _pick_product(rt, d, tier, uniform(hk, base + K_PRODUCT)), D_ACCESS)
-    return state
+    return households, domains, n
 
 
 @njit(cache=True, nogil=True)
@@ -484,51 +447,61 @@ def service_pass(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: 
         out.house[t] += sc.house[c]
         out.general[t] += sc.general[c]
         out.queue[t, :, 1] += sc.arrivals[c]
-    events, occupancy, stock = out.events[t], out.occupancy[t], out.stock[t]
+    events, occupancy, stock, queue, admitted = out.events[t], out.occupancy[t], out.stock[t], out.queue[t], out.admitted[t]
+    state, severity, months, product = hh.state, hh.severity, hh.months, hh.product
+    provider, door, team = hh.provider, hh.door, hh.team
+    integrated, triage, delay, capacity = st.team_integrated, st.team_triage, st.team_delay, st.counter_capacity.ravel()
+    slots, product_cdf = st.provider_slots, rt.product_cdf
     # --- access teams: first come, first served, up to capacity per counter -----------------
-    qh, qd = _gather(hh, sc, bounds, 0, QUEUE)
-    keys = np.empty(qh.shape[0], np.int64)
-    for i in range(qh.shape[0]):
+    qh, qd, n_q = _gather(state, sc.pending, bounds, 0, QUEUE, 0)
+    wh, wd, n_w = _gather(state, sc.pending, bounds, 1, WAITLIST, n_q)
+    keys = np.empty(n_q, np.int64)
+    for i in range(n_q):
         h, d = qh[i], qd[i]
-        keys[i] = (_counter(hh, st, h, d) << 40) | ((32_767 - np.int64(hh.months[h, d])) << 24) | _tiebreak(key, h, d, month)
-    capacity = st.counter_capacity.ravel()
+        waited = np.int64(months[h, d])
+        keys[i] = (_counter(team[h], integrated, d) << 40) | ((32_767 - waited) << 24) | _tiebreak(key, h, d, month)
     served = np.zeros(capacity.shape[0], np.int64)
-    wh, wd = _gather(hh, sc, bounds, 1, WAITLIST)
-    n_w = wh.shape[0]
-    wh = np.concatenate((wh, np.empty(qh.shape[0], np.int64)))
-    wd = np.concatenate((wd, np.empty(qh.shape[0], np.int64)))
     for i in np.argsort(keys, kind="mergesort"):
         h, d = qh[i], qd[i]
-        counter = _counter(hh, st, h, d)
+        counter = _counter(team[h], integrated, d)
         if served[counter] >= capacity[counter]:
-            out.queue[t, counter, 0] += 1
+            queue[counter, 0] += 1
             continue
         served[counter] += 1
-        v = hh.severity[h, d]
+        v = severity[h, d]
         events[d, E_SERVED] += 1
-        events[d, E_ACCESS_WAIT] += hh.months[h, d]
-        new_state = _triage(hh, rt, st, h, d, key, month)
+        events[d, E_ACCESS_WAIT] += months[h, d]
+        # triage: light -> general (tier 1), moderate -> maatwerk (2), severe -> specialist (3)
+        hk = household_month_key(key, h, month)
+        tier = v
+        if uniform(hk, d * 32 + K_TRIAGE) >= triage[team[h]]:
+            tier = v - 1 if v >= 2 else T_MAATWERK  # under-served, or a light need over-served
+        if tier <= 1:
+            new_state = GENERAL
+            events[d, E_TRIAGE_GEN] += 1
+            _enter(state, months, product, door, provider, h, d, GENERAL, -1, D_ACCESS)
+        else:
+            new_state = DECISION if delay[team[h]] > 0 else WAITLIST
+            choice = _pick_product(product_cdf, d, tier, uniform(hk, d * 32 + K_PRODUCT))
+            _enter(state, months, product, door, provider, h, d, new_state, choice, D_ACCESS)
+            if new_state == WAITLIST:
+                wh[n_w] = h
+                wd[n_w] = d
+                n_w += 1
         occupancy[d, QUEUE, v] -= 1
         occupancy[d, new_state, v] += 1
-        if new_state == GENERAL:
-            events[d, E_TRIAGE_GEN] += 1
-        elif new_state == WAITLIST:
-            wh[n_w] = h
-            wd[n_w] = d
-            n_w += 1
-    out.queue[t, :, 2] = served
+    queue[:, 2] = served
     # --- providers: crises and court orders first, then longest waiting, up to free slots ----
-    wh, wd = wh[:n_w], wd[:n_w]
     keys = np.empty(n_w, np.int64)
     for i in range(n_w):
         h, d = wh[i], wd[i]
-        priority = 0 if (hh.door[h, d] == D_CRISIS or hh.door[h, d] == D_JUDGE) else 1
-        keys[i] = (priority << 40) | ((32_767 - np.int64(hh.months[h, d])) << 24) | _tiebreak(key, h, d, month)
-    slots = st.provider_slots
+        priority = 0 if (door[h, d] == D_CRISIS or door[h, d] == D_JUDGE) else 1
+        waited = np.int64(months[h, d])
+        keys[i] = (priority << 40) | ((32_767 - waited) << 24) | _tiebreak(key, h, d, month)
     for i in np.argsort(keys, kind="mergesort"):
         h, d = wh[i], wd[i]
-        p = hh.product[h, d]
-        priority = hh.door[h, d] == D_CRISIS or hh.door[h, d] == D_JUDGE
+        p = product[h, d]
+        priority = door[h, d] == D_CRISIS or door[h, d] == D_JUDGE
         best, best_free = -1, -(1 << 62)
         for prov in range(slots.shape[0]):
             if slots[prov, p] > 0:
@@ -537,12 +510,12 @@ def service_pass(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: 
                     best, best_free = prov, free
         if best < 0 or (best_free <= 0 and not priority):
             continue
-        v = hh.severity[h, d]
+        v = severity[h, d]
         events[d, E_ADMISSIONS] += 1
-        events[d, E_ADM_WAIT] += hh.months[h, d]
-        out.admitted[t, best, p] += 1
+        events[d, E_ADM_WAIT] += months[h, d]
+        admitted[best, p] += 1
         stock[best, p] += 1
         occupancy[d, WAITLIST, v] -= 1
         occupancy[d, CARE, v] += 1
-        _enter(hh, h, d, CARE, p, hh.door[h, d])
-        hh.provider[h, d] = best
+        _enter(state, months, product, door, provider, h, d, CARE, p, door[h, d])
+        provider[h, d] = best
