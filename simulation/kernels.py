@@ -149,6 +149,14 @@ def _enter(state, months, product, door, provider, h: int, d: int, new_state: in
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _count_care_exit(state, months, product, exits, h: int, d: int) -> None:
+    """Count an outflow from care that is not a care decision (age 18, household gone)."""
+    if state[h, d] == CARE:
+        exits[product[h, d], 0] += 1
+        exits[product[h, d], 1] += months[h, d] + 1
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _competing(u: float, p1: float, p2: float, p3: float) -> int:
     """Which of three competing monthly events happens for draw ``u`` (0 = none).
 
@@ -243,15 +251,19 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
                         severity[h, WMO] = 3
                         _enter(state, months, product, door, provider, h, WMO, HIDDEN, -1, 0)
                         events[JEUGD, E_GAP_18] += 1
+                _count_care_exit(state, months, product, exits, h, JEUGD)
                 _enter(state, months, product, door, provider, h, JEUGD, NONE, -1, 0)
                 severity[h, JEUGD] = 0
                 last_end[h, JEUGD] = month
             if state[h, VEILIGHEID] != NONE:
                 events[VEILIGHEID, E_TURNED_18] += 1
+                _count_care_exit(state, months, product, exits, h, VEILIGHEID)
                 _enter(state, months, product, door, provider, h, VEILIGHEID, NONE, -1, 0)
                 severity[h, VEILIGHEID] = 0
                 last_end[h, VEILIGHEID] = month
         if children[h] + young[h] + adults[h] + elderly[h] == 0:
+            for d in range(N_DOMAINS):
+                _count_care_exit(state, months, product, exits, h, d)
             draw_household(hh, h, mix64(hk ^ NEWCOMER), st)  # a newcomer moves into the empty row
 
         # --- needs in every domain ------------------------------------------------------------
