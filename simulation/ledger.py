@@ -46,16 +46,16 @@ def mean_care_months(rates: Rates) -> np.ndarray:
     return before + survival[:, -1] / h[:, -1]  # geometric remainder from the last table month
 
 
-def index_factors(months: int, yearly: float) -> np.ndarray:
-    """Price index per recorded month: (1 + yearly) ** calendar-year offset."""
-    return (1.0 + yearly) ** (np.arange(months) // 12)
+def index_factors(months: int, yearly: float, first_month: int = 0) -> np.ndarray:
+    """Price index per recorded month: (1 + yearly) ** calendar-year offset from the start year."""
+    return (1.0 + yearly) ** ((first_month + np.arange(months)) // 12)
 
 
-def book(tallies: Tallies, rates: Rates, params: Parameters, profile: Profile) -> Ledger:
-    """Price every tally and put it on its budget line."""
+def book(tallies: Tallies, rates: Rates, params: Parameters, profile: Profile, first_month: int = 0) -> Ledger:
+    """Price every tally and put it on its budget line (``first_month``: month index of row 0)."""
     months = tallies.events.shape[0]
-    price = index_factors(months, params["index.tariff"])
-    wage = index_factors(months, params["index.wage"])
+    price = index_factors(months, params["index.tariff"], first_month)
+    wage = index_factors(months, params["index.wage"], first_month)
     spending = np.zeros((months, len(BUDGET_LINES)))
     model, factor, lumpsum = provider_payment(profile)
     tariff = np.array([params[f"tariff.{p.name}"] for p in PRODUCTS])

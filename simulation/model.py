@@ -1,0 +1,88 @@
+"""``SocialDomainModel``: a Mesa model whose ``step()`` advances one month through the engine.
+
+Households live in the engine's arrays and are advanced by numba kernels; teams, providers, GP
+practices and the municipality are Mesa agents for inspection and policy; a Mesa DataCollector
+records the monthly indicators. The burn-in runs when the model is created, so step 1 is January
+of the profile's start year.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+from simulation.agents import AccessTeam, GPPractice, HouseholdView, Municipality, Provider
+from simulation.engine import Engine
+from simulation.indicators import monthly_indicators
+from simulation.ledger import book
+from simulation.parameters import Parameters
+from simulation.profile import Profile
+
+DEFAULT_REPORTED = (
+    "spending.total",
+    "clients_tier.general",
+    "clients_tier.maatwerk",
+    "clients_tier.specialist",
+    "clients_tier.forced",
+    "queue.jeugd",
+    "queue.wmo",
+    "escalations.jeugd",
+    "crises.jeugd",
+    "households.self_reliant",
+    "households.bijstand",
+)
+
+
+class SocialDomainModel(mesa.Model):
+    """The social domain of one municipality, one replicate.
+
+    Args:
+        profile: the municipality.
+        params: behavioural parameters (default: the registry's defaults).
+        seed: the run's seed (also seeds Mesa's own generators, which the engine does not use).
+        replicate: replicate number.
+        reported: indicator names the DataCollector records each month.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        params: Parameters | None = None,
+        seed: int = 0,
+        replicate: int = 0,
+        reported: tuple[str, ...] = DEFAULT_REPORTED,
+    ) -> None:
+        super().__init__(seed=seed)
+        self.profile = profile
+        self.params = params or Parameters()
+        self.engine = Engine(profile, self.params, seed=seed, replicate=replicate)
+        self.engine.run(0)  # burn-in
+        self.indicators: dict[str, float] = {}
+        self.municipality = Municipality(self)
+        self.teams = [AccessTeam(self, i) for i in range(len(profile.access_teams))]
+        self.gp_practices = [GPPractice(self, i) for i in range(len(profile.gp_practices))]
+        self.providers = []
+        for group in profile.providers:
+            for number in range(1, group.count + 1):
+                self.providers.append(Provider(self, len(self.providers), group.name, number))
+        self.datacollector = mesa.DataCollector(model_reporters={name: _reporter(name) for name in reported})
+
+    def step(self) -> None:
+        """Advance one month and collect the indicators."""
+        self.engine.step()
+        month = self.engine.last_month()
+        ledger = book(month, self.engine.rates, self.params, self.profile, first_month=self.engine.months_done - 1)
+        self.indicators = {k: float(v[0]) for k, v in monthly_indicators(month, ledger).items()}
+        self.datacollector.collect(self)
+
+    def household(self, index: int) -> HouseholdView:
+        """A read-only view of one household."""
+        if not 0 <= index < self.engine.households.size:
+            raise IndexError(f"household {index} out of range 0..{self.engine.households.size - 1}")
+        return HouseholdView(self, index)
+
+
+def _reporter(name: str):
+    def report(model: SocialDomainModel) -> float:
+        return model.indicators.get(name, float("nan"))
+
+    return report
