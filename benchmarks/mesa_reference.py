@@ -46,6 +46,8 @@ from simulation.schema import (
 )
 
 REFERENCE_DOMAINS = (JEUGD, WMO)
+FLOWS = ("crises", "door_access", "admissions")  # per domain and month, named as the engine's events
+FLOW_CRISES, FLOW_ACCESS, FLOW_ADMISSIONS = range(3)
 
 
 def _choose(rates: Rates, d: int, tier: int, u: float) -> int:
@@ -128,10 +130,13 @@ class HouseholdAgent(mesa.Agent):
                 elif state == WAITLIST and self.product[d] == HEAVY_PRODUCT[d]:
                     self.door[d] = D_CRISIS
                     self.months[d] += 1
+                    m.flows[d, FLOW_CRISES] += 1
                 else:
                     self.enter(d, WAITLIST, int(HEAVY_PRODUCT[d]), D_CRISIS)
+                    m.flows[d, FLOW_CRISES] += 1
             elif event == 3 and state == GENERAL:
                 self.enter(d, QUEUE, -1, D_ACCESS)
+                m.flows[d, FLOW_ACCESS] += 1
             elif event == 3:
                 self.request(d, v)
             elif state == DECISION and months + 1 >= m.structure.team_delay[self.team]:
@@ -157,6 +162,7 @@ class HouseholdAgent(mesa.Agent):
                 self.enter(d, WAITLIST, _choose(rates, d, v, rnd()), D_GP)
         else:
             self.enter(d, QUEUE, -1, D_ACCESS)
+            m.flows[d, FLOW_ACCESS] += 1
 
 
 class ReferenceModel(mesa.Model):
@@ -168,7 +174,8 @@ class ReferenceModel(mesa.Model):
         self.capacity = structure.counter_capacity
         self.slots = structure.provider_slots
         self.households = [HouseholdAgent(self, households, i) for i in range(households.children.shape[0])]
-        self.record: dict[str, list] = {"occupancy": [], "stock": []}
+        self.flows = np.zeros((N_DOMAINS, 3), np.int64)  # this month's FLOWS
+        self.record: dict[str, list] = {"occupancy": [], "stock": [], "flows": []}
 
     def scalar(self, name: str) -> float:
         """A scalar parameter."""
@@ -196,6 +203,7 @@ class ReferenceModel(mesa.Model):
 
     def step(self) -> None:
         """One month: every household steps (random order), then teams and providers serve."""
+        self.flows = np.zeros((N_DOMAINS, 3), np.int64)
         self.agents_by_type[HouseholdAgent].shuffle_do("step")
         rnd = self.random.random
         waiting = [(a, d) for a in self.households for d in REFERENCE_DOMAINS if a.state[d] == QUEUE]
@@ -225,6 +233,7 @@ class ReferenceModel(mesa.Model):
             if free.max() <= 0 and not priority:
                 continue
             stock[best, p] += 1
+            self.flows[d, FLOW_ADMISSIONS] += 1
             a.enter(d, CARE, p, a.door[d])
             a.provider[d] = best
         occupancy = np.zeros((N_DOMAINS, N_STATES), np.int64)
@@ -233,6 +242,7 @@ class ReferenceModel(mesa.Model):
                 occupancy[d, a.state[d]] += 1
         self.record["occupancy"].append(occupancy)
         self.record["stock"].append(stock.sum(axis=0))
+        self.record["flows"].append(self.flows)
 
     def release(self) -> None:
         """Drop the agents so a finished model can be freed (Mesa 3.3 keeps them otherwise)."""

@@ -169,6 +169,8 @@ class Structure(NamedTuple):
     gp_referral: np.ndarray  # (practices,)
     gp_poh: np.ndarray  # (practices,)
     provider_slots: np.ndarray  # (providers, products)
+    offer_start: np.ndarray  # (products + 1,) offsets into offer_provider
+    offer_provider: np.ndarray  # providers offering each product, grouped by product
 
 
 def compile_structure(profile: Profile, params: Parameters) -> Structure:
@@ -196,6 +198,7 @@ def compile_structure(profile: Profile, params: Parameters) -> Structure:
                 slots[row, PRODUCT[name]] = n
             row += 1
     weights = np.array([g.weight for g in profile.gp_practices])
+    offering = [np.flatnonzero(slots[:, p] > 0) for p in range(len(PRODUCTS))]
     return Structure(
         type_cdf=np.cumsum([t.share for t in types]) / sum(t.share for t in types),
         type_members=np.array([[t.adults, t.young, t.elderly, t.children_min, t.children_max] for t in types], dtype=np.int64),
@@ -211,6 +214,8 @@ def compile_structure(profile: Profile, params: Parameters) -> Structure:
         gp_referral=np.array([g.referral_propensity for g in profile.gp_practices]),
         gp_poh=np.array([g.poh_jeugd_share for g in profile.gp_practices]),
         provider_slots=slots,
+        offer_start=np.cumsum([0] + [len(o) for o in offering]).astype(np.int64),
+        offer_provider=np.concatenate(offering).astype(np.int64),
     )
 
 

@@ -28,7 +28,7 @@ from numba import njit, prange
 
 from simulation.inputs import HAZARD_MONTHS, S, Rates, Structure
 from simulation.population import NEVER, Households, draw_household
-from simulation.rng import household_month_key, mix64, uniform
+from simulation.rng import bernoulli_chain, household_key, household_month_key, mix64, month_key, screened_below, uniform
 from simulation.schema import (
     CARE,
     D_ACCESS,
@@ -60,8 +60,8 @@ from simulation.schema import (
 # Decision kinds within a domain: decision id = domain * 32 + kind.
 K_MAIN, K_SEVERITY, K_DOOR, K_POH, K_PRODUCT, K_EXIT, K_OUTCOME, K_TRIAGE, K_TIEBREAK, K_CARE_ESCALATE = range(10)
 # Household-level decisions.
-DEM_CHILD, DEM_YOUNG, DEM_ADULT, DEM_ELDERLY = 300, 312, 324, 336  # + person index (<= 10)
-DEM_BIRTH, DEM_18 = 350, 351
+DEM_ALL, DEM_18 = 350, 351  # all ageing, birth and death outcomes come from one draw (bernoulli_chain)
+ONSET_BLOCK = 352  # one hash whose 12-bit fields screen the five onset decisions (screened_below)
 NEWCOMER = np.uint64(0x5DEECE66D)
 
 # Event columns used by the kernels.
@@ -209,34 +209,48 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
     to_wmo, gap = s[P_TRANSITION18_TO_WMO], s[P_TRANSITION18_GAP]
     p_child, p_young, p_adult = s[P_DEMOGRAPHY_CHILD_AGES_OUT], s[P_DEMOGRAPHY_YOUNG_AGES_OUT], s[P_DEMOGRAPHY_ADULT_AGES_OUT]
     p_birth, p_death = s[P_DEMOGRAPHY_BIRTH], s[P_DEMOGRAPHY_ELDERLY_DEATH]
+    rates5 = np.array([p_child, p_young, p_adult, p_death, p_birth])
+    inv = 1.0 / np.maximum(rates5, 1e-300)
+    inv_not = 1.0 / np.maximum(1.0 - rates5, 1e-300)
+    powers = np.arange(128.0)  # P(no event among k persons) for k = 0..127 (int8 counts)
+    stay_child, stay_young = (1.0 - p_child) ** powers, (1.0 - p_young) ** powers
+    stay_adult, stay_elderly = (1.0 - p_adult) ** powers, (1.0 - p_death) ** powers
+    no_birth = 1.0 - p_birth
 
+    mk = month_key(key, month)
     for h in range(bounds[c], bounds[c + 1]):
-        hk = household_month_key(key, h, month)
+        hk = household_key(mk, h)
         # --- demography and the 18-year transition ------------------------------------------
         had_children = children[h] > 0
-        aged = 0
-        for i in range(children[h]):
-            if uniform(hk, DEM_CHILD + i) < p_child:
-                aged += 1
-        young_out = 0
-        for i in range(young[h]):
-            if uniform(hk, DEM_YOUNG + i) < p_young:
-                young_out += 1
-        adult_out = 0
-        for i in range(adults[h]):
-            if uniform(hk, DEM_ADULT + i) < p_adult:
-                adult_out += 1
-        deaths = 0
-        for i in range(elderly[h]):
-            if uniform(hk, DEM_ELDERLY + i) < p_death:
-                deaths += 1
-        born = 0
-        if adults[h] + young[h] > 0 and children[h] < 4 and uniform(hk, DEM_BIRTH) < p_birth:
-            born = 1
-        children[h] += born - aged
-        young[h] += aged - young_out
-        adults[h] += young_out - adult_out
-        elderly[h] += adult_out - deaths
+        nc, ny, na, ne = children[h], young[h], adults[h], elderly[h]
+        can_birth = na + ny > 0 and nc < 4
+        quiet = stay_child[nc] * stay_young[ny] * stay_adult[na] * stay_elderly[ne] * (no_birth if can_birth else 1.0)
+        u = uniform(hk, DEM_ALL)
+        if u < 1.0 - quiet:  # something happens (else the chain below would find no event)
+            aged = 0
+            for _ in range(nc):
+                event, u = bernoulli_chain(u, p_child, inv[0], inv_not[0])
+                aged += event
+            young_out = 0
+            for _ in range(ny):
+                event, u = bernoulli_chain(u, p_young, inv[1], inv_not[1])
+                young_out += event
+            adult_out = 0
+            for _ in range(na):
+                event, u = bernoulli_chain(u, p_adult, inv[2], inv_not[2])
+                adult_out += event
+            deaths = 0
+            for _ in range(ne):
+                event, u = bernoulli_chain(u, p_death, inv[3], inv_not[3])
+                deaths += event
+            born = 0
+            if can_birth:
+                event, u = bernoulli_chain(u, p_birth, inv[4], inv_not[4])
+                born = 1 if event else 0
+            children[h] += born - aged
+            young[h] += aged - young_out
+            adults[h] += young_out - adult_out
+            elderly[h] += adult_out - deaths
         if had_children and children[h] == 0:
             if state[h, JEUGD] != NONE:
                 events[JEUGD, E_TURNED_18] += 1
@@ -277,6 +291,7 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
             house[H_BENEFIT_MONTHS] += 1
         income_class = 0 if on_benefit else income[h]
         net = network[h]
+        onset_block = mix64(hk + np.uint64(ONSET_BLOCK))
         for d in range(N_DOMAINS):
             base = d * 32
             current = state[h, d]
@@ -288,13 +303,13 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
                 ) * onset_income[d, income[h]]
                 if d == SCHULDEN and on_benefit:
                     exposure *= benefit_mult
-                if exposure > 0.0 and uniform(hk, base + K_MAIN) < exposure:
+                if screened_below(onset_block, d, hk, base + K_MAIN, exposure):
                     u = uniform(hk, base + K_SEVERITY)
                     severity[h, d] = 1 if u < severity_cdf[d, 0] else (2 if u < severity_cdf[d, 1] else 3)
                     _enter(state, months, product, door, provider, h, d, HIDDEN, -1, 0)
                     events[d, E_ONSETS] += 1
-                occupancy[d, state[h, d], severity[h, d]] += 1
-                continue
+                    occupancy[d, HIDDEN, severity[h, d]] += 1
+                continue  # NONE is not tallied here: the service pass derives it from the total
             v = severity[h, d]
             escalate = escalate_rate[d] * (1.0 - network_protection * net) * mult
             u = uniform(hk, base + K_MAIN)
@@ -396,7 +411,8 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
             if not moved:
                 months[h, d] = min(m + 1, MONTHS_CAP)
             now = state[h, d]
-            occupancy[d, now, severity[h, d]] += 1
+            if now != NONE:
+                occupancy[d, now, severity[h, d]] += 1
             if now == CARE:
                 stock[provider[h, d], product[h, d]] += 1
             elif now == QUEUE:
@@ -459,11 +475,14 @@ def service_pass(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: 
         out.house[t] += sc.house[c]
         out.general[t] += sc.general[c]
         out.queue[t, :, 1] += sc.arrivals[c]
+    for d in range(N_DOMAINS):  # households with no need in a domain: everyone not counted elsewhere
+        out.occupancy[t, d, NONE, 0] = bounds[-1] - out.occupancy[t, d].sum()
     events, occupancy, stock, queue, admitted = out.events[t], out.occupancy[t], out.stock[t], out.queue[t], out.admitted[t]
     state, severity, months, product = hh.state, hh.severity, hh.months, hh.product
     provider, door, team = hh.provider, hh.door, hh.team
     integrated, triage, delay, capacity = st.team_integrated, st.team_triage, st.team_delay, st.counter_capacity.ravel()
     slots, product_cdf = st.provider_slots, rt.product_cdf
+    offer_start, offer_provider = st.offer_start, st.offer_provider
     # --- access teams: first come, first served, up to capacity per counter -----------------
     qh, qd, n_q = _gather(state, sc.pending, bounds, 0, QUEUE, 0)
     wh, wd, n_w = _gather(state, sc.pending, bounds, 1, WAITLIST, n_q)
@@ -510,17 +529,21 @@ def service_pass(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: 
         priority = 0 if (door[h, d] == D_CRISIS or door[h, d] == D_JUDGE) else 1
         waited = np.int64(months[h, d])
         keys[i] = (priority << 40) | ((32_767 - waited) << 24) | _tiebreak(key, h, d, month)
+    full = np.zeros(slots.shape[1], np.bool_)  # no free slot left for the product this month
     for i in np.argsort(keys, kind="mergesort"):
         h, d = wh[i], wd[i]
         p = product[h, d]
         priority = door[h, d] == D_CRISIS or door[h, d] == D_JUDGE
+        if full[p] and not priority:
+            continue
         best, best_free = -1, -(1 << 62)
-        for prov in range(slots.shape[0]):
-            if slots[prov, p] > 0:
-                free = slots[prov, p] - stock[prov, p]
-                if free > best_free:
-                    best, best_free = prov, free
+        for k in range(offer_start[p], offer_start[p + 1]):
+            prov = offer_provider[k]
+            free = slots[prov, p] - stock[prov, p]
+            if free > best_free:
+                best, best_free = prov, free
         if best < 0 or (best_free <= 0 and not priority):
+            full[p] = True
             continue
         v = severity[h, d]
         events[d, E_ADMISSIONS] += 1

@@ -38,15 +38,57 @@ def stream_key(seed: int, replicate: int) -> np.uint64:
 
 
 @njit(cache=True, inline="always")
+def month_key(key: np.uint64, month: int) -> np.uint64:
+    """Key of one month of one replicate (months may be negative during burn-in)."""
+    return mix64(uint64(key) ^ (uint64(month + 1_000_000) * _MONTH))
+
+
+@njit(cache=True, inline="always")
+def household_key(month_key_: np.uint64, household: int) -> np.uint64:
+    """Key of one household in one month: position ``household`` of a SplitMix64 stream."""
+    return mix64(uint64(month_key_) + uint64(household + 1) * _GOLDEN)
+
+
+@njit(cache=True, inline="always")
 def household_month_key(key: np.uint64, household: int, month: int) -> np.uint64:
-    """Key of one household in one month (months may be negative during burn-in)."""
-    return mix64(mix64(uint64(key) + uint64(household) * _GOLDEN) ^ (uint64(month + 1_000_000) * _MONTH))
+    """Key of one household in one month (``household_key(month_key(key, month), household)``)."""
+    return household_key(month_key(key, month), household)
 
 
 @njit(cache=True, inline="always")
 def uniform(hm_key: np.uint64, decision: int) -> float:
     """Uniform draw in [0, 1) for one decision of one household-month."""
     return float(mix64(uint64(hm_key) + uint64(decision + 1) * _GOLDEN) >> _S11) * _TO_UNIT
+
+
+@njit(cache=True, inline="always")
+def screened_below(block: np.uint64, slot: int, hm_key: np.uint64, decision: int, p: float) -> bool:
+    """Exactly ``u < p`` for the uniform u of ``decision``, usually without computing u.
+
+    u = (c + f) / 4096, where c is the 12-bit field ``slot`` of ``block`` (one hash shared by up to
+    five decisions) and f = ``uniform(hm_key, decision)`` in [0, 1). u is uniform on [0, 1) and is a
+    function of (key, decision) only. When c / 4096 >= p the answer is "no" without computing f,
+    which for rare events (p ~ 0.001) saves a hash almost always.
+    """
+    c = np.int64((uint64(block) >> uint64(12 * slot)) & uint64(0xFFF))
+    if c >= p * 4096.0:
+        return False
+    return (c + uniform(hm_key, decision)) * (1.0 / 4096.0) < p
+
+
+@njit(cache=True, inline="always")
+def bernoulli_chain(u: float, p: float, inv_p: float, inv_not_p: float) -> tuple[bool, float]:
+    """One Bernoulli(p) outcome from uniform ``u`` and a fresh uniform for the next outcome.
+
+    Sequential conditioning: the event happens if u < p; the remaining uniform is u / p or
+    (u - p) / (1 - p), again uniform on [0, 1) and independent of the outcome (``inv_p`` and
+    ``inv_not_p`` are 1/p and 1/(1-p), precomputed). A few rare events from one 53-bit draw lose
+    only ~log2(1/p) bits each. The chain has no event at all exactly when u >= 1 - prod(1 - p_i),
+    which lets callers skip it with one comparison.
+    """
+    if u < p:
+        return True, u * inv_p
+    return False, (u - p) * inv_not_p
 
 
 @njit(cache=True)

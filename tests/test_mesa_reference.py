@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.mesa_reference import ReferenceModel
+from benchmarks.mesa_reference import FLOWS, ReferenceModel
 from simulation.engine import Engine
 from simulation.parameters import NAMES
 from simulation.profile import Profile
-from simulation.schema import CARE, DECISION, DOMAINS, GENERAL, HIDDEN, JEUGD, NONE, PRODUCT_DOMAIN, PRODUCTS, QUEUE, STATES, WAITLIST, WMO
+from simulation.schema import (
+    CARE,
+    DECISION,
+    DOMAINS,
+    EVENT,
+    GENERAL,
+    HIDDEN,
+    JEUGD,
+    NONE,
+    PRODUCT_DOMAIN,
+    PRODUCTS,
+    QUEUE,
+    STATES,
+    WAITLIST,
+    WMO,
+)
 from tests.conftest import small_profile
 
-HOUSEHOLDS = 2000
+HOUSEHOLDS = 3000
 MONTHS = 36
 REPLICATES = 10
 
@@ -40,6 +55,9 @@ def test_reference_agrees_with_engine(baseline):
     engine_stock = np.empty((REPLICATES, len(PRODUCTS)))
     mesa_occ = np.empty_like(engine_occ)
     mesa_stock = np.empty_like(engine_stock)
+    engine_flows = np.empty((REPLICATES, len(DOMAINS), len(FLOWS)))
+    mesa_flows = np.empty_like(engine_flows)
+    flow_columns = [EVENT[f] for f in FLOWS]
     window = slice(12, MONTHS)  # months 13..36: after the initial build-up
     for r in range(REPLICATES):
         engine = Engine(profile, params, seed=21, replicate=r, horizon_months=MONTHS)
@@ -47,11 +65,13 @@ def test_reference_agrees_with_engine(baseline):
         tallies = engine.run()
         engine_occ[r] = tallies.occupancy.sum(axis=3)[window].mean(axis=0)
         engine_stock[r] = tallies.stock.sum(axis=1)[window].mean(axis=0)
+        engine_flows[r] = tallies.events[window][:, :, flow_columns].mean(axis=0)
         model = ReferenceModel(start, engine.rates, engine.structure, seed=1000 + r)
         for _ in range(MONTHS):
             model.step()
         mesa_occ[r] = np.array(model.record["occupancy"])[window].mean(axis=0)
         mesa_stock[r] = np.array(model.record["stock"])[window].mean(axis=0)
+        mesa_flows[r] = np.array(model.record["flows"])[window].mean(axis=0)
         model.release()
     # Two independent samples of R replicates: SE of the difference = sqrt(se_a^2 + se_b^2); 3 SE.
     compared = 0
@@ -68,6 +88,12 @@ def test_reference_agrees_with_engine(baseline):
         se = np.sqrt(a.var(ddof=1) / REPLICATES + b.var(ddof=1) / REPLICATES)
         assert abs(a.mean() - b.mean()) <= 3 * se, f"{PRODUCTS[p].name}: engine {a.mean():.1f} vs mesa {b.mean():.1f} (SE {se:.2f})"
         compared += 1
-    assert compared >= 15
+    for d in (JEUGD, WMO):
+        for f, flow in enumerate(FLOWS):
+            a, b = engine_flows[:, d, f], mesa_flows[:, d, f]
+            se = np.sqrt(a.var(ddof=1) / REPLICATES + b.var(ddof=1) / REPLICATES)
+            assert abs(a.mean() - b.mean()) <= 3 * se, f"{DOMAINS[d]} {flow}/month: engine {a.mean():.2f} vs mesa {b.mean():.2f} (SE {se:.3f})"
+            compared += 1
+    assert compared >= 20
     # capacity did bind somewhere: households waited at the access team or for a provider
     assert engine_occ[:, (JEUGD, WMO)][:, :, (QUEUE, WAITLIST)].sum() > 0
