@@ -58,9 +58,9 @@ MONTHLY = "probability per month"
 # Monthly onset probability per person of an age group (0 = not exposed).
 _ONSET = {
     "jeugd": {"children": 0.0085},
-    "wmo": {"young": 0.0002, "adults": 0.0004, "elderly": 0.006},
-    "werk": {"young": 0.0015, "adults": 0.0009},
-    "schulden": {"young": 0.0012, "adults": 0.0010},
+    "wmo": {"young": 0.0005, "adults": 0.0012, "elderly": 0.02},
+    "werk": {"young": 0.0012, "adults": 0.0007},
+    "schulden": {"young": 0.0010, "adults": 0.0008},
     "veiligheid": {"children": 0.0005},
 }
 _ONSET_SOURCE = {
@@ -80,13 +80,13 @@ _INCOME = {
 }
 _SEVERITY_AT_ONSET = {  # (light, moderate); severe is the rest
     "jeugd": (0.5, 0.4),
-    "wmo": (0.35, 0.55),
+    "wmo": (0.4, 0.55),
     "werk": (0.3, 0.5),
     "schulden": (0.4, 0.45),
     "veiligheid": (0.3, 0.45),
 }
 _RESOLVE_OWN = {"jeugd": 0.06, "wmo": 0.02, "werk": 0.03, "schulden": 0.04, "veiligheid": 0.03}
-_ESCALATE = {"jeugd": 0.03, "wmo": 0.02, "werk": 0.01, "schulden": 0.03, "veiligheid": 0.03}
+_ESCALATE = {"jeugd": 0.03, "wmo": 0.01, "werk": 0.01, "schulden": 0.03, "veiligheid": 0.03}
 _ASK = {  # light, moderate, severe
     "jeugd": (0.05, 0.15, 0.3),
     "wmo": (0.05, 0.2, 0.35),
@@ -102,12 +102,12 @@ _GENERAL_COST = {"jeugd": 80.0, "wmo": 60.0, "werk": 50.0, "schulden": 40.0, "ve
 # Per product: mean duration (months; None = CBS ended-trajectory distribution), effectiveness,
 # monthly escalation to the specialist tier, share within its (domain, tier), reference tariff.
 _CARE = {
-    "jeugd_ambulant": (None, 0.7, 0.004, 1.0, 1100.0),
-    "jeugd_verblijf": (None, 0.6, 0.0, 1.0, 6500.0),
+    "jeugd_ambulant": (None, 0.7, 0.004, 1.0, 1000.0),
+    "jeugd_verblijf": (None, 0.6, 0.0, 1.0, 4500.0),
     "wmo_hbh": (36.0, 0.5, 0.001, 0.29, 400.0),
     "wmo_begeleiding": (18.0, 0.6, 0.003, 0.21, 900.0),
     "wmo_hulpmiddelen": (48.0, 0.8, 0.0005, 0.50, 120.0),
-    "wmo_beschermd_wonen": (48.0, 0.5, 0.0, 1.0, 5000.0),
+    "wmo_beschermd_wonen": (36.0, 0.5, 0.0, 1.0, 5000.0),
     "reintegratie": (12.0, 0.35, 0.002, 1.0, 500.0),
     "beschut_werk": (60.0, 0.2, 0.0, 1.0, 1500.0),
     "schuldhulp": (18.0, 0.6, 0.003, 1.0, 150.0),
@@ -172,7 +172,7 @@ def _registry() -> tuple[Parameter, ...]:
         _p("demography.young_ages_out", 1 / 60, (1 / 60, 1 / 60), MONTHLY + " per young adult", "derived: 18-22 spans 60 months"),
         _p("demography.adult_ages_out", 1 / 624, (1 / 700, 1 / 550), MONTHLY + " per adult to 75+", "derived: 23-74 spans 624 months"),
         _p("demography.birth", 0.0021, (0.0015, 0.0027), MONTHLY + " per household with adults", A),
-        _p("demography.elderly_death", 0.007, (0.005, 0.009), MONTHLY + " per person 75+", A),
+        _p("demography.elderly_death", 0.009, (0.007, 0.011), MONTHLY + " per person 75+ (mean ~9 years after 75)", A),
         _p("copay.low", 0.0, (0.0, 19.0), "euro per month, Wmo maatwerk", A, NON_NEGATIVE),
         _p("copay.middle", 19.0, (0.0, 40.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", NON_NEGATIVE),
         _p("copay.high", 19.0, (0.0, 100.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", NON_NEGATIVE),

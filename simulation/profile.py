@@ -128,6 +128,25 @@ class Profile(_Strict):
             raise ValueError(f"providers offer no slots for: {', '.join(missing)}")
         return self
 
+    def scaled(self, households: int) -> Profile:
+        """The same municipality with ``households`` households; capacities, revenue and subsidies scale along.
+
+        Access FTE, provider slots (at least 1 where offered), national revenue and subsidies are
+        multiplied by ``households / self.households``; teams, practices and contracts stay the same.
+        """
+        factor = households / self.households
+        data = self.model_dump()
+        data["households"] = households
+        data["inhabitants"] = max(1, round(self.inhabitants * factor))
+        for team in data["access_teams"]:
+            team["fte"] = {d: f * factor for d, f in team["fte"].items()}
+        for group in data["providers"]:
+            group["slots"] = {p: (max(1, round(n * factor)) if n > 0 else 0) for p, n in group["slots"].items()}
+            group["lumpsum_year"] *= factor
+        data["revenue"] = {k: v * factor for k, v in data["revenue"].items()}
+        data["general_subsidy_year"] = {k: v * factor for k, v in data["general_subsidy_year"].items()}
+        return Profile.model_validate(data)
+
     @property
     def n_providers(self) -> int:
         """Number of provider agents (contracts)."""

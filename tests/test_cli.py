@@ -98,7 +98,7 @@ def test_bad_scenario_exits_2_with_one_line(tmp_path, capsys, body, expect):
 @pytest.mark.parametrize(
     ("edit", "expect"),
     [
-        (("fte = { jeugd = 1.4, wmo = 2.0", "fte = { jeugd = -1.4, wmo = 2.0"), "access_teams.0: Value error, fte.jeugd must be >= 0"),
+        (("fte = { jeugd = 1.4, wmo = 4.0", "fte = { jeugd = -1.4, wmo = 4.0"), "access_teams.0: Value error, fte.jeugd must be >= 0"),
         (("slots = { jeugd_ambulant = 14 }", "slots = { jeugd_ambulant = -3 }"), "providers.0: Value error, slots.jeugd_ambulant must be >= 0"),
         (("triage_accuracy = 0.8 ", "triage_accuracy = 1.8 "), "access_teams.0.triage_accuracy: Input should be less than or equal to 1"),
         (("benefit_share = 0.045", "benefit_share = 'many'"), "benefit_share: Input should be a valid number"),
