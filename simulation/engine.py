@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.inputs import Rates, Structure, compile_rates, compile_structure
-from simulation.kernels import N_HOUSE, Scratch, Tallies, household_pass, service_pass
+from simulation.kernels import N_HOUSE, Scratch, Tallies, demography_tables, household_pass, refresh_risks, service_pass
 from simulation.parameters import Parameters
 from simulation.population import Households, synthesize
 from simulation.profile import Profile
@@ -62,6 +62,7 @@ def _scratch(chunks: int, n_providers: int, n_counters: int) -> Scratch:
         general=z(chunks, N_DOMAINS),
         arrivals=z(chunks, n_counters),
         pending=z(chunks, 2),
+        waiting=np.zeros((chunks, CHUNK * N_DOMAINS), np.int32),
     )
 
 
@@ -92,6 +93,9 @@ class Engine:
         if self.households is None:
             self.households = synthesize(self.profile.households, int(self.key), self.structure)
         self.bounds = chunk_bounds(self.households.size)
+        n = self.households.size
+        self.risk = (np.empty((n, N_DOMAINS), np.float32), np.empty(n), demography_tables(self.rates))
+        refresh_risks(self.households, self.rates, self.risk[0], self.risk[1])
         self.burn_in = 12 * self.profile.burn_in_years
         self.month = -self.burn_in  # month 0 = January of profile.start_year
         self._n_counters = self.structure.counter_capacity.size
@@ -111,7 +115,7 @@ class Engine:
                 self._grow()
             out, row = self.tallies, self.months_done
             self.months_done += 1
-        household_pass(self.households, self.rates, self.structure, self._scratch, self.bounds, self.key, self.month)
+        household_pass(self.households, self.rates, self.structure, self._scratch, self.risk, self.bounds, self.key, self.month)
         service_pass(self.households, self.rates, self.structure, self._scratch, self.bounds, out, row, self.key, self.month)
         self.month += 1
 

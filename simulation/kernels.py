@@ -107,6 +107,7 @@ class Scratch(NamedTuple):
     general: np.ndarray  # (chunks, domains) general-provision user-months
     arrivals: np.ndarray  # (chunks, teams * domains) arrivals per access counter
     pending: np.ndarray  # (chunks, 2) households in queue / on a waiting list
+    waiting: np.ndarray  # (chunks, chunk size * domains) h * 8 + d: queue entries from the front, waiting list from the back
 
 
 class Tallies(NamedTuple):
@@ -149,6 +150,38 @@ def _enter(state, months, product, door, provider, h: int, d: int, new_state: in
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _refresh_risk(hh: Households, rt: Rates, exposure: np.ndarray, quiet: np.ndarray, stay: np.ndarray, h: int) -> None:
+    """Recompute household h's cached onset exposures and its probability of no demographic event."""
+    nc, ny, na, ne = hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h]
+    for d in range(N_DOMAINS):
+        exposure[h, d] = (rt.onset[d, 0] * nc + rt.onset[d, 1] * ny + rt.onset[d, 2] * na + rt.onset[d, 3] * ne) * rt.onset_income[
+            d, hh.income[h]
+        ]
+    birth = stay[4, 0] if (na + ny > 0 and nc < 4) else 1.0
+    quiet[h] = stay[0, nc] * stay[1, ny] * stay[2, na] * stay[3, ne] * birth
+
+
+@njit(cache=True, nogil=True)
+def demography_tables(rt: Rates) -> np.ndarray:
+    """stay[g, k] = P(none of k persons of group g has a demographic event this month); g = 4: birth."""
+    s = rt.scalars
+    probs = (s[P_DEMOGRAPHY_CHILD_AGES_OUT], s[P_DEMOGRAPHY_YOUNG_AGES_OUT], s[P_DEMOGRAPHY_ADULT_AGES_OUT], s[P_DEMOGRAPHY_ELDERLY_DEATH], s[P_DEMOGRAPHY_BIRTH])
+    stay = np.empty((5, 128))
+    for g in range(5):
+        for k in range(128):
+            stay[g, k] = (1.0 - probs[g]) ** k
+    return stay
+
+
+@njit(cache=True, nogil=True)
+def refresh_risks(hh: Households, rt: Rates, exposure: np.ndarray, quiet: np.ndarray) -> None:
+    """Fill the caches for every household (engine start)."""
+    stay = demography_tables(rt)
+    for h in range(hh.children.shape[0]):
+        _refresh_risk(hh, rt, exposure, quiet, stay, h)
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _count_care_exit(state, months, product, exits, h: int, d: int) -> None:
     """Count an outflow from care that is not a care decision (age 18, household gone)."""
     if state[h, d] == CARE:
@@ -174,7 +207,9 @@ def _competing(u: float, p1: float, p2: float, p3: float) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.ndarray, key: np.uint64, month: int, c: int) -> None:
+def _chunk(
+    hh: Households, rt: Rates, st: Structure, sc: Scratch, risk: tuple, bounds: np.ndarray, key: np.uint64, month: int, c: int
+) -> None:
     """Advance households bounds[c]..bounds[c+1] by one month, tallying into row ``c`` of ``sc``.
 
     Every array is bound to a local name once, outside the household loop: attribute access on a
@@ -184,7 +219,7 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
     income, network, team, gp = hh.income, hh.network, hh.team, hh.gp
     state, severity, months, product = hh.state, hh.severity, hh.months, hh.product
     provider, door, last_end = hh.provider, hh.door, hh.last_end
-    onset, onset_income, severity_cdf = rt.onset, rt.onset_income, rt.severity_cdf
+    severity_cdf = rt.severity_cdf
     resolve_own, escalate_rate, ask = rt.resolve_own, rt.escalate, rt.ask
     door_gp, door_judge, general_resolve, general_stepup = rt.door_gp, rt.door_judge, rt.general_resolve, rt.general_stepup
     hazard, effectiveness, care_escalate = rt.hazard, rt.effectiveness, rt.care_escalate
@@ -192,6 +227,8 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
     integrated, team_delay, gp_referral, gp_poh = st.team_integrated, st.team_delay, st.gp_referral, st.gp_poh
     events, occupancy, billed, resolved, stock = sc.events[c], sc.occupancy[c], sc.billed[c], sc.resolved[c], sc.stock[c]
     exits, house, general, arrivals, pending = sc.exits[c], sc.house[c], sc.general[c], sc.arrivals[c], sc.pending[c]
+    waiting = sc.waiting[c]
+    back = waiting.shape[0] - 1
     events[:] = 0
     occupancy[:] = 0
     billed[:] = 0
@@ -212,10 +249,7 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
     rates5 = np.array([p_child, p_young, p_adult, p_death, p_birth])
     inv = 1.0 / np.maximum(rates5, 1e-300)
     inv_not = 1.0 / np.maximum(1.0 - rates5, 1e-300)
-    powers = np.arange(128.0)  # P(no event among k persons) for k = 0..127 (int8 counts)
-    stay_child, stay_young = (1.0 - p_child) ** powers, (1.0 - p_young) ** powers
-    stay_adult, stay_elderly = (1.0 - p_adult) ** powers, (1.0 - p_death) ** powers
-    no_birth = 1.0 - p_birth
+    exposure, quiet, stay = risk
 
     mk = month_key(key, month)
     for h in range(bounds[c], bounds[c + 1]):
@@ -224,9 +258,8 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
         had_children = children[h] > 0
         nc, ny, na, ne = children[h], young[h], adults[h], elderly[h]
         can_birth = na + ny > 0 and nc < 4
-        quiet = stay_child[nc] * stay_young[ny] * stay_adult[na] * stay_elderly[ne] * (no_birth if can_birth else 1.0)
         u = uniform(hk, DEM_ALL)
-        if u < 1.0 - quiet:  # something happens (else the chain below would find no event)
+        if u < 1.0 - quiet[h]:  # something happens (else the chain below would find no event)
             aged = 0
             for _ in range(nc):
                 event, u = bernoulli_chain(u, p_child, inv[0], inv_not[0])
@@ -251,6 +284,7 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
             young[h] += aged - young_out
             adults[h] += young_out - adult_out
             elderly[h] += adult_out - deaths
+            _refresh_risk(hh, rt, exposure, quiet, stay, h)
         if had_children and children[h] == 0:
             if state[h, JEUGD] != NONE:
                 events[JEUGD, E_TURNED_18] += 1
@@ -279,6 +313,7 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
             for d in range(N_DOMAINS):
                 _count_care_exit(state, months, product, exits, h, d)
             draw_household(hh, h, mix64(hk ^ NEWCOMER), st)  # a newcomer moves into the empty row
+            _refresh_risk(hh, rt, exposure, quiet, stay, h)
 
         # --- needs in every domain ------------------------------------------------------------
         active = 0
@@ -298,12 +333,8 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
             m = months[h, d]
             moved = True
             if current == NONE:
-                exposure = (
-                    onset[d, 0] * children[h] + onset[d, 1] * young[h] + onset[d, 2] * adults[h] + onset[d, 3] * elderly[h]
-                ) * onset_income[d, income[h]]
-                if d == SCHULDEN and on_benefit:
-                    exposure *= benefit_mult
-                if screened_below(onset_block, d, hk, base + K_MAIN, exposure):
+                p_onset = exposure[h, d] * (benefit_mult if (d == SCHULDEN and on_benefit) else 1.0)
+                if screened_below(onset_block, d, hk, base + K_MAIN, p_onset):
                     u = uniform(hk, base + K_SEVERITY)
                     severity[h, d] = 1 if u < severity_cdf[d, 0] else (2 if u < severity_cdf[d, 1] else 3)
                     _enter(state, months, product, door, provider, h, d, HIDDEN, -1, 0)
@@ -416,8 +447,10 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
             if now == CARE:
                 stock[provider[h, d], product[h, d]] += 1
             elif now == QUEUE:
+                waiting[pending[0]] = h * 8 + d
                 pending[0] += 1
             elif now == WAITLIST:
+                waiting[back - pending[1]] = h * 8 + d
                 pending[1] += 1
         active = 0
         for d in range(N_DOMAINS):
@@ -430,10 +463,16 @@ def _chunk(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.nda
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def household_pass(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.ndarray, key: np.uint64, month: int) -> None:
-    """Advance every household by one month (parallel over fixed chunks; see module docstring)."""
+def household_pass(
+    hh: Households, rt: Rates, st: Structure, sc: Scratch, risk: tuple, bounds: np.ndarray, key: np.uint64, month: int
+) -> None:
+    """Advance every household by one month (parallel over fixed chunks; see module docstring).
+
+    ``risk`` = (exposure (N, domains), quiet (N,), demography_tables(rt)): caches derived from each
+    household's composition, kept current by the kernel whenever a composition changes.
+    """
     for c in prange(bounds.shape[0] - 1):
-        _chunk(hh, rt, st, sc, bounds, key, month, c)
+        _chunk(hh, rt, st, sc, risk, bounds, key, month, c)
 
 
 @njit(cache=True, nogil=True)
@@ -442,23 +481,21 @@ def _tiebreak(key: np.uint64, h: int, d: int, month: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _gather(state: np.ndarray, pending: np.ndarray, bounds: np.ndarray, which: int, wanted: int, spare: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Households (and domains) in state ``wanted``; ``spare`` extra slots left at the end."""
+def _gather(sc: Scratch, which: int, spare: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Households and domains recorded by the household pass (0: queue, 1: waiting list); ``spare`` extra slots."""
     n = 0
-    for c in range(bounds.shape[0] - 1):
-        n += pending[c, which]
+    for c in range(sc.pending.shape[0]):
+        n += sc.pending[c, which]
     households = np.empty(n + spare, np.int64)
     domains = np.empty(n + spare, np.int64)
     i = 0
-    for c in range(bounds.shape[0] - 1):
-        if pending[c, which] == 0:
-            continue
-        for h in range(bounds[c], bounds[c + 1]):
-            for d in range(N_DOMAINS):
-                if state[h, d] == wanted:
-                    households[i] = h
-                    domains[i] = d
-                    i += 1
+    last = sc.waiting.shape[1] - 1
+    for c in range(sc.pending.shape[0]):
+        for k in range(sc.pending[c, which]):
+            code = sc.waiting[c, k if which == 0 else last - k]
+            households[i] = code >> 3
+            domains[i] = code & 7
+            i += 1
     return households, domains, n
 
 
@@ -484,8 +521,8 @@ def service_pass(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: 
     slots, product_cdf = st.provider_slots, rt.product_cdf
     offer_start, offer_provider = st.offer_start, st.offer_provider
     # --- access teams: first come, first served, up to capacity per counter -----------------
-    qh, qd, n_q = _gather(state, sc.pending, bounds, 0, QUEUE, 0)
-    wh, wd, n_w = _gather(state, sc.pending, bounds, 1, WAITLIST, n_q)
+    qh, qd, n_q = _gather(sc, 0, 0)
+    wh, wd, n_w = _gather(sc, 1, n_q)
     keys = np.empty(n_q, np.int64)
     for i in range(n_q):
         h, d = qh[i], qd[i]
