@@ -18,7 +18,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from simulation.inputs import HAZARD_MONTHS, S, Rates, Structure
+from simulation.inputs import HAZARD_MONTHS, Rates, S, Structure
 from simulation.population import Households
 from simulation.schema import (
     CARE,

@@ -75,7 +75,7 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
         out[f"inflow.{prod.name}"] = admitted[:, p]
         out[f"outflow.{prod.name}"] = tallies.exits[:, p, 0]
     for tier in sorted(set(PRODUCT_TIER.tolist())):
-        out[f"clients_tier.{TIERS[tier]}"] = stock[:, PRODUCT_TIER == tier].sum(axis=1)
+        out[f"clients_tier.{TIERS[tier]}"] = stock[:, tier == PRODUCT_TIER].sum(axis=1)
     occupancy = tallies.occupancy.sum(axis=3)  # (months, domains, states)
     out["clients_tier.general"] = occupancy[:, :, GENERAL].sum(axis=1)
     for d, name in enumerate(DOMAINS):

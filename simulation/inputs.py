@@ -105,7 +105,7 @@ def _product_cdf(params: Parameters) -> np.ndarray:
     for d in range(N_DOMAINS):
         for tier in range(N_TIERS):
             effective = tier
-            while effective < N_TIERS and not np.any((PRODUCT_DOMAIN == d) & (PRODUCT_TIER == effective)):
+            while effective < N_TIERS and not np.any((d == PRODUCT_DOMAIN) & (effective == PRODUCT_TIER)):
                 effective += 1
             if effective == N_TIERS:
                 effective = PRODUCT_TIER[HEAVY_PRODUCT[d]]
@@ -183,10 +183,10 @@ def compile_structure(profile: Profile, params: Parameters) -> Structure:
         if team.unlimited:
             capacity[t] = UNLIMITED
         elif team.integrated:
-            capacity[t, 0] = int(round(sum(team.fte.values()) * per_fte))
+            capacity[t, 0] = round(sum(team.fte.values()) * per_fte)
         else:
             for d, name in enumerate(DOMAINS):
-                capacity[t, d] = int(round(team.fte.get(name, 0.0) * per_fte))
+                capacity[t, d] = round(team.fte.get(name, 0.0) * per_fte)
     wijk_team = np.empty(profile.wijken, dtype=np.int64)
     for t, team in enumerate(teams):
         wijk_team[team.wijken] = t
@@ -228,4 +228,3 @@ def provider_payment(profile: Profile) -> tuple[np.ndarray, np.ndarray, np.ndarr
             factor.append(group.tariff_factor)
             lump.append(group.lumpsum_year)
     return np.array(model, dtype=np.int64), np.array(factor), np.array(lump)
-

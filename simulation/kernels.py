@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit, prange
 
-from simulation.inputs import HAZARD_MONTHS, S, Rates, Structure
+from simulation.inputs import HAZARD_MONTHS, Rates, S, Structure
 from simulation.population import NEVER, Households, draw_household
 from simulation.rng import bernoulli_chain, household_key, household_month_key, mix64, month_key, screened_below, uniform
 from simulation.schema import (
@@ -165,7 +165,13 @@ def _refresh_risk(hh: Households, rt: Rates, exposure: np.ndarray, quiet: np.nda
 def demography_tables(rt: Rates) -> np.ndarray:
     """stay[g, k] = P(none of k persons of group g has a demographic event this month); g = 4: birth."""
     s = rt.scalars
-    probs = (s[P_DEMOGRAPHY_CHILD_AGES_OUT], s[P_DEMOGRAPHY_YOUNG_AGES_OUT], s[P_DEMOGRAPHY_ADULT_AGES_OUT], s[P_DEMOGRAPHY_ELDERLY_DEATH], s[P_DEMOGRAPHY_BIRTH])
+    probs = (
+        s[P_DEMOGRAPHY_CHILD_AGES_OUT],
+        s[P_DEMOGRAPHY_YOUNG_AGES_OUT],
+        s[P_DEMOGRAPHY_ADULT_AGES_OUT],
+        s[P_DEMOGRAPHY_ELDERLY_DEATH],
+        s[P_DEMOGRAPHY_BIRTH],
+    )
     stay = np.empty((5, 128))
     for g in range(5):
         for k in range(128):
@@ -422,7 +428,9 @@ def _chunk(
                     u = uniform(hk, base + K_DOOR)
                     judge = door_judge[d]
                     if u < judge:
-                        _enter(state, months, product, door, provider, h, d, WAITLIST, _pick_product(product_cdf, d, T_FORCED, 0.0), D_JUDGE)
+                        _enter(
+                            state, months, product, door, provider, h, d, WAITLIST, _pick_product(product_cdf, d, T_FORCED, 0.0), D_JUDGE
+                        )
                         events[d, E_JUDGE] += 1
                     elif u < judge + door_gp[d] * gp_referral[gp[h]]:
                         events[d, E_GP] += 1
@@ -500,7 +508,9 @@ def _gather(sc: Scratch, which: int, spare: int) -> tuple[np.ndarray, np.ndarray
 
 
 @njit(cache=True, nogil=True)
-def service_pass(hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.ndarray, out: Tallies, t: int, key: np.uint64, month: int) -> None:
+def service_pass(
+    hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.ndarray, out: Tallies, t: int, key: np.uint64, month: int
+) -> None:
     """Reduce the chunk tallies into row ``t``, then serve access queues and provider waiting lists."""
     for c in range(bounds.shape[0] - 1):
         out.events[t] += sc.events[c]

@@ -179,7 +179,14 @@ def _registry() -> tuple[Parameter, ...]:
         _p("benefit.monthly", 1350.0, (1100.0, 1800.0), "euro per household-month", A, NON_NEGATIVE),
         _p("access.intakes_per_fte", 10.0, (6.0, 15.0), "intakes per FTE-month", A, NON_NEGATIVE),
         _p("access.wage_fte_year", 80000.0, (65000.0, 95000.0), "euro per FTE-year (2025)", A, NON_NEGATIVE),
-        _p("overhead.per_contract_year", 15000.0, (5000.0, 30000.0), "euro per provider contract-year", "seed:[SD] §4.9 (158 providers)", NON_NEGATIVE),
+        _p(
+            "overhead.per_contract_year",
+            15000.0,
+            (5000.0, 30000.0),
+            "euro per provider contract-year",
+            "seed:[SD] §4.9 (158 providers)",
+            NON_NEGATIVE,
+        ),
         _p("index.tariff", 0.03, (0.0, 0.06), "yearly tariff indexation", A, (-0.5, 1.0)),
         _p("index.wage", 0.03, (0.0, 0.06), "yearly wage indexation", A, (-0.5, 1.0)),
     ]

@@ -5,8 +5,11 @@ so a run gives identical numbers for any thread count, process or machine, and t
 give the same household the same draw for the same decision (common random numbers).
 
 The mixer is the SplitMix64 finaliser (Steele, Lea & Flood 2014), which passes BigCrush as a
-hash of sequential counters. Keys are coerced to uint64 at every entry (numba turns int64 + uint64 into float64). Keys are chained through it: ``household_month_key`` once per
-household-month, then one ``uniform`` per decision.
+hash of sequential counters. Keys are chained through it: ``month_key`` once per month,
+``household_key`` once per household-month (position h of a SplitMix64 stream), then one
+``uniform`` per decision. Keys are coerced to uint64 at every entry (numba turns int64 + uint64
+into float64). ``screened_below`` and ``bernoulli_chain`` save hashes for rare events without
+changing which draw a decision gets.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.inputs import HAZARD_MONTHS, S, Rates, Structure
+from simulation.inputs import HAZARD_MONTHS, Rates, S, Structure
 from simulation.population import Households
 from simulation.schema import (
     CARE,
@@ -102,11 +102,11 @@ def mean_field(hh: Households, rates: Rates, st: Structure, months: int) -> tupl
             n_decision = np.zeros((n, n_p, 4, md))
             n_care = np.zeros((n, n_p, 4, K))
 
-            def start_care(mass, v, tier, n_care=n_care):
+            def start_care(mass, v, tier, n_care=n_care, by_tier=by_tier):
                 for i, q in by_tier[tier].items():
                     n_care[:, i, v, 0] += mass * q
 
-            def via_access(mass, v, n_general=n_general, n_decision=n_decision, n_care=n_care):
+            def via_access(mass, v, n_general=n_general, n_decision=n_decision, n_care=n_care, by_tier=by_tier):
                 for tier, w in ((v, accuracy), (v - 1 if v >= 2 else T_MAATWERK, 1.0 - accuracy)):
                     if tier <= 1:
                         n_general[:, v] += mass * w

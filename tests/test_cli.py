@@ -54,7 +54,14 @@ def test_run_writes_summary_and_monthly(tmp_path, capsys):
     row = years["2026"]["spending.total"]
     assert row["p5"] <= row["p50"] <= row["p95"] and row["kind"] == "flow"
     assert row["p5"] <= row["mean"] <= row["p95"]
-    for metric in ("clients_tier.maatwerk", "inflow.jeugd_ambulant", "queue.wmo", "waiting_time.access.jeugd", "escalations.jeugd", "revenue.total"):
+    for metric in (
+        "clients_tier.maatwerk",
+        "inflow.jeugd_ambulant",
+        "queue.wmo",
+        "waiting_time.access.jeugd",
+        "escalations.jeugd",
+        "revenue.total",
+    ):
         assert metric in years["2027"], metric
     with (out / "monthly.csv").open() as fh:
         rows = list(csv.reader(fh))
@@ -77,7 +84,10 @@ def test_same_seed_same_numbers(tmp_path):
     [
         ('name = "x"\ncolour = "red"\nprofile = "profiles/default.toml"\n', "colour: unknown key"),
         ('profile = "profiles/default.toml"\n[parameters]\n"escalate.jeugd" = "high"\n', "parameters.escalate.jeugd: expected a number"),
-        ('profile = "profiles/default.toml"\n[parameters]\n"escalate.jeugd" = 1.5\n', "parameters.escalate.jeugd: 1.5 outside allowed range [0, 1]"),
+        (
+            'profile = "profiles/default.toml"\n[parameters]\n"escalate.jeugd" = 1.5\n',
+            "parameters.escalate.jeugd: 1.5 outside allowed range [0, 1]",
+        ),
         ('profile = "profiles/default.toml"\n[parameters.onset.jeugd]\nchildren = -0.1\n', "parameters.onset.jeugd.children: -0.1 outside"),
         ('profile = "profiles/default.toml"\n[parameters]\n"no.such.lever" = 1\n', "parameters.no.such.lever: unknown parameter"),
         ('profile = "profiles/nope.toml"\n', "nope.toml: file not found"),
@@ -99,7 +109,10 @@ def test_bad_scenario_exits_2_with_one_line(tmp_path, capsys, body, expect):
     ("edit", "expect"),
     [
         (("fte = { jeugd = 1.4, wmo = 4.0", "fte = { jeugd = -1.4, wmo = 4.0"), "access_teams.0: Value error, fte.jeugd must be >= 0"),
-        (("slots = { jeugd_ambulant = 14 }", "slots = { jeugd_ambulant = -3 }"), "providers.0: Value error, slots.jeugd_ambulant must be >= 0"),
+        (
+            ("slots = { jeugd_ambulant = 14 }", "slots = { jeugd_ambulant = -3 }"),
+            "providers.0: Value error, slots.jeugd_ambulant must be >= 0",
+        ),
         (("triage_accuracy = 0.8 ", "triage_accuracy = 1.8 "), "access_teams.0.triage_accuracy: Input should be less than or equal to 1"),
         (("benefit_share = 0.045", "benefit_share = 'many'"), "benefit_share: Input should be a valid number"),
         (("wijken = 6", "wijken = 6\nsurprise = 1"), "surprise: unknown key"),

@@ -35,7 +35,9 @@ def test_littles_law_per_provision(baseline):
     for p, prod in enumerate(PRODUCTS):
         se = diffs[:, p].std(ddof=1) / np.sqrt(replicates)
         assert levels[:, p].mean() > 5, f"{prod.name}: too few clients to test"
-        assert abs(diffs[:, p].mean()) <= 3 * se, f"{prod.name}: L - lambda*W = {diffs[:, p].mean():.2f} (SE {se:.2f}, L {levels[:, p].mean():.1f})"
+        assert abs(diffs[:, p].mean()) <= 3 * se, (
+            f"{prod.name}: L - lambda*W = {diffs[:, p].mean():.2f} (SE {se:.2f}, L {levels[:, p].mean():.1f})"
+        )
 
 
 def test_access_queue_follows_lindley_recursion(baseline):

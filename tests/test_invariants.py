@@ -34,7 +34,7 @@ def test_households_conserved_and_no_negative_stocks(baseline):
     np.testing.assert_array_equal(stock[1:] - stock[:-1], t.admitted.sum(axis=1)[1:] - t.exits[1:, :, 0])
     # care per domain in the state tallies equals the product stocks of that domain
     for d in range(5):
-        np.testing.assert_array_equal(t.occupancy[:, d, STATES.index("care")].sum(axis=1), stock[:, PRODUCT_DOMAIN == d].sum(axis=1))
+        np.testing.assert_array_equal(t.occupancy[:, d, STATES.index("care")].sum(axis=1), stock[:, d == PRODUCT_DOMAIN].sum(axis=1))
 
 
 def test_ledger_equals_sum_over_provisions(baseline):
@@ -108,5 +108,3 @@ def test_wmo_lever_leaves_jeugd_trajectories_identical(baseline):
                 else:
                     assert not (x != y)[~ever_wmo].any(), f"jeugd {column} differs in a household never in wmo"
         assert wmo_differs  # the lever did change wmo trajectories
-
-

@@ -40,7 +40,9 @@ def test_occupancy_matches_mean_field_recursion(baseline):
             se = sim.std(ddof=1) / np.sqrt(REPLICATES)
             if want < 1.0 and sim.mean() < 1.0:
                 continue  # an (almost) empty state: nothing to compare
-            assert abs(sim.mean() - want) <= 3 * se, f"{domain}/{STATES[state]}: engine {sim.mean():.2f} vs recursion {want:.2f} (SE {se:.2f})"
+            assert abs(sim.mean() - want) <= 3 * se, (
+                f"{domain}/{STATES[state]}: engine {sim.mean():.2f} vs recursion {want:.2f} (SE {se:.2f})"
+            )
             checked += 1
     for p, prod in enumerate(PRODUCTS):
         sim = stock[:, :, p].mean(axis=1)

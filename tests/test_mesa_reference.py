@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks.mesa_reference import FLOWS, ReferenceModel
+from benchmarks.mesa_reference_setup import reference_setup
 from simulation.engine import Engine
-from simulation.parameters import NAMES
-from simulation.profile import Profile
 from simulation.schema import (
     CARE,
     DECISION,
@@ -24,33 +23,14 @@ from simulation.schema import (
     WAITLIST,
     WMO,
 )
-from tests.conftest import small_profile
 
 HOUSEHOLDS = 3000
 MONTHS = 36
 REPLICATES = 10
 
 
-def reference_setup(baseline, households: int = HOUSEHOLDS):
-    """Profile and parameters the reference covers: jeugd and wmo only, no demography.
-
-    Access FTE and provider slots are scaled to the smaller population (x households / 20,500) so
-    that capacity binds as it does in the default municipality.
-    """
-    scale = households / baseline.profile.households
-    data = small_profile(baseline.profile, households).model_dump()
-    data["benefit_share"] = 0.0
-    for team in data["access_teams"]:
-        team["fte"] = {d: f * scale for d, f in team["fte"].items()}
-    for group in data["providers"]:
-        group["slots"] = {p: max(1, int(round(n * scale))) for p, n in group["slots"].items()}
-    off = {n: 0.0 for n in NAMES if n.startswith("demography.")}
-    off.update({n: 0.0 for n in NAMES if n.startswith(("onset.werk", "onset.schulden", "onset.veiligheid"))})
-    return Profile.model_validate(data), baseline.params.replace(off)
-
-
 def test_reference_agrees_with_engine(baseline):
-    profile, params = reference_setup(baseline)
+    profile, params = reference_setup(baseline, HOUSEHOLDS)
     engine_occ = np.empty((REPLICATES, len(DOMAINS), len(STATES)))
     engine_stock = np.empty((REPLICATES, len(PRODUCTS)))
     mesa_occ = np.empty_like(engine_occ)
@@ -81,7 +61,9 @@ def test_reference_agrees_with_engine(baseline):
             if max(a.mean(), b.mean()) < 1.0:
                 continue
             se = np.sqrt(a.var(ddof=1) / REPLICATES + b.var(ddof=1) / REPLICATES)
-            assert abs(a.mean() - b.mean()) <= 3 * se, f"{DOMAINS[d]}/{STATES[state]}: engine {a.mean():.1f} vs mesa {b.mean():.1f} (SE {se:.2f})"
+            assert abs(a.mean() - b.mean()) <= 3 * se, (
+                f"{DOMAINS[d]}/{STATES[state]}: engine {a.mean():.1f} vs mesa {b.mean():.1f} (SE {se:.2f})"
+            )
             compared += 1
     for p in np.flatnonzero(np.isin(PRODUCT_DOMAIN, (JEUGD, WMO))):
         a, b = engine_stock[:, p], mesa_stock[:, p]
@@ -92,7 +74,9 @@ def test_reference_agrees_with_engine(baseline):
         for f, flow in enumerate(FLOWS):
             a, b = engine_flows[:, d, f], mesa_flows[:, d, f]
             se = np.sqrt(a.var(ddof=1) / REPLICATES + b.var(ddof=1) / REPLICATES)
-            assert abs(a.mean() - b.mean()) <= 3 * se, f"{DOMAINS[d]} {flow}/month: engine {a.mean():.2f} vs mesa {b.mean():.2f} (SE {se:.3f})"
+            assert abs(a.mean() - b.mean()) <= 3 * se, (
+                f"{DOMAINS[d]} {flow}/month: engine {a.mean():.2f} vs mesa {b.mean():.2f} (SE {se:.3f})"
+            )
             compared += 1
     assert compared >= 20
     # capacity did bind somewhere: households waited at the access team or for a provider

@@ -19,7 +19,7 @@ def test_uniform_and_independent():
     # KS at the 0.1 % level: a correct generator fails this with probability 0.001 (seed fixed).
     for u in (a, b, c):
         assert stats.kstest(u, "uniform").pvalue > 0.001
-        assert 0.0 <= u.min() and u.max() < 1.0
+        assert u.min() >= 0.0 and u.max() < 1.0
     # Correlation of independent uniforms has SE 1/sqrt(N) ~ 0.0022; allow 4 SE.
     for x, y in ((a, b), (a, c), (a[1:], a[:-1])):
         assert abs(np.corrcoef(x, y)[0, 1]) < 4 / np.sqrt(N)
