@@ -157,7 +157,7 @@ def _refresh_risk(hh: Households, rt: Rates, exposure: np.ndarray, quiet: np.nda
         exposure[h, d] = (rt.onset[d, 0] * nc + rt.onset[d, 1] * ny + rt.onset[d, 2] * na + rt.onset[d, 3] * ne) * rt.onset_income[
             d, hh.income[h]
         ]
-    birth = stay[4, 0] if (na + ny > 0 and nc < 4) else 1.0
+    birth = stay[4, 1] if (na + ny > 0 and nc < 4) else 1.0
     quiet[h] = stay[0, nc] * stay[1, ny] * stay[2, na] * stay[3, ne] * birth
 
 
