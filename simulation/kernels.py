@@ -322,6 +322,16 @@ def _chunk(
             _refresh_risk(hh, rt, exposure, quiet, stay, h)
 
         # --- needs in every domain ------------------------------------------------------------
+        onset_block = mix64(hk + np.uint64(ONSET_BLOCK))
+        if (state[h, 0] | state[h, 1] | state[h, 2] | state[h, 3] | state[h, 4]) == 0:
+            # Fast path (most households): no active need, so only onsets can happen this month.
+            onset = False
+            for d in range(N_DOMAINS):
+                if screened_below(onset_block, d, hk, d * 32 + K_MAIN, exposure[h, d]):
+                    onset = True
+            if not onset:
+                house[H_SELF_RELIANT] += 1
+                continue
         active = 0
         for d in range(N_DOMAINS):
             if state[h, d] != NONE:
@@ -332,7 +342,6 @@ def _chunk(
             house[H_BENEFIT_MONTHS] += 1
         income_class = 0 if on_benefit else income[h]
         net = network[h]
-        onset_block = mix64(hk + np.uint64(ONSET_BLOCK))
         for d in range(N_DOMAINS):
             base = d * 32
             current = state[h, d]
