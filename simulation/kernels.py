@@ -28,7 +28,7 @@ from numba import njit, prange
 
 from simulation.inputs import HAZARD_MONTHS, Rates, S, Structure
 from simulation.population import NEVER, Households, draw_household
-from simulation.rng import bernoulli_chain, household_key, household_month_key, mix64, month_key, screened_below, uniform
+from simulation.rng import bernoulli_chain, household_key, household_month_key, mix64, month_key, screened_below, screened_uniform, uniform
 from simulation.schema import (
     CARE,
     D_ACCESS,
@@ -61,7 +61,7 @@ from simulation.schema import (
 K_MAIN, K_SEVERITY, K_DOOR, K_POH, K_PRODUCT, K_EXIT, K_OUTCOME, K_TRIAGE, K_TIEBREAK, K_CARE_ESCALATE = range(10)
 # Household-level decisions.
 DEM_ALL, DEM_18 = 350, 351  # all ageing, birth and death outcomes come from one draw (bernoulli_chain)
-ONSET_BLOCK = 352  # one hash whose 12-bit fields screen the five onset decisions (screened_below)
+DEM_SLOT = 5  # screening field of the demography draw; onsets use fields 0..4 (domain d: field d)
 NEWCOMER = np.uint64(0x5DEECE66D)
 
 # Event columns used by the kernels.
@@ -264,7 +264,7 @@ def _chunk(
         had_children = children[h] > 0
         nc, ny, na, ne = children[h], young[h], adults[h], elderly[h]
         can_birth = na + ny > 0 and nc < 4
-        u = uniform(hk, DEM_ALL)
+        u = screened_uniform(hk, DEM_SLOT, DEM_ALL, 1.0 - quiet[h])
         if u < 1.0 - quiet[h]:  # something happens (else the chain below would find no event)
             aged = 0
             for _ in range(nc):
@@ -322,12 +322,11 @@ def _chunk(
             _refresh_risk(hh, rt, exposure, quiet, stay, h)
 
         # --- needs in every domain ------------------------------------------------------------
-        onset_block = mix64(hk + np.uint64(ONSET_BLOCK))
         if (state[h, 0] | state[h, 1] | state[h, 2] | state[h, 3] | state[h, 4]) == 0:
             # Fast path (most households): no active need, so only onsets can happen this month.
             onset = False
             for d in range(N_DOMAINS):
-                if screened_below(onset_block, d, hk, d * 32 + K_MAIN, exposure[h, d]):
+                if screened_below(hk, d, d * 32 + K_MAIN, exposure[h, d]):
                     onset = True
             if not onset:
                 house[H_SELF_RELIANT] += 1
@@ -349,7 +348,7 @@ def _chunk(
             moved = True
             if current == NONE:
                 p_onset = exposure[h, d] * (benefit_mult if (d == SCHULDEN and on_benefit) else 1.0)
-                if screened_below(onset_block, d, hk, base + K_MAIN, p_onset):
+                if screened_below(hk, d, base + K_MAIN, p_onset):
                     u = uniform(hk, base + K_SEVERITY)
                     severity[h, d] = 1 if u < severity_cdf[d, 0] else (2 if u < severity_cdf[d, 1] else 3)
                     _enter(state, months, product, door, provider, h, d, HIDDEN, -1, 0)

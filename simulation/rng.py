@@ -8,7 +8,7 @@ The mixer is the SplitMix64 finaliser (Steele, Lea & Flood 2014), which passes B
 hash of sequential counters. Keys are chained through it: ``month_key`` once per month,
 ``household_key`` once per household-month (position h of a SplitMix64 stream), then one
 ``uniform`` per decision. Keys are coerced to uint64 at every entry (numba turns int64 + uint64
-into float64). ``screened_below`` and ``bernoulli_chain`` save hashes for rare events without
+into float64). ``screened_uniform`` and ``bernoulli_chain`` save hashes for rare events without
 changing which draw a decision gets.
 """
 
@@ -64,19 +64,30 @@ def uniform(hm_key: np.uint64, decision: int) -> float:
     return float(mix64(uint64(hm_key) + uint64(decision + 1) * _GOLDEN) >> _S11) * _TO_UNIT
 
 
-@njit(cache=True, inline="always")
-def screened_below(block: np.uint64, slot: int, hm_key: np.uint64, decision: int, p: float) -> bool:
-    """Exactly ``u < p`` for the uniform u of ``decision``, usually without computing u.
+SCREEN_BITS = 10  # six screening fields per 64-bit household-month key
+_SCREEN_MASK = np.uint64((1 << SCREEN_BITS) - 1)
+_SCREEN_SCALE = float(1 << SCREEN_BITS)
 
-    u = (c + f) / 4096, where c is the 12-bit field ``slot`` of ``block`` (one hash shared by up to
-    five decisions) and f = ``uniform(hm_key, decision)`` in [0, 1). u is uniform on [0, 1) and is a
-    function of (key, decision) only. When c / 4096 >= p the answer is "no" without computing f,
-    which for rare events (p ~ 0.001) saves a hash almost always.
+
+@njit(cache=True, inline="always")
+def screened_uniform(hm_key: np.uint64, slot: int, decision: int, p: float) -> float:
+    """The uniform u of ``decision`` if u < p is possible, else 2.0; usually without a hash.
+
+    u = (c + f) / 1024, where c is the 10-bit field ``slot`` (0..5) of the household-month key
+    itself and f = ``uniform(hm_key, decision)`` in [0, 1). u is uniform on [0, 1) and a function
+    of (key, household, month, decision) only. When c / 1024 >= p the event cannot happen and f is
+    never computed, so rare events (onsets, demography) cost a comparison, not a hash.
     """
-    c = np.int64((uint64(block) >> uint64(12 * slot)) & uint64(0xFFF))
-    if c >= p * 4096.0:
-        return False
-    return (c + uniform(hm_key, decision)) * (1.0 / 4096.0) < p
+    c = np.int64((uint64(hm_key) >> uint64(SCREEN_BITS * slot)) & _SCREEN_MASK)
+    if c >= p * _SCREEN_SCALE:
+        return 2.0
+    return (c + uniform(hm_key, decision)) * (1.0 / _SCREEN_SCALE)
+
+
+@njit(cache=True, inline="always")
+def screened_below(hm_key: np.uint64, slot: int, decision: int, p: float) -> bool:
+    """Exactly ``u < p`` for the uniform of ``decision`` (see ``screened_uniform``)."""
+    return screened_uniform(hm_key, slot, decision, p) < p
 
 
 @njit(cache=True, inline="always")
