@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.inputs import Rates, Structure, compile_rates, compile_structure
-from simulation.kernels import N_HOUSE, Scratch, Tallies, demography_tables, household_pass, refresh_risks, service_pass
+from simulation.kernels import N_HOUSE, Scratch, Tallies, demography_tables, household_pass, schedule_all, service_pass
 from simulation.parameters import Parameters
 from simulation.population import Households, synthesize
 from simulation.profile import Profile
@@ -93,9 +93,8 @@ class Engine:
         if self.households is None:
             self.households = synthesize(self.profile.households, int(self.key), self.structure)
         self.bounds = chunk_bounds(self.households.size)
-        n = self.households.size
-        self.risk = (np.empty((n, N_DOMAINS), np.float32), np.empty(n), demography_tables(self.rates))
-        refresh_risks(self.households, self.rates, self.risk[0], self.risk[1])
+        self.stay = demography_tables(self.rates)
+        schedule_all(self.households, self.rates, self.stay, self.key, -12 * self.profile.burn_in_years)
         self.burn_in = 12 * self.profile.burn_in_years
         self.month = -self.burn_in  # month 0 = January of profile.start_year
         self._n_counters = self.structure.counter_capacity.size
@@ -115,7 +114,7 @@ class Engine:
                 self._grow()
             out, row = self.tallies, self.months_done
             self.months_done += 1
-        household_pass(self.households, self.rates, self.structure, self._scratch, self.risk, self.bounds, self.key, self.month)
+        household_pass(self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key, self.month)
         service_pass(self.households, self.rates, self.structure, self._scratch, self.bounds, out, row, self.key, self.month)
         self.month += 1
 

@@ -28,7 +28,7 @@ from numba import njit, prange
 
 from simulation.inputs import HAZARD_MONTHS, Rates, S, Structure
 from simulation.population import NEVER, Households, draw_household
-from simulation.rng import bernoulli_chain, household_key, household_month_key, mix64, month_key, screened_below, screened_uniform, uniform
+from simulation.rng import bernoulli_chain, geometric_month, household_key, household_month_key, mix64, month_key, uniform
 from simulation.schema import (
     CARE,
     D_ACCESS,
@@ -59,9 +59,11 @@ from simulation.schema import (
 
 # Decision kinds within a domain: decision id = domain * 32 + kind.
 K_MAIN, K_SEVERITY, K_DOOR, K_POH, K_PRODUCT, K_EXIT, K_OUTCOME, K_TRIAGE, K_TIEBREAK, K_CARE_ESCALATE = range(10)
+K_ONSET_NOW, K_ONSET_NEXT = 10, 11  # schedule the next onset from this month / from next month
 # Household-level decisions.
 DEM_ALL, DEM_18 = 350, 351  # all ageing, birth and death outcomes come from one draw (bernoulli_chain)
-DEM_SLOT = 5  # screening field of the demography draw; onsets use fields 0..4 (domain d: field d)
+DEM_NOW, DEM_NEXT = 352, 353  # schedule the next demographic event from this month / from next month
+STALE = -(1 << 30)  # next_onset of a domain that just lost its need: rescheduled at the end of the month
 NEWCOMER = np.uint64(0x5DEECE66D)
 
 # Event columns used by the kernels.
@@ -150,15 +152,17 @@ def _enter(state, months, product, door, provider, h: int, d: int, new_state: in
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _refresh_risk(hh: Households, rt: Rates, exposure: np.ndarray, quiet: np.ndarray, stay: np.ndarray, h: int) -> None:
-    """Recompute household h's cached onset exposures and its probability of no demographic event."""
-    nc, ny, na, ne = hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h]
-    for d in range(N_DOMAINS):
-        exposure[h, d] = (rt.onset[d, 0] * nc + rt.onset[d, 1] * ny + rt.onset[d, 2] * na + rt.onset[d, 3] * ne) * rt.onset_income[
-            d, hh.income[h]
-        ]
+def _onset_probability(onset, onset_income, nc, ny, na, ne, income: int, on_benefit: bool, benefit_mult: float, d: int) -> float:
+    """Monthly probability that a need arises in domain d for this composition and income."""
+    p = (onset[d, 0] * nc + onset[d, 1] * ny + onset[d, 2] * na + onset[d, 3] * ne) * onset_income[d, income]
+    return p * benefit_mult if (d == SCHULDEN and on_benefit) else p
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _quiet(stay: np.ndarray, nc, ny, na, ne) -> float:
+    """Probability that nobody in the household ages out, is born or dies this month."""
     birth = stay[4, 1] if (na + ny > 0 and nc < 4) else 1.0
-    quiet[h] = stay[0, nc] * stay[1, ny] * stay[2, na] * stay[3, ne] * birth
+    return stay[0, nc] * stay[1, ny] * stay[2, na] * stay[3, ne] * birth
 
 
 @njit(cache=True, nogil=True)
@@ -179,12 +183,28 @@ def demography_tables(rt: Rates) -> np.ndarray:
     return stay
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _schedule(hh: Households, rt: Rates, stay: np.ndarray, h: int, hk: np.uint64, month: int) -> None:
+    """Schedule the next demographic event and every onset from ``month`` on (composition changed)."""
+    nc, ny, na, ne = hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h]
+    on_benefit = hh.state[h, WERK] != NONE
+    mult = rt.scalars[P_BENEFIT_MULT_SCHULDEN]
+    hh.next_demography[h] = geometric_month(month, 1.0 - _quiet(stay, nc, ny, na, ne), uniform(hk, DEM_NOW))
+    wake = hh.next_demography[h]
+    for d in range(N_DOMAINS):
+        if hh.state[h, d] == NONE:
+            p = _onset_probability(rt.onset, rt.onset_income, nc, ny, na, ne, hh.income[h], on_benefit, mult, d)
+            hh.next_onset[h, d] = geometric_month(month, p, uniform(hk, d * 32 + K_ONSET_NOW))
+            wake = min(wake, hh.next_onset[h, d])
+    hh.wake[h] = wake
+
+
 @njit(cache=True, nogil=True)
-def refresh_risks(hh: Households, rt: Rates, exposure: np.ndarray, quiet: np.ndarray) -> None:
-    """Fill the caches for every household (engine start)."""
-    stay = demography_tables(rt)
+def schedule_all(hh: Households, rt: Rates, stay: np.ndarray, key: np.uint64, month: int) -> None:
+    """Schedule every household's next events from ``month`` (engine start)."""
+    mk = month_key(key, month)
     for h in range(hh.children.shape[0]):
-        _refresh_risk(hh, rt, exposure, quiet, stay, h)
+        _schedule(hh, rt, stay, h, household_key(mk, h), month)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -214,7 +234,7 @@ def _competing(u: float, p1: float, p2: float, p3: float) -> int:
 
 @njit(cache=True, nogil=True)
 def _chunk(
-    hh: Households, rt: Rates, st: Structure, sc: Scratch, risk: tuple, bounds: np.ndarray, key: np.uint64, month: int, c: int
+    hh: Households, rt: Rates, st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, key: np.uint64, month: int, c: int
 ) -> None:
     """Advance households bounds[c]..bounds[c+1] by one month, tallying into row ``c`` of ``sc``.
 
@@ -225,7 +245,8 @@ def _chunk(
     income, network, team, gp = hh.income, hh.network, hh.team, hh.gp
     state, severity, months, product = hh.state, hh.severity, hh.months, hh.product
     provider, door, last_end = hh.provider, hh.door, hh.last_end
-    severity_cdf = rt.severity_cdf
+    next_onset, next_demography, wake = hh.next_onset, hh.next_demography, hh.wake
+    onset, onset_income, severity_cdf = rt.onset, rt.onset_income, rt.severity_cdf
     resolve_own, escalate_rate, ask = rt.resolve_own, rt.escalate, rt.ask
     door_gp, door_judge, general_resolve, general_stepup = rt.door_gp, rt.door_judge, rt.general_resolve, rt.general_stepup
     hazard, effectiveness, care_escalate = rt.hazard, rt.effectiveness, rt.care_escalate
@@ -255,17 +276,19 @@ def _chunk(
     rates5 = np.array([p_child, p_young, p_adult, p_death, p_birth])
     inv = 1.0 / np.maximum(rates5, 1e-300)
     inv_not = 1.0 / np.maximum(1.0 - rates5, 1e-300)
-    exposure, quiet, stay = risk
 
     mk = month_key(key, month)
     for h in range(bounds[c], bounds[c + 1]):
+        if (state[h, 0] | state[h, 1] | state[h, 2] | state[h, 3] | state[h, 4]) == 0 and wake[h] > month:
+            house[H_SELF_RELIANT] += 1  # no need and nothing scheduled: the household sleeps
+            continue
         hk = household_key(mk, h)
-        # --- demography and the 18-year transition ------------------------------------------
-        had_children = children[h] > 0
-        nc, ny, na, ne = children[h], young[h], adults[h], elderly[h]
-        can_birth = na + ny > 0 and nc < 4
-        u = screened_uniform(hk, DEM_SLOT, DEM_ALL, 1.0 - quiet[h])
-        if u < 1.0 - quiet[h]:  # something happens (else the chain below would find no event)
+        # --- demography and the 18-year transition (scheduled: at least one event this month) ---
+        if next_demography[h] <= month:
+            had_children = children[h] > 0
+            nc, ny, na, ne = children[h], young[h], adults[h], elderly[h]
+            can_birth = na + ny > 0 and nc < 4
+            u = (1.0 - _quiet(stay, nc, ny, na, ne)) * uniform(hk, DEM_ALL)  # uniform given an event
             aged = 0
             for _ in range(nc):
                 event, u = bernoulli_chain(u, p_child, inv[0], inv_not[0])
@@ -290,53 +313,46 @@ def _chunk(
             young[h] += aged - young_out
             adults[h] += young_out - adult_out
             elderly[h] += adult_out - deaths
-            _refresh_risk(hh, rt, exposure, quiet, stay, h)
-        if had_children and children[h] == 0:
-            if state[h, JEUGD] != NONE:
-                events[JEUGD, E_TURNED_18] += 1
-                if state[h, JEUGD] == CARE and state[h, WMO] == NONE:
-                    u = uniform(hk, DEM_18)
-                    if u < to_wmo:  # handed over to Wmo support: an access request
-                        severity[h, WMO] = 2
-                        _enter(state, months, product, door, provider, h, WMO, QUEUE, -1, D_ACCESS)
-                        events[WMO, E_ACCESS] += 1
-                        arrivals[_counter(team[h], integrated, WMO)] += 1
-                    elif u < to_wmo + gap:  # drops out into a severe adult need
-                        severity[h, WMO] = 3
-                        _enter(state, months, product, door, provider, h, WMO, HIDDEN, -1, 0)
-                        events[JEUGD, E_GAP_18] += 1
-                _count_care_exit(state, months, product, exits, h, JEUGD)
-                _enter(state, months, product, door, provider, h, JEUGD, NONE, -1, 0)
-                severity[h, JEUGD] = 0
-                last_end[h, JEUGD] = month
-            if state[h, VEILIGHEID] != NONE:
-                events[VEILIGHEID, E_TURNED_18] += 1
-                _count_care_exit(state, months, product, exits, h, VEILIGHEID)
-                _enter(state, months, product, door, provider, h, VEILIGHEID, NONE, -1, 0)
-                severity[h, VEILIGHEID] = 0
-                last_end[h, VEILIGHEID] = month
-        if children[h] + young[h] + adults[h] + elderly[h] == 0:
-            for d in range(N_DOMAINS):
-                _count_care_exit(state, months, product, exits, h, d)
-            draw_household(hh, h, mix64(hk ^ NEWCOMER), st)  # a newcomer moves into the empty row
-            _refresh_risk(hh, rt, exposure, quiet, stay, h)
-
+            if had_children and children[h] == 0:
+                if state[h, JEUGD] != NONE:
+                    events[JEUGD, E_TURNED_18] += 1
+                    if state[h, JEUGD] == CARE and state[h, WMO] == NONE:
+                        u = uniform(hk, DEM_18)
+                        if u < to_wmo:  # handed over to Wmo support: an access request
+                            severity[h, WMO] = 2
+                            _enter(state, months, product, door, provider, h, WMO, QUEUE, -1, D_ACCESS)
+                            events[WMO, E_ACCESS] += 1
+                            arrivals[_counter(team[h], integrated, WMO)] += 1
+                        elif u < to_wmo + gap:  # drops out into a severe adult need
+                            severity[h, WMO] = 3
+                            _enter(state, months, product, door, provider, h, WMO, HIDDEN, -1, 0)
+                            events[JEUGD, E_GAP_18] += 1
+                    _count_care_exit(state, months, product, exits, h, JEUGD)
+                    _enter(state, months, product, door, provider, h, JEUGD, NONE, -1, 0)
+                    severity[h, JEUGD] = 0
+                    last_end[h, JEUGD] = month
+                if state[h, VEILIGHEID] != NONE:
+                    events[VEILIGHEID, E_TURNED_18] += 1
+                    _count_care_exit(state, months, product, exits, h, VEILIGHEID)
+                    _enter(state, months, product, door, provider, h, VEILIGHEID, NONE, -1, 0)
+                    severity[h, VEILIGHEID] = 0
+                    last_end[h, VEILIGHEID] = month
+            if children[h] + young[h] + adults[h] + elderly[h] == 0:
+                for d in range(N_DOMAINS):
+                    _count_care_exit(state, months, product, exits, h, d)
+                draw_household(hh, h, mix64(hk ^ NEWCOMER), st)  # a newcomer moves into the empty row
+            # composition changed: next demographic event from next month, onsets from this month
+            _schedule(hh, rt, stay, h, hk, month)
+            next_demography[h] = geometric_month(
+                month + 1, 1.0 - _quiet(stay, children[h], young[h], adults[h], elderly[h]), uniform(hk, DEM_NEXT)
+            )
         # --- needs in every domain ------------------------------------------------------------
-        if (state[h, 0] | state[h, 1] | state[h, 2] | state[h, 3] | state[h, 4]) == 0:
-            # Fast path (most households): no active need, so only onsets can happen this month.
-            onset = False
-            for d in range(N_DOMAINS):
-                if screened_below(hk, d, d * 32 + K_MAIN, exposure[h, d]):
-                    onset = True
-            if not onset:
-                house[H_SELF_RELIANT] += 1
-                continue
+        on_benefit = state[h, WERK] != NONE
         active = 0
         for d in range(N_DOMAINS):
             if state[h, d] != NONE:
                 active += 1
         mult = multi_mult if active >= 2 else 1.0
-        on_benefit = state[h, WERK] != NONE
         if on_benefit:
             house[H_BENEFIT_MONTHS] += 1
         income_class = 0 if on_benefit else income[h]
@@ -347,8 +363,7 @@ def _chunk(
             m = months[h, d]
             moved = True
             if current == NONE:
-                p_onset = exposure[h, d] * (benefit_mult if (d == SCHULDEN and on_benefit) else 1.0)
-                if screened_below(hk, d, base + K_MAIN, p_onset):
+                if next_onset[h, d] <= month:  # the scheduled onset is due
                     u = uniform(hk, base + K_SEVERITY)
                     severity[h, d] = 1 if u < severity_cdf[d, 0] else (2 if u < severity_cdf[d, 1] else 3)
                     _enter(state, months, product, door, provider, h, d, HIDDEN, -1, 0)
@@ -393,6 +408,7 @@ def _chunk(
                             events[d, E_WORK] += 1
                         _enter(state, months, product, door, provider, h, d, NONE, -1, 0)
                         severity[h, d] = 0
+                        next_onset[h, d] = STALE
                     else:
                         events[d, E_UNRESOLVED] += 1
                         severity[h, d] = max(1, v - 1)
@@ -409,6 +425,7 @@ def _chunk(
                         events[d, E_WORK] += 1
                 _enter(state, months, product, door, provider, h, d, NONE, -1, 0)
                 severity[h, d] = 0
+                next_onset[h, d] = STALE
             elif event == 2:  # escalation; from severe it is a crisis
                 if v < 3:
                     severity[h, d] = v + 1
@@ -468,10 +485,21 @@ def _chunk(
             elif now == WAITLIST:
                 waiting[back - pending[1]] = h * 8 + d
                 pending[1] += 1
+        # --- reschedule onsets of domains that lost their need (or whose risk changed) ---------
         active = 0
+        benefit_changed = (state[h, WERK] != NONE) != on_benefit
+        earliest = next_demography[h]
         for d in range(N_DOMAINS):
             if state[h, d] != NONE:
                 active += 1
+                continue
+            if next_onset[h, d] == STALE or (d == SCHULDEN and benefit_changed):
+                p = _onset_probability(
+                    onset, onset_income, children[h], young[h], adults[h], elderly[h], income[h], state[h, WERK] != NONE, benefit_mult, d
+                )
+                next_onset[h, d] = geometric_month(month + 1, p, uniform(hk, d * 32 + K_ONSET_NEXT))
+            earliest = min(earliest, next_onset[h, d])
+        wake[h] = earliest
         if active == 0:
             house[H_SELF_RELIANT] += 1
         elif active >= 2:
@@ -480,15 +508,16 @@ def _chunk(
 
 @njit(cache=True, nogil=True, parallel=True)
 def household_pass(
-    hh: Households, rt: Rates, st: Structure, sc: Scratch, risk: tuple, bounds: np.ndarray, key: np.uint64, month: int
+    hh: Households, rt: Rates, st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, key: np.uint64, month: int
 ) -> None:
     """Advance every household by one month (parallel over fixed chunks; see module docstring).
 
-    ``risk`` = (exposure (N, domains), quiet (N,), demography_tables(rt)): caches derived from each
-    household's composition, kept current by the kernel whenever a composition changes.
+    ``stay`` is ``demography_tables(rt)``. Rare events (need onsets, ageing, births, deaths) are
+    scheduled: ``next_onset`` and ``next_demography`` hold the month they happen, drawn from a
+    geometric law when the spell starts, so a household without needs costs one comparison a month.
     """
     for c in prange(bounds.shape[0] - 1):
-        _chunk(hh, rt, st, sc, risk, bounds, key, month, c)
+        _chunk(hh, rt, st, sc, stay, bounds, key, month, c)
 
 
 @njit(cache=True, nogil=True)

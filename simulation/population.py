@@ -50,6 +50,9 @@ class Households(NamedTuple):
     provider: np.ndarray  # (N, domains) provider index while in care, else -1
     door: np.ndarray  # (N, domains) schema.DOORS of the current trajectory
     last_end: np.ndarray  # (N, domains) month the last trajectory ended (NEVER if none)
+    next_onset: np.ndarray  # (N, domains) month of the next need onset while the domain has none
+    next_demography: np.ndarray  # (N,) month of the household's next ageing, birth or death event
+    wake: np.ndarray  # (N,) earliest of the above: a household without needs sleeps until then
 
     @property
     def size(self) -> int:
@@ -81,6 +84,9 @@ def empty(n: int) -> Households:
         provider=np.full(per_domain, -1, ID_DTYPE),
         door=np.zeros(per_domain, STATE_DTYPE),
         last_end=np.full(per_domain, NEVER, MONTHS_DTYPE),
+        next_onset=np.zeros(per_domain, np.int32),
+        next_demography=np.zeros(n, np.int32),
+        wake=np.zeros(n, np.int32),
     )
 
 

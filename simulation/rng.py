@@ -14,6 +14,8 @@ changing which draw a decision gets.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, uint64
 
@@ -23,6 +25,7 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _MONTH = np.uint64(0xD1B54A32D192ED03)
 _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+NEVER_MONTH = 1 << 30  # "never" for scheduled events
 
 
 @njit(cache=True, inline="always")
@@ -103,6 +106,22 @@ def bernoulli_chain(u: float, p: float, inv_p: float, inv_not_p: float) -> tuple
     if u < p:
         return True, u * inv_p
     return False, (u - p) * inv_not_p
+
+
+@njit(cache=True, inline="always")
+def geometric_month(first: int, p: float, u: float) -> int:
+    """First month >= ``first`` in which an event of monthly probability ``p`` happens.
+
+    Inversion of the geometric distribution with uniform ``u`` in [0, 1): P(month >= first + j)
+    = (1 - p) ** j, exactly the law of checking a Bernoulli(p) draw every month (memorylessness),
+    so a rare event can be scheduled once instead of drawn for every month.
+    """
+    if p <= 0.0:
+        return NEVER_MONTH
+    if p >= 1.0:
+        return first
+    k = math.floor(math.log1p(-u) / math.log1p(-p))
+    return first + k if k < NEVER_MONTH - first else NEVER_MONTH
 
 
 @njit(cache=True)
