@@ -19,7 +19,7 @@ from simulation.profile import Profile
 from simulation.rng import stream_key
 from simulation.schema import N_DOMAINS, N_EVENTS, N_PRODUCTS, N_SEVERITY, N_STATES, TALLY_DTYPE
 
-CHUNK = 4096  # households per chunk; boundaries are fixed, so results do not depend on threads
+CHUNK = 16_384  # households per chunk; boundaries are fixed, so results do not depend on threads
 
 
 def chunk_bounds(n: int, chunk: int = CHUNK) -> np.ndarray:

@@ -50,6 +50,7 @@ class Rates(NamedTuple):
     general_stepup: np.ndarray  # (domain,)
     scalars: np.ndarray  # see SCALARS
     hazard: np.ndarray  # (product, HAZARD_MONTHS) exit probability by months in care
+    survival: np.ndarray  # (product, HAZARD_MONTHS) P(care lasts more than n months), n = 0..60
     effectiveness: np.ndarray  # (product,)
     care_escalate: np.ndarray  # (product,)
     product_cdf: np.ndarray  # (domain, tier, product) cumulative choice probability
@@ -145,6 +146,7 @@ def compile_rates(params: Parameters) -> Rates:
         general_stepup=per_domain("general_stepup"),
         scalars=np.array([params[name] for name in SCALARS]),
         hazard=hazard,
+        survival=np.concatenate((np.ones((len(PRODUCTS), 1)), np.cumprod(1.0 - hazard[:, :-1], axis=1)), axis=1),
         effectiveness=np.array([params[f"care.{p.name}.effectiveness"] for p in PRODUCTS]),
         care_escalate=np.array([params[f"care.{p.name}.escalate"] for p in PRODUCTS]),
         product_cdf=_product_cdf(params),

@@ -21,14 +21,15 @@ Step behaviour
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 from numba import njit, prange
 
-from simulation.inputs import HAZARD_MONTHS, Rates, S, Structure
+from simulation.inputs import Rates, S, Structure
 from simulation.population import NEVER, Households, draw_household
-from simulation.rng import bernoulli_chain, geometric_month, household_key, household_month_key, mix64, month_key, uniform
+from simulation.rng import bernoulli_chain, geometric_month, household_key, household_month_key, mix64, month_key, screened_below, uniform
 from simulation.schema import (
     CARE,
     D_ACCESS,
@@ -201,10 +202,38 @@ def _schedule(hh: Households, rt: Rates, stay: np.ndarray, h: int, hk: np.uint64
 
 @njit(cache=True, nogil=True)
 def schedule_all(hh: Households, rt: Rates, stay: np.ndarray, key: np.uint64, month: int) -> None:
-    """Schedule every household's next events from ``month`` (engine start)."""
+    """Schedule every household's next events from ``month`` (engine start).
+
+    Domains already in care (a population initialised to a caseload) get the end of their care
+    drawn from the duration law given the months they have been in care.
+    """
     mk = month_key(key, month)
     for h in range(hh.children.shape[0]):
-        _schedule(hh, rt, stay, h, household_key(mk, h), month)
+        hk = household_key(mk, h)
+        _schedule(hh, rt, stay, h, hk, month)
+        for d in range(N_DOMAINS):
+            if hh.state[h, d] == CARE:
+                p, m = hh.product[h, d], hh.months[h, d]
+                u = uniform(hk, d * 32 + K_EXIT) * rt.survival[p, min(m, rt.survival.shape[1] - 1)]
+                hh.next_onset[h, d] = month + max(1, care_duration(rt.survival, rt.hazard, p, u) - m) - 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def care_duration(survival: np.ndarray, hazard: np.ndarray, p: int, u: float) -> int:
+    """Months in care (>= 1) by inversion of product p's survival curve with uniform u in [0, 1).
+
+    D = the smallest n with u >= P(D > n): the same law as exiting each month with the hazard
+    ``hazard[p, min(m, 60)]``, drawn once at admission.
+    """
+    last = survival.shape[1] - 1
+    for n in range(1, last + 1):
+        if u >= survival[p, n]:
+            return n
+    tail = hazard[p, last]
+    if tail <= 0.0 or u <= 0.0:
+        return MONTHS_CAP
+    extra = math.ceil(math.log(u / survival[p, last]) / math.log1p(-tail))
+    return last + max(1, min(extra, MONTHS_CAP))
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -249,7 +278,7 @@ def _chunk(
     onset, onset_income, severity_cdf = rt.onset, rt.onset_income, rt.severity_cdf
     resolve_own, escalate_rate, ask = rt.resolve_own, rt.escalate, rt.ask
     door_gp, door_judge, general_resolve, general_stepup = rt.door_gp, rt.door_judge, rt.general_resolve, rt.general_stepup
-    hazard, effectiveness, care_escalate = rt.hazard, rt.effectiveness, rt.care_escalate
+    effectiveness, care_escalate = rt.effectiveness, rt.care_escalate
     product_cdf, copay_product = rt.product_cdf, rt.copay_product
     integrated, team_delay, gp_referral, gp_poh = st.team_integrated, st.team_delay, st.gp_referral, st.gp_poh
     events, occupancy, billed, resolved, stock = sc.events[c], sc.occupancy[c], sc.billed[c], sc.resolved[c], sc.stock[c]
@@ -371,17 +400,18 @@ def _chunk(
                     occupancy[d, HIDDEN, severity[h, d]] += 1
                 continue  # NONE is not tallied here: the service pass derives it from the total
             v = severity[h, d]
-            escalate = escalate_rate[d] * (1.0 - network_protection * net) * mult
-            u = uniform(hk, base + K_MAIN)
             event = 0
-            if current == HIDDEN:
-                event = _competing(u, resolve_own[d] * net, escalate, ask[d, v])
-            elif current == GENERAL:
-                general[d] += 1
-                resolve = general_resolve[d] * (1.0 if v == 1 else general_higher)
-                event = _competing(u, resolve, escalate * (1.0 - general_mitigation), general_stepup[d] if v >= 2 else 0.0)
-            elif current != CARE:  # QUEUE, DECISION, WAITLIST
-                event = _competing(u, resolve_own[d] * net, escalate, 0.0)
+            if current != CARE:
+                escalate = escalate_rate[d] * (1.0 - network_protection * net) * mult
+                u = uniform(hk, base + K_MAIN)
+                if current == HIDDEN:
+                    event = _competing(u, resolve_own[d] * net, escalate, ask[d, v])
+                elif current == GENERAL:
+                    general[d] += 1
+                    resolve = general_resolve[d] * (1.0 if v == 1 else general_higher)
+                    event = _competing(u, resolve, escalate * (1.0 - general_mitigation), general_stepup[d] if v >= 2 else 0.0)
+                else:  # QUEUE, DECISION, WAITLIST
+                    event = _competing(u, resolve_own[d] * net, escalate, 0.0)
             if current == CARE:
                 p = product[h, d]
                 prov = provider[h, d]
@@ -389,13 +419,13 @@ def _chunk(
                 if copay_product[p]:
                     house[H_COPAY_LOW + income_class] += 1
                 duration = m + 1
-                if PRODUCT_TIER[p] == T_MAATWERK and uniform(hk, base + K_CARE_ESCALATE) < care_escalate[p] * mult:
+                if PRODUCT_TIER[p] == T_MAATWERK and screened_below(hk, d, base + K_CARE_ESCALATE, care_escalate[p] * mult):
                     exits[p, 0] += 1
                     exits[p, 1] += duration
                     events[d, E_TO_SPEC] += 1
                     spec = _pick_product(product_cdf, d, T_SPECIALIST, uniform(hk, base + K_PRODUCT))
                     _enter(state, months, product, door, provider, h, d, WAITLIST, spec, door[h, d])
-                elif u < hazard[p, min(m, HAZARD_MONTHS - 1)]:
+                elif next_onset[h, d] <= month:  # the care duration drawn at admission is over
                     exits[p, 0] += 1
                     exits[p, 1] += duration
                     events[d, E_CARE_MONTHS] += duration
@@ -567,6 +597,8 @@ def service_pass(
     integrated, triage, delay, capacity = st.team_integrated, st.team_triage, st.team_delay, st.counter_capacity.ravel()
     slots, product_cdf = st.provider_slots, rt.product_cdf
     offer_start, offer_provider = st.offer_start, st.offer_provider
+    survival, hazard, next_onset = rt.survival, rt.hazard, hh.next_onset
+    mk = month_key(key, month)
     # --- access teams: first come, first served, up to capacity per counter -----------------
     qh, qd, n_q = _gather(sc, 0, 0)
     wh, wd, n_w = _gather(sc, 1, n_q)
@@ -576,7 +608,7 @@ def service_pass(
         waited = np.int64(months[h, d])
         keys[i] = (_counter(team[h], integrated, d) << 40) | ((32_767 - waited) << 24) | _tiebreak(key, h, d, month)
     served = np.zeros(capacity.shape[0], np.int64)
-    for i in np.argsort(keys, kind="mergesort"):
+    for i in np.argsort(keys):
         h, d = qh[i], qd[i]
         counter = _counter(team[h], integrated, d)
         if served[counter] >= capacity[counter]:
@@ -614,7 +646,7 @@ def service_pass(
         waited = np.int64(months[h, d])
         keys[i] = (priority << 40) | ((32_767 - waited) << 24) | _tiebreak(key, h, d, month)
     full = np.zeros(slots.shape[1], np.bool_)  # no free slot left for the product this month
-    for i in np.argsort(keys, kind="mergesort"):
+    for i in np.argsort(keys):
         h, d = wh[i], wd[i]
         p = product[h, d]
         priority = door[h, d] == D_CRISIS or door[h, d] == D_JUDGE
@@ -638,3 +670,5 @@ def service_pass(
         occupancy[d, CARE, v] += 1
         _enter(state, months, product, door, provider, h, d, CARE, p, door[h, d])
         provider[h, d] = best
+        exit_draw = uniform(household_key(mk, h), d * 32 + K_EXIT)
+        next_onset[h, d] = month + care_duration(survival, hazard, p, exit_draw)  # while in care: the exit month

@@ -50,7 +50,7 @@ class Households(NamedTuple):
     provider: np.ndarray  # (N, domains) provider index while in care, else -1
     door: np.ndarray  # (N, domains) schema.DOORS of the current trajectory
     last_end: np.ndarray  # (N, domains) month the last trajectory ended (NEVER if none)
-    next_onset: np.ndarray  # (N, domains) month of the next need onset while the domain has none
+    next_onset: np.ndarray  # (N, domains) month of the next onset while without need; in care: month care ends
     next_demography: np.ndarray  # (N,) month of the household's next ageing, birth or death event
     wake: np.ndarray  # (N,) earliest of the above: a household without needs sleeps until then
 
