@@ -64,7 +64,6 @@ K_ONSET_NOW, K_ONSET_NEXT = 10, 11  # schedule the next onset from this month / 
 # Household-level decisions.
 DEM_ALL, DEM_18 = 350, 351  # all ageing, birth and death outcomes come from one draw (bernoulli_chain)
 DEM_NOW, DEM_NEXT = 352, 353  # schedule the next demographic event from this month / from next month
-STALE = -(1 << 30)  # next_onset of a domain that just lost its need: rescheduled at the end of the month
 NEWCOMER = np.uint64(0x5DEECE66D)
 
 # Event columns used by the kernels.
@@ -382,6 +381,8 @@ def _chunk(
             if state[h, d] != NONE:
                 active += 1
         mult = multi_mult if active >= 2 else 1.0
+        active = 0  # from here: domains with a need at the end of the month
+        earliest = next_demography[h]
         if on_benefit:
             house[H_BENEFIT_MONTHS] += 1
         income_class = 0 if on_benefit else income[h]
@@ -398,7 +399,15 @@ def _chunk(
                     _enter(state, months, product, door, provider, h, d, HIDDEN, -1, 0)
                     events[d, E_ONSETS] += 1
                     occupancy[d, HIDDEN, severity[h, d]] += 1
-                continue  # NONE is not tallied here: the service pass derives it from the total
+                    active += 1
+                else:  # NONE is not tallied: the service pass derives it from the total
+                    if d == SCHULDEN and (state[h, WERK] != NONE) != on_benefit:  # benefit status changed
+                        p = _onset_probability(
+                            onset, onset_income, children[h], young[h], adults[h], elderly[h], income[h], not on_benefit, benefit_mult, d
+                        )
+                        next_onset[h, d] = geometric_month(month + 1, p, uniform(hk, base + K_ONSET_NEXT))
+                    earliest = min(earliest, next_onset[h, d])
+                continue
             v = severity[h, d]
             event = 0
             if current != CARE:
@@ -438,7 +447,6 @@ def _chunk(
                             events[d, E_WORK] += 1
                         _enter(state, months, product, door, provider, h, d, NONE, -1, 0)
                         severity[h, d] = 0
-                        next_onset[h, d] = STALE
                     else:
                         events[d, E_UNRESOLVED] += 1
                         severity[h, d] = max(1, v - 1)
@@ -455,7 +463,6 @@ def _chunk(
                         events[d, E_WORK] += 1
                 _enter(state, months, product, door, provider, h, d, NONE, -1, 0)
                 severity[h, d] = 0
-                next_onset[h, d] = STALE
             elif event == 2:  # escalation; from severe it is a crisis
                 if v < 3:
                     severity[h, d] = v + 1
@@ -505,8 +512,15 @@ def _chunk(
             if not moved:
                 months[h, d] = min(m + 1, MONTHS_CAP)
             now = state[h, d]
-            if now != NONE:
-                occupancy[d, now, severity[h, d]] += 1
+            if now == NONE:  # the need ended this month: schedule the next onset from next month
+                p = _onset_probability(
+                    onset, onset_income, children[h], young[h], adults[h], elderly[h], income[h], state[h, WERK] != NONE, benefit_mult, d
+                )
+                next_onset[h, d] = geometric_month(month + 1, p, uniform(hk, base + K_ONSET_NEXT))
+                earliest = min(earliest, next_onset[h, d])
+                continue
+            active += 1
+            occupancy[d, now, severity[h, d]] += 1
             if now == CARE:
                 stock[provider[h, d], product[h, d]] += 1
             elif now == QUEUE:
@@ -515,20 +529,6 @@ def _chunk(
             elif now == WAITLIST:
                 waiting[back - pending[1]] = h * 8 + d
                 pending[1] += 1
-        # --- reschedule onsets of domains that lost their need (or whose risk changed) ---------
-        active = 0
-        benefit_changed = (state[h, WERK] != NONE) != on_benefit
-        earliest = next_demography[h]
-        for d in range(N_DOMAINS):
-            if state[h, d] != NONE:
-                active += 1
-                continue
-            if next_onset[h, d] == STALE or (d == SCHULDEN and benefit_changed):
-                p = _onset_probability(
-                    onset, onset_income, children[h], young[h], adults[h], elderly[h], income[h], state[h, WERK] != NONE, benefit_mult, d
-                )
-                next_onset[h, d] = geometric_month(month + 1, p, uniform(hk, d * 32 + K_ONSET_NEXT))
-            earliest = min(earliest, next_onset[h, d])
         wake[h] = earliest
         if active == 0:
             house[H_SELF_RELIANT] += 1
