@@ -29,7 +29,7 @@ from numba import njit, prange
 
 from simulation.inputs import Rates, S, Structure
 from simulation.population import NEVER, Households, draw_household
-from simulation.rng import bernoulli_chain, geometric_month, household_key, household_month_key, mix64, month_key, screened_below, uniform
+from simulation.rng import binomial_chain, geometric_month, household_key, household_month_key, mix64, month_key, screened_below, uniform
 from simulation.schema import (
     CARE,
     D_ACCESS,
@@ -317,26 +317,11 @@ def _chunk(
             nc, ny, na, ne = children[h], young[h], adults[h], elderly[h]
             can_birth = na + ny > 0 and nc < 4
             u = (1.0 - _quiet(stay, nc, ny, na, ne)) * uniform(hk, DEM_ALL)  # uniform given an event
-            aged = 0
-            for _ in range(nc):
-                event, u = bernoulli_chain(u, p_child, inv[0], inv_not[0])
-                aged += event
-            young_out = 0
-            for _ in range(ny):
-                event, u = bernoulli_chain(u, p_young, inv[1], inv_not[1])
-                young_out += event
-            adult_out = 0
-            for _ in range(na):
-                event, u = bernoulli_chain(u, p_adult, inv[2], inv_not[2])
-                adult_out += event
-            deaths = 0
-            for _ in range(ne):
-                event, u = bernoulli_chain(u, p_death, inv[3], inv_not[3])
-                deaths += event
-            born = 0
-            if can_birth:
-                event, u = bernoulli_chain(u, p_birth, inv[4], inv_not[4])
-                born = 1 if event else 0
+            aged, u = binomial_chain(u, nc, p_child, inv[0], inv_not[0])
+            young_out, u = binomial_chain(u, ny, p_young, inv[1], inv_not[1])
+            adult_out, u = binomial_chain(u, na, p_adult, inv[2], inv_not[2])
+            deaths, u = binomial_chain(u, ne, p_death, inv[3], inv_not[3])
+            born, u = binomial_chain(u, 1 if can_birth else 0, p_birth, inv[4], inv_not[4])
             children[h] += born - aged
             young[h] += aged - young_out
             adults[h] += young_out - adult_out

@@ -109,6 +109,16 @@ def bernoulli_chain(u: float, p: float, inv_p: float, inv_not_p: float) -> tuple
 
 
 @njit(cache=True, inline="always")
+def binomial_chain(u: float, n: int, p: float, inv_p: float, inv_not_p: float) -> tuple[int, float]:
+    """Number of events among ``n`` Bernoulli(p) trials drawn by ``bernoulli_chain`` from ``u``."""
+    count = 0
+    for _ in range(n):
+        event, u = bernoulli_chain(u, p, inv_p, inv_not_p)
+        count += event
+    return count, u
+
+
+@njit(cache=True, inline="always")
 def geometric_month(first: int, p: float, u: float) -> int:
     """First month >= ``first`` in which an event of monthly probability ``p`` happens.
 
