@@ -75,7 +75,8 @@ class Engine:
         params: behavioural parameters.
         seed: the run's seed.
         replicate: replicate number; (seed, replicate) is the random-number key.
-        households: an initial population (default: synthesized from the profile with this key).
+        households: an initial population, advanced in place (default: synthesized from the profile with
+            this key); its scheduled events are drawn anew with this key.
         horizon_months: months after burn-in to keep tallies for (more can be stepped; tallies grow).
     """
 
@@ -93,10 +94,10 @@ class Engine:
         if self.households is None:
             self.households = synthesize(self.profile.households, int(self.key), self.structure)
         self.bounds = chunk_bounds(self.households.size)
-        self.stay = demography_tables(self.rates)
-        schedule_all(self.households, self.rates, self.stay, self.key, -12 * self.profile.burn_in_years)
         self.burn_in = 12 * self.profile.burn_in_years
         self.month = -self.burn_in  # month 0 = January of profile.start_year
+        self.stay = demography_tables(self.rates)
+        schedule_all(self.households, self.rates, self.stay, self.key, self.month)  # next onsets, demography, care ends
         self._n_counters = self.structure.counter_capacity.size
         self._scratch = _scratch(self.bounds.size - 1, self.profile.n_providers, self._n_counters)
         self.tallies = allocate_tallies(self.horizon_months, self.profile.n_providers, self._n_counters)
