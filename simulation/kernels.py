@@ -184,12 +184,17 @@ def demography_tables(rt: Rates) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _schedule(hh: Households, rt: Rates, stay: np.ndarray, h: int, hk: np.uint64, month: int) -> None:
-    """Schedule the next demographic event and every onset from ``month`` on (composition changed)."""
+def _schedule(hh: Households, rt: Rates, stay: np.ndarray, h: int, hk: np.uint64, month: int, after_event: bool) -> None:
+    """Schedule every onset and the next demographic event (at the start; after a composition change).
+
+    Onsets may happen from ``month`` on; the next demographic event too, or from the next month
+    when ``after_event`` (one just happened this month).
+    """
     nc, ny, na, ne = hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h]
     on_benefit = hh.state[h, WERK] != NONE
     mult = rt.scalars[P_BENEFIT_MULT_SCHULDEN]
-    hh.next_demography[h] = geometric_month(month, 1.0 - _quiet(stay, nc, ny, na, ne), uniform(hk, DEM_NOW))
+    first, decision = (month + 1, DEM_NEXT) if after_event else (month, DEM_NOW)
+    hh.next_demography[h] = geometric_month(first, 1.0 - _quiet(stay, nc, ny, na, ne), uniform(hk, decision))
     wake = hh.next_demography[h]
     for d in range(N_DOMAINS):
         if hh.state[h, d] == NONE:
@@ -209,7 +214,7 @@ def schedule_all(hh: Households, rt: Rates, stay: np.ndarray, key: np.uint64, mo
     mk = month_key(key, month)
     for h in range(hh.children.shape[0]):
         hk = household_key(mk, h)
-        _schedule(hh, rt, stay, h, hk, month)
+        _schedule(hh, rt, stay, h, hk, month, False)
         for d in range(N_DOMAINS):
             if hh.state[h, d] == CARE:
                 p, m = hh.product[h, d], hh.months[h, d]
@@ -355,10 +360,7 @@ def _chunk(
                     _count_care_exit(state, months, product, exits, h, d)
                 draw_household(hh, h, mix64(hk ^ NEWCOMER), st)  # a newcomer moves into the empty row
             # composition changed: next demographic event from next month, onsets from this month
-            _schedule(hh, rt, stay, h, hk, month)
-            next_demography[h] = geometric_month(
-                month + 1, 1.0 - _quiet(stay, children[h], young[h], adults[h], elderly[h]), uniform(hk, DEM_NEXT)
-            )
+            _schedule(hh, rt, stay, h, hk, month, True)
         # --- needs in every domain ------------------------------------------------------------
         on_benefit = state[h, WERK] != NONE
         active = 0
