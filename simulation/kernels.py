@@ -110,6 +110,7 @@ class Scratch(NamedTuple):
     arrivals: np.ndarray  # (chunks, teams * domains) arrivals per access counter
     pending: np.ndarray  # (chunks, 2) households in queue / on a waiting list
     waiting: np.ndarray  # (chunks, chunk size * domains) h * 8 + d: queue entries from the front, waiting list from the back
+    awake: np.ndarray  # (chunks, chunk size) households with something to do this month
 
 
 class Tallies(NamedTuple):
@@ -310,11 +311,19 @@ def _chunk(
     inv = 1.0 / np.maximum(rates5, 1e-300)
     inv_not = 1.0 / np.maximum(1.0 - rates5, 1e-300)
 
-    mk = month_key(key, month)
+    # Households without a need and with nothing scheduled sleep. Collecting the others first,
+    # without branches, keeps the random mix of sleeping and awake households from costing a
+    # mispredicted branch each (measured: ~55 ns per awake household).
+    awake = sc.awake[c]
+    n_awake = 0
     for h in range(bounds[c], bounds[c + 1]):
-        if (state[h, 0] | state[h, 1] | state[h, 2] | state[h, 3] | state[h, 4]) == 0 and wake[h] > month:
-            house[H_SELF_RELIANT] += 1  # no need and nothing scheduled: the household sleeps
-            continue
+        idle = (state[h, 0] | state[h, 1] | state[h, 2] | state[h, 3] | state[h, 4]) == 0
+        awake[n_awake] = h
+        n_awake += np.int64(not (idle and wake[h] > month))
+    house[H_SELF_RELIANT] += bounds[c + 1] - bounds[c] - n_awake
+    mk = month_key(key, month)
+    for i in range(n_awake):
+        h = awake[i]
         hk = household_key(mk, h)
         # --- demography and the 18-year transition (scheduled: at least one event this month) ---
         if next_demography[h] <= month:
