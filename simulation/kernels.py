@@ -29,7 +29,17 @@ from numba import njit, prange
 
 from simulation.inputs import Rates, S, Structure
 from simulation.population import NEVER, Households, draw_household
-from simulation.rng import binomial_chain, geometric_month, household_key, household_month_key, mix64, month_key, screened_below, uniform
+from simulation.rng import (
+    binomial_chain,
+    geometric_month,
+    household_key,
+    household_month_key,
+    mix64,
+    month_key,
+    screened_below,
+    screened_uniform,
+    uniform,
+)
 from simulation.schema import (
     CARE,
     D_ACCESS,
@@ -408,15 +418,16 @@ def _chunk(
             event = 0
             if current != CARE:
                 escalate = escalate_rate[d] * (1.0 - network_protection * net) * mult
-                u = uniform(hk, base + K_MAIN)
                 if current == HIDDEN:
-                    event = _competing(u, resolve_own[d] * net, escalate, ask[d, v])
+                    p1, p2, p3 = resolve_own[d] * net, escalate, ask[d, v]
                 elif current == GENERAL:
                     general[d] += 1
-                    resolve = general_resolve[d] * (1.0 if v == 1 else general_higher)
-                    event = _competing(u, resolve, escalate * (1.0 - general_mitigation), general_stepup[d] if v >= 2 else 0.0)
+                    p1 = general_resolve[d] * (1.0 if v == 1 else general_higher)
+                    p2, p3 = escalate * (1.0 - general_mitigation), general_stepup[d] if v >= 2 else 0.0
                 else:  # QUEUE, DECISION, WAITLIST
-                    event = _competing(u, resolve_own[d] * net, escalate, 0.0)
+                    p1, p2, p3 = resolve_own[d] * net, escalate, 0.0
+                # the month's draw, computed only when some event is possible (screened on the key)
+                event = _competing(screened_uniform(hk, d, base + K_MAIN, p1 + p2 + p3), p1, p2, p3)
             if current == CARE:
                 p = product[h, d]
                 prov = provider[h, d]
@@ -547,8 +558,9 @@ def household_pass(
 
 
 @njit(cache=True, nogil=True)
-def _tiebreak(key: np.uint64, h: int, d: int, month: int) -> int:
-    return int(uniform(household_month_key(key, h, month), d * 32 + K_TIEBREAK) * 16_777_216.0)
+def _tiebreak(month_key_: np.uint64, h: int, d: int) -> int:
+    """A random 24-bit rank for ties in waiting time (keyed by household, month and domain)."""
+    return int(uniform(household_key(month_key_, h), d * 32 + K_TIEBREAK) * 16_777_216.0)
 
 
 @njit(cache=True, nogil=True)
@@ -602,7 +614,7 @@ def service_pass(
     for i in range(n_q):
         h, d = qh[i], qd[i]
         waited = np.int64(months[h, d])
-        keys[i] = (_counter(team[h], integrated, d) << 40) | ((32_767 - waited) << 24) | _tiebreak(key, h, d, month)
+        keys[i] = (_counter(team[h], integrated, d) << 40) | ((32_767 - waited) << 24) | _tiebreak(mk, h, d)
     served = np.zeros(capacity.shape[0], np.int64)
     for i in np.argsort(keys):
         h, d = qh[i], qd[i]
@@ -635,14 +647,25 @@ def service_pass(
         occupancy[d, new_state, v] += 1
     queue[:, 2] = served
     # --- providers: crises and court orders first, then longest waiting, up to free slots ----
+    free = np.zeros(slots.shape[1], np.int64)  # free slots per product over all its providers
+    for p in range(slots.shape[1]):
+        for k in range(offer_start[p], offer_start[p + 1]):
+            free[p] += max(0, slots[offer_provider[k], p] - stock[offer_provider[k], p])
     keys = np.empty(n_w, np.int64)
+    order = np.empty(n_w, np.int64)  # entries that can be admitted this month (others just wait)
+    n_sort = 0
     for i in range(n_w):
         h, d = wh[i], wd[i]
         priority = 0 if (door[h, d] == D_CRISIS or door[h, d] == D_JUDGE) else 1
+        if priority == 1 and free[product[h, d]] == 0:
+            continue
         waited = np.int64(months[h, d])
-        keys[i] = (priority << 40) | ((32_767 - waited) << 24) | _tiebreak(key, h, d, month)
+        keys[n_sort] = (priority << 40) | ((32_767 - waited) << 24) | _tiebreak(mk, h, d)
+        order[n_sort] = i
+        n_sort += 1
     full = np.zeros(slots.shape[1], np.bool_)  # no free slot left for the product this month
-    for i in np.argsort(keys):
+    for j in np.argsort(keys[:n_sort]):
+        i = order[j]
         h, d = wh[i], wd[i]
         p = product[h, d]
         priority = door[h, d] == D_CRISIS or door[h, d] == D_JUDGE
