@@ -1,6 +1,7 @@
 """Engine speed: household-months per second, the ratio to the Mesa reference, compile time, memory.
 
-Run ``python -m benchmarks.engine_speed`` (about 5 minutes on 2 cores; ``--smoke`` for a seconds-long
+Run ``python -m benchmarks.engine_speed`` (about 5 minutes on 2 cores; each throughput is the best of
+three runs, since interference from other work only ever slows a run; ``--smoke`` for a seconds-long
 check that the script works). Every measurement runs in a fresh subprocess so that peak memory
 and thread counts are its own. Numbers are printed as a table; the last two lines are::
 
@@ -84,6 +85,15 @@ def _child(task: dict) -> dict:
     raise ValueError(kind)
 
 
+REPEATS = 3  # throughput is the best of this many runs: the machine's noise only ever slows a run
+
+
+def best(task: dict, threads: int, repeats: int = REPEATS) -> dict:
+    """The fastest of ``repeats`` runs of ``task`` (highest rate, or shortest time)."""
+    runs = [measure(task, threads) for _ in range(repeats)]
+    return max(runs, key=lambda r: r["rate"]) if "rate" in runs[0] else min(runs, key=lambda r: r["seconds"])
+
+
 def measure(task: dict, threads: int, cache_dir: str | None = None) -> dict:
     """Run one task in a fresh interpreter with ``threads`` numba threads."""
     env = {**os.environ, "NUMBA_NUM_THREADS": str(threads)}
@@ -103,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     sizes = (2_000, 20_000) if args.smoke else SIZES
     months = {2_000: 24, 20_000: 120, 200_000: 36, 2_000_000: 12}
     warmup = 3 if args.smoke else 12
-    print(f"sdsim engine speed ({cores} cores; {'smoke' if args.smoke else 'full'} run)")
+    print(f"sdsim engine speed ({cores} cores; {'smoke' if args.smoke else 'full'} run; best of {REPEATS} runs per figure)")
     measure({"kind": "compile"}, 1)  # make sure the project cache is warm
     with tempfile.TemporaryDirectory() as cold:
         compile_s = measure({"kind": "compile"}, 1, cache_dir=cold)["seconds"]
@@ -114,15 +124,17 @@ def main(argv: list[str] | None = None) -> None:
     per_core = {}
     for n in sizes:
         task = {"kind": "engine", "households": n, "months": months[n], "warmup": warmup}
-        one = measure(task, 1)
-        many = measure(task, cores)
-        with ThreadPoolExecutor(cores) as pool:  # one single-threaded replicate per core, concurrently
-            together = sum(r["rate"] for r in pool.map(measure, [task] * cores, [1] * cores))
+        one = best(task, 1)
+        many = best(task, cores)
+        together = 0.0
+        for _ in range(REPEATS):
+            with ThreadPoolExecutor(cores) as pool:  # one single-threaded replicate per core, concurrently
+                together = max(together, sum(r["rate"] for r in pool.map(measure, [task] * cores, [1] * cores)))
         per_core[n] = one["rate"]
         peak = max(one["peak_mib"], many["peak_mib"])
         print(f"{n:12,d} {one['rate']:18,.0f} {many['rate']:18,.0f} {together:24,.0f} {peak:11,.0f} MiB")
     replicates, years = (4, 2) if args.smoke else (100, 10)
-    rep = measure({"kind": "replicates", "replicates": replicates, "years": years, "workers": cores}, 1)
+    rep = best({"kind": "replicates", "replicates": replicates, "years": years, "workers": cores}, 1, repeats=2)
     print(
         f"default municipality, {years} years x {replicates} replicates on {cores} processes: {rep['seconds']:.1f} s "
         f"({rep['rate']:,.0f} household-months/s incl. burn-in and start-up)"
