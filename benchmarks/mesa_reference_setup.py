@@ -10,17 +10,10 @@ from simulation.profile import Profile
 def reference_setup(baseline: Scenario, households: int) -> tuple[Profile, Parameters]:
     """Profile and parameters the reference covers: jeugd and wmo only, no demography.
 
-    Access FTE and provider slots are scaled to the smaller population (x households / 20,500) so
-    that capacity binds as it does in the default municipality.
+    The profile is scaled to ``households`` (``Profile.scaled``: access FTE and provider slots move
+    along) so that capacity binds as it does in the default municipality.
     """
-    scale = households / baseline.profile.households
-    data = baseline.profile.model_dump()
-    data.update(households=households, burn_in_years=0)
-    data["benefit_share"] = 0.0
-    for team in data["access_teams"]:
-        team["fte"] = {d: f * scale for d, f in team["fte"].items()}
-    for group in data["providers"]:
-        group["slots"] = {p: max(1, round(n * scale)) for p, n in group["slots"].items()}
+    profile = baseline.profile.scaled(households).model_copy(update={"burn_in_years": 0, "benefit_share": 0.0})
     off = {n: 0.0 for n in NAMES if n.startswith("demography.")}
     off.update({n: 0.0 for n in NAMES if n.startswith(("onset.werk", "onset.schulden", "onset.veiligheid"))})
-    return Profile.model_validate(data), baseline.params.replace(off)
+    return profile, baseline.params.replace(off)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from simulation.schema import BUDGET_LINES, DOMAINS, DOORS, PRODUCTS, SEVERITIES, STATES
+from simulation.schema import BUDGET_LINES, DOMAINS, DOORS, PRODUCT, PRODUCTS, SEVERITIES, STATES
 
 if TYPE_CHECKING:
     from simulation.model import SocialDomainModel
@@ -71,7 +71,7 @@ class Provider(mesa.Agent):
     def clients(self) -> dict[str, int]:
         """Clients in care at month end, per product offered."""
         stock = self.model.engine.last_month().stock[0, self.index]
-        return {name: int(stock[PRODUCTS.index(next(p for p in PRODUCTS if p.name == name))]) for name in self.slots}
+        return {name: int(stock[PRODUCT[name]]) for name in self.slots}
 
     @property
     def occupancy(self) -> float:

@@ -54,15 +54,15 @@ _FLOW_EVENTS = (
 )
 
 
+STOCK_HEADS = {"clients", "clients_tier", "general_users", "hidden_need", "queue", "decision", "waitlist", "households"}
+
+
 def metric_kind(name: str) -> str:
     """``stock``, ``flow`` or ``ratio`` for a metric name."""
     if name in RATIOS:
         return "ratio"
     head = name.split(".")[0]
     return "stock" if head in STOCK_HEADS else "flow"
-
-
-STOCK_HEADS = {"clients", "clients_tier", "general_users", "hidden_need", "queue", "decision", "waitlist", "households"}
 
 
 def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray]:

@@ -33,7 +33,6 @@ from simulation.rng import (
     binomial_chain,
     geometric_month,
     household_key,
-    household_month_key,
     mix64,
     month_key,
     screened_below,
@@ -627,7 +626,7 @@ def service_pass(
         events[d, E_SERVED] += 1
         events[d, E_ACCESS_WAIT] += months[h, d]
         # triage: light -> general (tier 1), moderate -> maatwerk (2), severe -> specialist (3)
-        hk = household_month_key(key, h, month)
+        hk = household_key(mk, h)
         tier = v
         if uniform(hk, d * 32 + K_TRIAGE) >= triage[team[h]]:
             tier = v - 1 if v >= 2 else T_MAATWERK  # under-served, or a light need over-served

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from simulation.inputs import Rates, provider_payment
+from simulation.inputs import Rates, compile_structure, provider_payment
 from simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, Tallies
 from simulation.parameters import Parameters
 from simulation.profile import Profile
@@ -39,11 +39,11 @@ class Ledger(NamedTuple):
 
 
 def mean_care_months(rates: Rates) -> np.ndarray:
-    """Expected months in care per product implied by the exit hazards (trajectory prices)."""
-    h = rates.hazard
-    survival = np.cumprod(1.0 - h[:, :-1], axis=1)
-    before = 1.0 + survival.sum(axis=1) - survival[:, -1]  # months 1..HAZARD_MONTHS-1
-    return before + survival[:, -1] / h[:, -1]  # geometric remainder from the last table month
+    """Expected months in care per product (trajectory prices): sum over n of P(D > n).
+
+    The table covers n < 60; beyond it the hazard is constant, a geometric remainder S(60) / h.
+    """
+    return rates.survival[:, :-1].sum(axis=1) + rates.survival[:, -1] / rates.hazard[:, -1]
 
 
 def index_factors(months: int, yearly: float, first_month: int = 0) -> np.ndarray:
@@ -68,7 +68,7 @@ def book(tallies: Tallies, rates: Rates, params: Parameters, profile: Profile, f
     ).sum(axis=1)  # (months, products)
     for p in range(len(PRODUCTS)):
         spending[:, PRODUCT_LINE[p]] += care[:, p] * price
-    slots = np.asarray([[g.slots.get(p.name, 0) for p in PRODUCTS] for g in profile.providers for _ in range(g.count)], float)
+    slots = compile_structure(profile, params).provider_slots.astype(float)
     for prov in np.flatnonzero(model == PAY_LUMPSUM):
         weights = slots[prov] / slots[prov].sum()
         for p in np.flatnonzero(weights):
