@@ -1,8 +1,9 @@
 """The ``sdsim`` command line.
 
 ``sdsim run [SCENARIO.toml] [--replicates R] [--seed S] [--years Y] [--out DIR]`` runs Monte Carlo
-replicates and writes ``DIR/summary.json`` and ``DIR/monthly.csv``; ``sdsim parameters`` lists the
-parameter registry. User mistakes print one line and exit with status 2, never a traceback.
+replicates and writes ``DIR/summary.json`` and ``DIR/monthly.csv``; ``sdsim compare BASE ALT...``
+runs scenarios with common random numbers and writes ``DIR/comparison.json``, ``comparison.csv`` and
+``report.html``; ``sdsim parameters`` lists the parameter registry. User mistakes print one line and exit with status 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -56,6 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--years", type=_positive, default=None, help="horizon in years (default: the scenario's)")
     run.add_argument("--out", type=Path, default=Path("sdsim-out"), help="output folder (default sdsim-out)")
     run.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
+    compare = sub.add_parser("compare", help="compare scenarios with common random numbers; write a report")
+    compare.add_argument("base", type=Path, help="base scenario TOML")
+    compare.add_argument("alternatives", type=Path, nargs="+", help="alternative scenario TOML files")
+    compare.add_argument("--replicates", type=_positive, default=20, help="Monte Carlo replicates (default 20)")
+    compare.add_argument("--seed", type=_non_negative, default=0, help="seed (default 0)")
+    compare.add_argument("--years", type=_positive, default=None, help="horizon in years (default: the scenarios')")
+    compare.add_argument("--out", type=Path, default=Path("sdsim-compare"), help="output folder (default sdsim-compare)")
+    compare.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
+    compare.add_argument("--lang", choices=("nl", "en"), default="nl", help="report language (default nl)")
     params = sub.add_parser("parameters", help="list every model parameter with default, range and source")
     params.add_argument("--prefix", default="", help="only names starting with this")
     return parser
@@ -101,6 +111,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Run the base and alternatives with the same seeds; write comparison.json/.csv and report.html."""
+    from tqdm import tqdm
+
+    from experiments.compare import check_comparable, paired_summary, run_comparison
+    from experiments.output import comparison_csv, provenance, write_atomic, write_json
+    from experiments.report import write_report
+
+    base = load_scenario(args.base)
+    alternatives = [load_scenario(path) for path in args.alternatives]
+    for other in alternatives:
+        check_comparable(base, other)
+    years = args.years or base.years
+    started = time.perf_counter()
+    total = args.replicates * (1 + len(alternatives))
+    with tqdm(total=total, desc="compare", unit="replicate", delay=3.0, file=sys.stderr) as bar:
+        comparison = run_comparison(base, alternatives, args.replicates, args.seed, years, args.workers, on_done=bar.update)
+    differences = paired_summary(comparison)
+    out: Path = args.out
+    prov = {
+        "base": provenance(comparison.base, args.replicates),
+        "alternatives": [provenance(r, args.replicates)["scenario"] for r in comparison.alternatives],
+        "common_random_numbers": f"replicate r of every scenario uses stream_key({args.seed}, r)",
+    }
+    write_atomic(out / "comparison.csv", comparison_csv(differences))
+    report = write_report(comparison, out, prov, lang=args.lang)
+    # comparison.json is written last: its presence means the comparison completed.
+    write_json(out / "comparison.json", {"provenance": prov, "differences": differences})
+    seconds = time.perf_counter() - started
+    print(f"{len(alternatives) + 1} scenarios x {args.replicates} replicates x {years} years in {seconds:.1f} s -> {out}/")
+    for name, periods in differences.items():
+        period = next(p for p in periods if "-" in p)
+        s = periods[period]["spending.total"]
+        print(f"{name}: spending {period} {_fmt(s['mean'])} [{_fmt(s['p5'])}, {_fmt(s['p95'])}], P(falls) {s['prob_lower']:.0%}")
+    print(f"report: {report}")
+    return 0
+
+
 def cmd_parameters(args: argparse.Namespace) -> int:
     """Print the parameter registry."""
     from simulation.parameters import REGISTRY
@@ -117,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sdsim`` console command."""
     args = build_parser().parse_args(argv)
     try:
-        return {"run": cmd_run, "parameters": cmd_parameters}[args.command](args)
+        return {"run": cmd_run, "compare": cmd_compare, "parameters": cmd_parameters}[args.command](args)
     except ScenarioError as err:
         print(f"sdsim: error: {err}", file=sys.stderr)
         return EXIT_USAGE

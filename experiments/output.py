@@ -16,7 +16,7 @@ import numpy as np
 
 from experiments.runner import MonteCarloResult
 
-PACKAGES = ("sdsim", "numpy", "numba", "scipy", "mesa", "pydantic")
+PACKAGES = ("sdsim", "numpy", "numba", "scipy", "mesa", "pydantic", "matplotlib")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -80,6 +80,19 @@ def monthly_csv(results: list[MonteCarloResult]) -> str:
             for i, metric in enumerate(result.metrics):
                 for t, value in enumerate(result.values[r, i]):
                     writer.writerow([result.scenario.name, r, labels[t], metric, "" if np.isnan(value) else f"{value:.6g}"])
+    return buf.getvalue()
+
+
+def comparison_csv(differences: dict[str, dict[str, dict[str, dict[str, float]]]]) -> str:
+    """Tidy CSV of paired differences: scenario, period, metric, mean, p5, p50, p95, prob_lower."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    columns = ("mean", "p5", "p50", "p95", "prob_lower")
+    writer.writerow(["scenario", "period", "metric", *columns])
+    for name, periods in differences.items():
+        for period, metrics in periods.items():
+            for metric, stats in metrics.items():
+                writer.writerow([name, period, metric, *(f"{stats[c]:.6g}" for c in columns)])
     return buf.getvalue()
 
 

@@ -47,6 +47,13 @@ def _batch(scenario: Scenario, seed: int, replicates: Sequence[int], years: int)
     return [(r, run_replicate(scenario, seed, r, years)) for r in replicates]
 
 
+def _one_thread_per_process() -> None:
+    """Workers use one numba thread each: processes already fill the cores (results do not depend on threads)."""
+    import numba
+
+    numba.set_num_threads(1)
+
+
 def default_workers() -> int:
     """Worker processes: all cores the process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -70,26 +77,48 @@ def run_scenario(
         workers: processes (default: all cores; 1 runs in this process).
         on_done: called with the number of replicates just finished (progress bars).
     """
-    years = scenario.years if years is None else years
-    workers = min(default_workers() if workers is None else workers, replicates)
-    results: dict[int, dict[str, np.ndarray]] = {}
+    return run_scenarios([scenario], replicates, seed, years, workers, on_done)[0]
+
+
+def run_scenarios(
+    scenarios: Sequence[Scenario],
+    replicates: int,
+    seed: int = 0,
+    years: int | None = None,
+    workers: int | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> list[MonteCarloResult]:
+    """Run replicates 0..R-1 of every scenario with the same seed (common random numbers), in one pool of processes.
+
+    Arguments as in ``run_scenario``; ``years`` defaults to each scenario's own horizon.
+    """
+    tasks = [(i, r) for i in range(len(scenarios)) for r in range(replicates)]
+    workers = min(default_workers() if workers is None else workers, len(tasks))
+    horizon = [scenario.years if years is None else years for scenario in scenarios]
+    results: dict[tuple[int, int], dict[str, np.ndarray]] = {}
     if workers <= 1:
-        for r in range(replicates):
-            results[r] = run_replicate(scenario, seed, r, years)
+        for i, r in tasks:
+            results[i, r] = run_replicate(scenarios[i], seed, r, horizon[i])
             if on_done:
                 on_done(1)
     else:
         # Small batches keep the progress bar moving; "spawn" is explicit so the start method never
         # depends on what another library (e.g. mesa's batch runner) set globally.
         size = max(1, min(8, replicates // (4 * workers)))
-        batches = [list(range(i, min(i + size, replicates))) for i in range(0, replicates, size)]
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_batch, scenario, seed, b, years) for b in batches]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_one_thread_per_process) as pool:
+            futures = {
+                pool.submit(_batch, scenarios[i], seed, list(range(first, min(first + size, replicates))), horizon[i]): i
+                for i in range(len(scenarios))
+                for first in range(0, replicates, size)
+            }
             for future in as_completed(futures):
                 done = future.result()
-                results.update(done)
+                results.update({(futures[future], r): values for r, values in done})
                 if on_done:
                     on_done(len(done))
-    metrics = tuple(results[0])
-    values = np.stack([np.stack([results[r][m] for m in metrics]) for r in range(replicates)])
-    return MonteCarloResult(scenario=scenario, seed=seed, years=years, metrics=metrics, values=values)
+    out = []
+    for i, scenario in enumerate(scenarios):
+        metrics = tuple(results[i, 0])
+        values = np.stack([np.stack([results[i, r][m] for m in metrics]) for r in range(replicates)])
+        out.append(MonteCarloResult(scenario=scenario, seed=seed, years=horizon[i], metrics=metrics, values=values))
+    return out

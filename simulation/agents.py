@@ -24,7 +24,7 @@ class AccessTeam(mesa.Agent):
 
     def __init__(self, model: SocialDomainModel, index: int) -> None:
         super().__init__(model)
-        spec = model.profile.access_teams[index]
+        spec = model.policy_profile.access_teams[index]
         self.index = index
         self.name = spec.name
         self.wijken = list(spec.wijken)
@@ -59,7 +59,7 @@ class Provider(mesa.Agent):
 
     def __init__(self, model: SocialDomainModel, index: int, group_name: str, number: int) -> None:
         super().__init__(model)
-        group = next(g for g in model.profile.providers if g.name == group_name)
+        group = next(g for g in model.policy_profile.providers if g.name == group_name)
         self.index = index
         self.name = f"{group_name} {number}" if group.count > 1 else group_name
         self.payment_model = group.payment_model
@@ -84,7 +84,7 @@ class GPPractice(mesa.Agent):
 
     def __init__(self, model: SocialDomainModel, index: int) -> None:
         super().__init__(model)
-        spec = model.profile.gp_practices[index]
+        spec = model.policy_profile.gp_practices[index]
         self.index = index
         self.name = spec.name
         self.referral_propensity = spec.referral_propensity

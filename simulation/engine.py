@@ -13,6 +13,7 @@ import numpy as np
 
 from simulation.inputs import Rates, Structure, compile_rates, compile_structure
 from simulation.kernels import N_HOUSE, Scratch, Tallies, demography_tables, household_pass, schedule_all, service_pass
+from simulation.levers import policy_profile, policy_rates
 from simulation.parameters import Parameters
 from simulation.population import Households, synthesize
 from simulation.profile import Profile
@@ -43,6 +44,8 @@ def allocate_tallies(months: int, n_providers: int, n_counters: int) -> Tallies:
         exits=z(months, N_PRODUCTS, 2),
         house=z(months, N_HOUSE),
         general=z(months, N_DOMAINS),
+        shifted=z(months, N_PRODUCTS),
+        uncontrolled=z(months, N_PRODUCTS),
         queue=z(months, n_counters, 3),
     )
 
@@ -60,6 +63,8 @@ def _scratch(chunks: int, n_providers: int, n_counters: int) -> Scratch:
         exits=z(chunks, N_PRODUCTS, 2),
         house=z(chunks, N_HOUSE),
         general=z(chunks, N_DOMAINS),
+        shifted=z(chunks, N_PRODUCTS),
+        uncontrolled=z(chunks, N_PRODUCTS),
         arrivals=z(chunks, n_counters),
         pending=z(chunks, 2),
         waiting=np.zeros((chunks, CHUNK * N_DOMAINS), np.int32),
@@ -90,8 +95,9 @@ class Engine:
 
     def __post_init__(self) -> None:
         self.key = np.uint64(stream_key(self.seed, self.replicate))
-        self.rates: Rates = compile_rates(self.params)
-        self.structure: Structure = compile_structure(self.profile, self.params)
+        self.policy_profile: Profile = policy_profile(self.profile, self.params)  # the municipality as the levers make it
+        self.rates: Rates = policy_rates(compile_rates(self.params), self.params)
+        self.structure: Structure = compile_structure(self.policy_profile, self.params)
         if self.households is None:
             self.households = synthesize(self.profile.households, int(self.key), self.structure)
         self.bounds = chunk_bounds(self.households.size)
@@ -100,9 +106,9 @@ class Engine:
         self.stay = demography_tables(self.rates)
         schedule_all(self.households, self.rates, self.stay, self.key, self.month)  # next onsets, demography, care ends
         self._n_counters = self.structure.counter_capacity.size
-        self._scratch = _scratch(self.bounds.size - 1, self.profile.n_providers, self._n_counters)
-        self.tallies = allocate_tallies(self.horizon_months, self.profile.n_providers, self._n_counters)
-        self._burn = allocate_tallies(1, self.profile.n_providers, self._n_counters)
+        self._scratch = _scratch(self.bounds.size - 1, self.policy_profile.n_providers, self._n_counters)
+        self.tallies = allocate_tallies(self.horizon_months, self.policy_profile.n_providers, self._n_counters)
+        self._burn = allocate_tallies(1, self.policy_profile.n_providers, self._n_counters)
         self.months_done = 0  # months recorded in ``tallies``
 
     def step(self) -> None:
@@ -140,5 +146,5 @@ class Engine:
         return Tallies(*(a[self.months_done - 1 : self.months_done] for a in self.tallies))
 
     def _grow(self) -> None:
-        extra = allocate_tallies(max(12, self.tallies.events.shape[0]), self.profile.n_providers, self._n_counters)
+        extra = allocate_tallies(max(12, self.tallies.events.shape[0]), self.policy_profile.n_providers, self._n_counters)
         self.tallies = Tallies(*(np.concatenate((a, b)) for a, b in zip(self.tallies, extra, strict=True)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.kernels import H_BENEFIT_MONTHS, H_MULTI_PROBLEM, H_SELF_RELIANT, Tallies
+from simulation.kernels import H_BENEFIT_MONTHS, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT, Tallies
 from simulation.ledger import Ledger
 from simulation.schema import (
     BUDGET_LINES,
@@ -51,10 +51,13 @@ _FLOW_EVENTS = (
     "admission_wait_months",
     "exits_to_work",
     "gap_18",
+    "refused_eligibility",
+    "shifted_general",
+    "handled_in_plan",
 )
 
 
-STOCK_HEADS = {"clients", "clients_tier", "general_users", "hidden_need", "queue", "decision", "waitlist", "households"}
+STOCK_HEADS = {"clients", "clients_tier", "general_users", "shift_users", "hidden_need", "queue", "decision", "waitlist", "households"}
 
 
 def metric_kind(name: str) -> str:
@@ -74,6 +77,10 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
         out[f"clients.{prod.name}"] = stock[:, p]
         out[f"inflow.{prod.name}"] = admitted[:, p]
         out[f"outflow.{prod.name}"] = tallies.exits[:, p, 0]
+        out[f"shift_users.{prod.name}"] = tallies.shifted[:, p]
+        out[f"client_months.{prod.name}"] = tallies.billed[:, :, p].sum(axis=1)
+        out[f"client_months_uncontrolled.{prod.name}"] = tallies.uncontrolled[:, p]
+        out[f"spending_care.{prod.name}"] = ledger.care[:, p]
     for tier in sorted(set(PRODUCT_TIER.tolist())):
         out[f"clients_tier.{TIERS[tier]}"] = stock[:, tier == PRODUCT_TIER].sum(axis=1)
     occupancy = tallies.occupancy.sum(axis=3)  # (months, domains, states)
@@ -89,6 +96,7 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
     out["households.self_reliant"] = tallies.house[:, H_SELF_RELIANT]
     out["households.multi_problem"] = tallies.house[:, H_MULTI_PROBLEM]
     out["households.bijstand"] = tallies.house[:, H_BENEFIT_MONTHS]
+    out["households.duplicate_trajectories"] = tallies.house[:, H_DUPLICATE]
     for ratio, (num, den) in RATIOS.items():
         with np.errstate(invalid="ignore", divide="ignore"):
             out[ratio] = np.where(out[den] > 0, out[num] / np.maximum(out[den], 1), np.nan)

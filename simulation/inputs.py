@@ -55,6 +55,13 @@ class Rates(NamedTuple):
     care_escalate: np.ndarray  # (product,)
     product_cdf: np.ndarray  # (domain, tier, product) cumulative choice probability
     copay_product: np.ndarray  # (product,) 1 if Wmo co-payment applies
+    # policy levers (``simulation.levers.policy_rates``); the defaults here mean "as today"
+    shift_share: np.ndarray  # (product,) share of triaged demand sent to a general provision instead (L1)
+    shift_resolve: np.ndarray  # (product,) its resolution rate relative to the general provision
+    shift_escalate: np.ndarray  # (product,) its residual escalation relative to the general provision
+    ask_income: np.ndarray  # (domain, income class) request-rate factor (co-payment response, L9)
+    refusal: np.ndarray  # (domain,) probability that triage refuses maatwerk (stricter eligibility, L5)
+    in_plan: np.ndarray  # (domain,) probability a new request of a household in care is handled in its plan (L7)
 
 
 SCALARS = (
@@ -151,6 +158,12 @@ def compile_rates(params: Parameters) -> Rates:
         care_escalate=np.array([params[f"care.{p.name}.escalate"] for p in PRODUCTS]),
         product_cdf=_product_cdf(params),
         copay_product=np.array([1 if p.name in WMO_COPAY_PRODUCTS else 0 for p in PRODUCTS], dtype=np.int64),
+        shift_share=np.zeros(len(PRODUCTS)),
+        shift_resolve=np.ones(len(PRODUCTS)),
+        shift_escalate=np.ones(len(PRODUCTS)),
+        ask_income=np.ones((N_DOMAINS, len(INCOME_CLASSES))),
+        refusal=np.zeros(N_DOMAINS),
+        in_plan=np.zeros(N_DOMAINS),
     )
 
 

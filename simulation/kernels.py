@@ -69,6 +69,7 @@ from simulation.schema import (
 
 # Decision kinds within a domain: decision id = domain * 32 + kind.
 K_MAIN, K_SEVERITY, K_DOOR, K_POH, K_PRODUCT, K_EXIT, K_OUTCOME, K_TRIAGE, K_TIEBREAK, K_CARE_ESCALATE = range(10)
+K_REFUSE, K_SHIFT, K_PLAN = 12, 13, 14  # lever decisions: eligibility refusal (L5), shift to general (L1), in plan (L7)
 K_ONSET_NOW, K_ONSET_NEXT = 10, 11  # schedule the next onset from this month / from next month
 # Household-level decisions.
 DEM_ALL, DEM_18 = 350, 351  # all ageing, birth and death outcomes come from one draw (bernoulli_chain)
@@ -84,10 +85,12 @@ E_UNRESOLVED, E_SERVED, E_ACCESS_WAIT = EVENT["ended_unresolved"], EVENT["access
 E_TRIAGE_GEN, E_ADMISSIONS, E_ADM_WAIT = EVENT["triage_general"], EVENT["admissions"], EVENT["admission_wait_months"]
 E_CARE_MONTHS, E_CARE_EXITS, E_WORK = EVENT["care_exit_months"], EVENT["care_exits"], EVENT["exits_to_work"]
 E_TURNED_18, E_GAP_18 = EVENT["turned_18"], EVENT["gap_18"]
+E_REFUSED, E_SHIFTED, E_IN_PLAN = EVENT["refused_eligibility"], EVENT["shifted_general"], EVENT["handled_in_plan"]
 
 # Household-level tally columns.
 H_SELF_RELIANT, H_MULTI_PROBLEM, H_BENEFIT_MONTHS, H_COPAY_LOW = 0, 1, 2, 3  # copay low/middle/high = 3, 4, 5
-N_HOUSE = 6
+H_DUPLICATE = 6  # households in two or more formal trajectories (queue, decision, waiting list or care)
+N_HOUSE = 7
 REPEAT_WINDOW = 12  # months
 
 # Indices into Rates.scalars (global ints are compile-time constants for numba).
@@ -116,6 +119,8 @@ class Scratch(NamedTuple):
     exits: np.ndarray  # (chunks, products, 2) care exits and their months in care
     house: np.ndarray  # (chunks, N_HOUSE)
     general: np.ndarray  # (chunks, domains) general-provision user-months
+    shifted: np.ndarray  # (chunks, products) user-months of the general provision replacing a product (L1)
+    uncontrolled: np.ndarray  # (chunks, products) client-months of clients who came through the GP or the judge
     arrivals: np.ndarray  # (chunks, teams * domains) arrivals per access counter
     pending: np.ndarray  # (chunks, 2) households in queue / on a waiting list
     waiting: np.ndarray  # (chunks, chunk size * domains) h * 8 + d: queue entries from the front, waiting list from the back
@@ -134,6 +139,8 @@ class Tallies(NamedTuple):
     exits: np.ndarray  # (months, products, 2)
     house: np.ndarray  # (months, N_HOUSE)
     general: np.ndarray  # (months, domains)
+    shifted: np.ndarray  # (months, products) user-months of the general provision replacing a product (L1)
+    uncontrolled: np.ndarray  # (months, products) client-months of clients who came through the GP or the judge
     queue: np.ndarray  # (months, teams * domains, 3): length at month end, arrivals, served
 
 
@@ -293,10 +300,12 @@ def _chunk(
     resolve_own, escalate_rate, ask = rt.resolve_own, rt.escalate, rt.ask
     door_gp, door_judge, general_resolve, general_stepup = rt.door_gp, rt.door_judge, rt.general_resolve, rt.general_stepup
     effectiveness, care_escalate = rt.effectiveness, rt.care_escalate
+    shift_resolve, shift_escalate, ask_income, in_plan = rt.shift_resolve, rt.shift_escalate, rt.ask_income, rt.in_plan
     product_cdf, copay_product = rt.product_cdf, rt.copay_product
     integrated, team_delay, gp_referral, gp_poh = st.team_integrated, st.team_delay, st.gp_referral, st.gp_poh
     events, occupancy, billed, resolved, stock = sc.events[c], sc.occupancy[c], sc.billed[c], sc.resolved[c], sc.stock[c]
     exits, house, general, arrivals, pending = sc.exits[c], sc.house[c], sc.general[c], sc.arrivals[c], sc.pending[c]
+    shifted, uncontrolled = sc.shifted[c], sc.uncontrolled[c]
     waiting = sc.waiting[c]
     back = waiting.shape[0] - 1
     events[:] = 0
@@ -307,6 +316,8 @@ def _chunk(
     exits[:] = 0
     house[:] = 0
     general[:] = 0
+    shifted[:] = 0
+    uncontrolled[:] = 0
     arrivals[:] = 0
     pending[:] = 0
     s = rt.scalars
@@ -382,11 +393,14 @@ def _chunk(
         # --- needs in every domain ------------------------------------------------------------
         on_benefit = state[h, WERK] != NONE
         active = 0
+        in_trajectory = 0  # domains in a formal trajectory (queue, decision, waiting list, care)
         for d in range(N_DOMAINS):
             if state[h, d] != NONE:
                 active += 1
+                in_trajectory += state[h, d] >= QUEUE
         mult = multi_mult if active >= 2 else 1.0
         active = 0  # from here: domains with a need at the end of the month
+        formal = 0  # ... and of those, in a formal trajectory
         earliest = next_demography[h]
         if on_benefit:
             house[H_BENEFIT_MONTHS] += 1
@@ -418,11 +432,17 @@ def _chunk(
             if current != CARE:
                 escalate = escalate_rate[d] * (1.0 - network_protection * net) * mult
                 if current == HIDDEN:
-                    p1, p2, p3 = resolve_own[d] * net, escalate, ask[d, v]
+                    p1, p2, p3 = resolve_own[d] * net, escalate, ask[d, v] * ask_income[d, income_class]
                 elif current == GENERAL:
-                    general[d] += 1
                     p1 = general_resolve[d] * (1.0 if v == 1 else general_higher)
                     p2, p3 = escalate * (1.0 - general_mitigation), general_stepup[d] if v >= 2 else 0.0
+                    replaced = product[h, d]  # >= 0: the general provision that replaces this product (L1)
+                    if replaced >= 0:
+                        shifted[replaced] += 1
+                        p1 *= shift_resolve[replaced]
+                        p2 *= shift_escalate[replaced]
+                    else:
+                        general[d] += 1
                 else:  # QUEUE, DECISION, WAITLIST
                     p1, p2, p3 = resolve_own[d] * net, escalate, 0.0
                 # the month's draw, computed only when some event is possible (screened on the key)
@@ -431,6 +451,8 @@ def _chunk(
                 p = product[h, d]
                 prov = provider[h, d]
                 billed[prov, p] += 1
+                if door[h, d] == D_GP or door[h, d] == D_JUDGE:  # entered through a door the municipality does not control
+                    uncontrolled[p] += 1
                 if copay_product[p]:
                     house[H_COPAY_LOW + income_class] += 1
                 duration = m + 1
@@ -500,6 +522,10 @@ def _chunk(
                             state, months, product, door, provider, h, d, WAITLIST, _pick_product(product_cdf, d, T_FORCED, 0.0), D_JUDGE
                         )
                         events[d, E_JUDGE] += 1
+                    elif in_plan[d] > 0 and in_trajectory > 0 and uniform(hk, base + K_PLAN) < in_plan[d]:
+                        # the case coordinator takes it into the household's existing plan (L7)
+                        _enter(state, months, product, door, provider, h, d, GENERAL, -1, D_ACCESS)
+                        events[d, E_IN_PLAN] += 1
                     elif u < judge + door_gp[d] * gp_referral[gp[h]]:
                         events[d, E_GP] += 1
                         if uniform(hk, base + K_POH) < gp_poh[gp[h]]:  # POH-jeugd handles it at tier 1
@@ -526,6 +552,7 @@ def _chunk(
                 earliest = min(earliest, next_onset[h, d])
                 continue
             active += 1
+            formal += now >= QUEUE
             occupancy[d, now, severity[h, d]] += 1
             if now == CARE:
                 stock[provider[h, d], product[h, d]] += 1
@@ -540,6 +567,8 @@ def _chunk(
             house[H_SELF_RELIANT] += 1
         elif active >= 2:
             house[H_MULTI_PROBLEM] += 1
+        if formal >= 2:
+            house[H_DUPLICATE] += 1
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -595,6 +624,8 @@ def service_pass(
         out.exits[t] += sc.exits[c]
         out.house[t] += sc.house[c]
         out.general[t] += sc.general[c]
+        out.shifted[t] += sc.shifted[c]
+        out.uncontrolled[t] += sc.uncontrolled[c]
         out.queue[t, :, 1] += sc.arrivals[c]
     for d in range(N_DOMAINS):  # households with no need in a domain: everyone not counted elsewhere
         out.occupancy[t, d, NONE, 0] = bounds[-1] - out.occupancy[t, d].sum()
@@ -603,6 +634,7 @@ def service_pass(
     provider, door, team = hh.provider, hh.door, hh.team
     integrated, triage, delay, capacity = st.team_integrated, st.team_triage, st.team_delay, st.counter_capacity.ravel()
     slots, product_cdf = st.provider_slots, rt.product_cdf
+    refusal, shift_share = rt.refusal, rt.shift_share
     offer_start, offer_provider = st.offer_start, st.offer_provider
     survival, hazard, next_onset = rt.survival, rt.hazard, hh.next_onset
     mk = month_key(key, month)
@@ -630,13 +662,20 @@ def service_pass(
         tier = v
         if uniform(hk, d * 32 + K_TRIAGE) >= triage[team[h]]:
             tier = v - 1 if v >= 2 else T_MAATWERK  # under-served, or a light need over-served
+        if tier == T_MAATWERK and refusal[d] > 0 and uniform(hk, d * 32 + K_REFUSE) < refusal[d]:
+            tier = 1  # stricter eligibility: maatwerk refused, a general provision instead (L5)
+            events[d, E_REFUSED] += 1
+        choice = _pick_product(product_cdf, d, tier, uniform(hk, d * 32 + K_PRODUCT)) if tier > 1 else -1
         if tier <= 1:
             new_state = GENERAL
             events[d, E_TRIAGE_GEN] += 1
             _enter(state, months, product, door, provider, h, d, GENERAL, -1, D_ACCESS)
+        elif shift_share[choice] > 0 and uniform(hk, d * 32 + K_SHIFT) < shift_share[choice]:
+            new_state = GENERAL  # the general provision that replaces this product, no beschikking (L1)
+            events[d, E_SHIFTED] += 1
+            _enter(state, months, product, door, provider, h, d, GENERAL, choice, D_ACCESS)
         else:
             new_state = DECISION if delay[team[h]] > 0 else WAITLIST
-            choice = _pick_product(product_cdf, d, tier, uniform(hk, d * 32 + K_PRODUCT))
             _enter(state, months, product, door, provider, h, d, new_state, choice, D_ACCESS)
             if new_state == WAITLIST:
                 wh[n_w] = h

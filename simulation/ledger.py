@@ -13,7 +13,8 @@ from typing import NamedTuple
 import numpy as np
 
 from simulation.inputs import Rates, compile_structure, provider_payment
-from simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, Tallies
+from simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, H_MULTI_PROBLEM, Tallies
+from simulation.levers import policy_costs, policy_profile, shift_costs
 from simulation.parameters import Parameters
 from simulation.profile import Profile
 from simulation.schema import (
@@ -36,6 +37,7 @@ class Ledger(NamedTuple):
     spending: np.ndarray  # (months, lines)
     revenue: np.ndarray  # (months, lines)
     copayments: np.ndarray  # (months,)
+    care: np.ndarray  # (months, products) care euros per product (included in ``spending``)
 
 
 def mean_care_months(rates: Rates) -> np.ndarray:
@@ -52,7 +54,12 @@ def index_factors(months: int, yearly: float, first_month: int = 0) -> np.ndarra
 
 
 def book(tallies: Tallies, rates: Rates, params: Parameters, profile: Profile, first_month: int = 0) -> Ledger:
-    """Price every tally and put it on its budget line (``first_month``: month index of row 0)."""
+    """Price every tally and put it on its budget line (``first_month``: month index of row 0).
+
+    ``profile`` is the scenario's municipality; the levers' changes to it (contracts, staff,
+    payment models) and what the levers themselves cost are applied here.
+    """
+    scenario_profile, profile = profile, policy_profile(profile, params)
     months = tallies.events.shape[0]
     price = index_factors(months, params["index.tariff"], first_month)
     wage = index_factors(months, params["index.wage"], first_month)
@@ -66,26 +73,30 @@ def book(tallies: Tallies, rates: Rates, params: Parameters, profile: Profile, f
         + tallies.admitted * (per_trajectory * (model == PAY_TRAJECTORY)[:, None])
         + tallies.resolved * (per_trajectory * (model == PAY_RESULT)[:, None])
     ).sum(axis=1)  # (months, products)
-    for p in range(len(PRODUCTS)):
-        spending[:, PRODUCT_LINE[p]] += care[:, p] * price
     slots = compile_structure(profile, params).provider_slots.astype(float)
     for prov in np.flatnonzero(model == PAY_LUMPSUM):
         weights = slots[prov] / slots[prov].sum()
-        for p in np.flatnonzero(weights):
-            spending[:, PRODUCT_LINE[p]] += lumpsum[prov] / 12.0 * weights[p] * price
+        care += lumpsum[prov] / 12.0 * weights[None, :]
+    care = care * price[:, None]
+    for p in range(len(PRODUCTS)):
+        spending[:, PRODUCT_LINE[p]] += care[:, p]
     general_cost = np.array([params[f"general_cost.{d}"] for d in DOMAINS])
     subsidy = sum(profile.general_subsidy_year.values()) / 12.0
-    spending[:, LINE["algemene_voorzieningen"]] = (tallies.general @ general_cost + subsidy) * price
+    shifted = tallies.shifted @ shift_costs(params)
+    spending[:, LINE["algemene_voorzieningen"]] = (tallies.general @ general_cost + shifted + subsidy) * price
     spending[:, LINE["participatie_bijstand"]] = tallies.house[:, H_BENEFIT_MONTHS] * params["benefit.monthly"] * price
     fte = sum(sum(team.fte.values()) for team in profile.access_teams)
-    spending[:, LINE["toegang"]] = fte * params["access.wage_fte_year"] / 12.0 * wage
+    coordinators = tallies.house[:, H_MULTI_PROBLEM] * params["lever.casusregie.share"] * params["lever.casusregie.cost_month"]
+    spending[:, LINE["toegang"]] = (fte * params["access.wage_fte_year"] / 12.0 + coordinators) * wage
     spending[:, LINE["overhead"]] = profile.n_providers * params["overhead.per_contract_year"] / 12.0 * wage
+    for line, euros in policy_costs(scenario_profile, params).items():
+        spending[:, LINE[line]] += euros * price
     revenue = np.zeros_like(spending)
     for line, amount in profile.revenue.items():
         revenue[:, LINE[line]] = amount / 12.0 * price
     copay = np.array([params[f"copay.{c}"] for c in INCOME_CLASSES])
     copayments = tallies.house[:, H_COPAY_LOW : H_COPAY_LOW + 3] @ copay * price
-    return Ledger(spending=spending, revenue=revenue, copayments=copayments)
+    return Ledger(spending=spending, revenue=revenue, copayments=copayments, care=care)
 
 
 __all__ = ["Ledger", "book", "index_factors", "mean_care_months"]

@@ -56,12 +56,13 @@ class SocialDomainModel(mesa.Model):
         self.params = params or Parameters()
         self.engine = Engine(profile, self.params, seed=seed, replicate=replicate)
         self.engine.run(0)  # burn-in
+        self.policy_profile = self.engine.policy_profile  # teams, practices and contracts as the levers make them
         self.indicators: dict[str, float] = {}
         self.municipality = Municipality(self)
-        self.teams = [AccessTeam(self, i) for i in range(len(profile.access_teams))]
-        self.gp_practices = [GPPractice(self, i) for i in range(len(profile.gp_practices))]
+        self.teams = [AccessTeam(self, i) for i in range(len(self.policy_profile.access_teams))]
+        self.gp_practices = [GPPractice(self, i) for i in range(len(self.policy_profile.gp_practices))]
         self.providers = []
-        for group in profile.providers:
+        for group in self.policy_profile.providers:
             for number in range(1, group.count + 1):
                 self.providers.append(Provider(self, len(self.providers), group.name, number))
         self.datacollector = mesa.DataCollector(model_reporters={name: _reporter(name) for name in reported})

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.schema import AGE_GROUPS, DOMAINS, INCOME_CLASSES, PRODUCTS
+from simulation.schema import AGE_GROUPS, DOMAINS, INCOME_CLASSES, PRODUCTS, T_MAATWERK
 
 PROBABILITY = (0.0, 1.0)
 NON_NEGATIVE = (0.0, float("inf"))
@@ -190,6 +190,150 @@ def _registry() -> tuple[Parameter, ...]:
         _p("index.tariff", 0.03, (0.0, 0.06), "yearly tariff indexation", A, (-0.5, 1.0)),
         _p("index.wage", 0.03, (0.0, 0.06), "yearly wage indexation", A, (-0.5, 1.0)),
     ]
+    return tuple(out) + _levers()
+
+
+# Policy levers (DOMAIN.md §5): every default is "as today" (no change); ``simulation.levers``
+# documents each group's mechanism, seed and expected direction.
+SHIFTABLE = tuple(p.name for p in PRODUCTS if p.tier == T_MAATWERK)  # L1 applies to maatwerk products
+_SHIFT_COST = {"wmo_hbh": 150.0, "wmo_begeleiding": 300.0, "wmo_hulpmiddelen": 60.0, "jeugd_ambulant": 300.0}
+NO_CHANGE = (0.0, 0.0)
+
+
+def _levers() -> tuple[Parameter, ...]:
+    sd, sw, st, nk, vs = "seed:[SD]", "seed:[SW]", "seed:[ST]", "seed:[NK]", "seed:[VS]"
+    out = []
+    for name in SHIFTABLE:
+        out += [
+            _p(
+                f"lever.shift.{name}.share",
+                0.0,
+                (0.0, 0.75),
+                "share of access-triaged demand sent to a general provision",
+                f"{sd} §4.9; {sw} Bijlage 1.3 (25 % of HbH stays maatwerk)",
+            ),
+            _p(
+                f"lever.shift.{name}.cost_month",
+                _SHIFT_COST.get(name, 150.0),
+                _spread(_SHIFT_COST.get(name, 150.0), 1.5, None),
+                "euro per user-month of the general provision",
+                A,
+                NON_NEGATIVE,
+            ),
+            _p(f"lever.shift.{name}.lumpsum_year", 0.0, (0.0, 2e6), "euro per year (subsidy of the general provision)", A, NON_NEGATIVE),
+            _p(f"lever.shift.{name}.effectiveness", 1.0, (0.5, 1.2), "resolution rate relative to the general provision", A, (0.0, 5.0)),
+            _p(f"lever.shift.{name}.escalation", 1.0, (0.8, 1.5), "residual escalation relative to the general provision", A, (0.0, 5.0)),
+            _p(
+                f"lever.shift.{name}.attraction",
+                0.0,
+                (0.0, 0.5),
+                "rise in requests of light need per unit share",
+                f"{sd} §4.9 (aanzuigende werking)",
+                NON_NEGATIVE,
+            ),
+        ]
+    out += [
+        _p("lever.access.integrated", 0.0, NO_CHANGE, "1 = every team one door for all laws", f"{sd} §4.3; {st} §4.1; {nk}"),
+        _p("lever.access.triage_gain", 0.05, (0.0, 0.1), "triage accuracy gained by teams made integrated", f"{st} §4.1", (0.0, 1.0)),
+        _p("lever.access.fte_factor", 1.0, (0.7, 1.3), "factor on access-team FTE", f"{st} §4.1-4.3; {nk} §8", (0.0, 10.0)),
+        _p("lever.access.triage_delta", 0.0, (-0.1, 0.1), "change in triage accuracy (skill mix)", f"{st} §4.2", (-1.0, 1.0)),
+        _p(
+            "lever.prevention.signalling",
+            0.0,
+            (0.0, 0.5),
+            "relative rise in requests of hidden light/moderate need",
+            f"{sd} §2.2; {sw} §2.3.3; {vs} HD5",
+            (0.0, 5.0),
+        ),
+        _p("lever.prevention.earlier", 0.0, (0.0, 0.3), "share of moderate onsets found while still light", f"{vs} HD5"),
+        _p("lever.prevention.budget_year", 0.0, (0.0, 2e6), "euro per year for vindplaatsen and welzijn", f"{sw} §2.3.3", NON_NEGATIVE),
+        _p("lever.poh.share", 0.0, (0.0, 0.6), "minimum POH-jeugd share of GP jeugd requests handled at tier 1", f"{nk} §4"),
+        _p("lever.poh.cost_fte_year", 70000.0, (55000.0, 90000.0), "euro per POH-jeugd year at a share of 1 per practice", A, NON_NEGATIVE),
+        _p("lever.budget.jeugd.cut", 0.0, (0.0, 0.25), "fraction cut from voluntary youth care", f"{sw} §4.6", (0.0, 0.9)),
+        _p(
+            "lever.budget.jeugd.eligibility",
+            1.0,
+            (0.5, 2.0),
+            "refusal of maatwerk per unit cut (stricter eligibility)",
+            f"{sw} §4.6; {nk} §8",
+            (0.0, 10.0),
+        ),
+        _p(
+            "lever.budget.pooled",
+            0.0,
+            NO_CHANGE,
+            "1 = pooled budgets: a cut line draws on others, provider ceilings do not bite",
+            f"{sd} §3.3; {sw} §4.6",
+        ),
+        _p(
+            "lever.payment.model",
+            -1.0,
+            (-1.0, -1.0),
+            "-1 as contracted; 0 pxq, 1 trajectory, 2 result, 3 lump sum for all",
+            f"{sd} §4.9; {nk} §4",
+            (-1.0, 3.0),
+        ),
+        _p("lever.payment.duration.trajectory", 0.9, (0.8, 1.0), "care duration factor under trajectory pay", A, (0.1, 3.0)),
+        _p("lever.payment.duration.result", 0.85, (0.7, 1.0), "care duration factor under result pay", A, (0.1, 3.0)),
+        _p("lever.payment.duration.lumpsum", 1.1, (1.0, 1.3), "care duration factor under lump-sum pay", A, (0.1, 3.0)),
+        _p("lever.payment.result_effectiveness", 0.05, (0.0, 0.1), "effectiveness gained under result pay", A, (-1.0, 1.0)),
+        _p(
+            "lever.casusregie.share",
+            0.0,
+            (0.0, 1.0),
+            "share of multi-problem households with one coordinator",
+            f"{sd} §4.4; {st} §4.1; {vs} HD4 4.2",
+        ),
+        _p("lever.casusregie.escalation_cut", 0.5, (0.2, 0.8), "share of the multi-problem escalation excess removed", A),
+        _p("lever.casusregie.in_plan", 0.5, (0.2, 0.8), "share of new requests of a household in care handled in its plan", A),
+        _p("lever.casusregie.cost_month", 250.0, (150.0, 400.0), "euro per coordinated household-month", A, NON_NEGATIVE),
+        _p(
+            "lever.providers.contracts",
+            1.0,
+            (0.3, 1.0),
+            "factor on the number of provider contracts (capacity pooled)",
+            f"{sd} §4.9; {nk} §4",
+            (0.01, 1.0),
+        ),
+        _p(
+            "lever.copay.elasticity",
+            0.3,
+            (0.0, 0.8),
+            "demand elasticity of Wmo requests to the co-payment",
+            "row:wmo_abonnementstarief",
+            (0.0, 5.0),
+        ),
+        _p(
+            "lever.copay.reference", 20.0, (10.0, 50.0), "euro per month added to both co-payments in the response ratio", A, (0.01, 1000.0)
+        ),
+        _p("lever.transition18.plan", 0.0, (0.0, 0.8), "share of youth in care with a perspectiefplan before 18", f"{vs} 18-/18+"),
+        _p(
+            "lever.activation.reach",
+            0.0,
+            (0.0, 0.2),
+            "monthly share of hidden werk needs called up for a trajectory",
+            f"{nk} Voorwoord; {sd} §4.6-4.7",
+        ),
+        _p(
+            "lever.activation.employer",
+            1.0,
+            (1.0, 1.5),
+            "factor on own-strength outflow to work (employer channel)",
+            f"{sd} §4.7",
+            (0.0, 10.0),
+        ),
+    ]
+    for d in DOMAINS:
+        out.append(
+            _p(
+                f"lever.drivers.onset.{d}",
+                1.0,
+                (0.9, 1.2),
+                "factor on need onset (growth, ageing, shocks)",
+                f"{sw} verzilvering; {nk} corona",
+                (0.0, 10.0),
+            )
+        )
     return tuple(out)
 
 

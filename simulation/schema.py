@@ -123,6 +123,9 @@ EVENTS: tuple[str, ...] = (
     "exits_to_work",  # werk: left the benefit for work
     "turned_18",  # jeugd/veiligheid trajectory closed because the last child turned 18
     "gap_18",  # ... and fell into a severe adult need without a handover
+    "refused_eligibility",  # access refused maatwerk under stricter eligibility (lever L5): general provision instead
+    "shifted_general",  # access sent a maatwerk need to the general provision that replaces it (lever L1)
+    "handled_in_plan",  # a new request handled within an existing plan by the case coordinator (lever L7)
 )
 EVENT = {name: i for i, name in enumerate(EVENTS)}
 N_EVENTS = len(EVENTS)

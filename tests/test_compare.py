@@ -1,0 +1,153 @@
+"""``sdsim compare``: common random numbers, exact null comparison, outputs, the report, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from experiments.cli import main
+from experiments.compare import attribution, run_comparison
+from experiments.runner import run_scenarios
+from scenarios.loader import SCENARIO_DIR, load_scenario
+
+DEFAULT_PROFILE = SCENARIO_DIR / "profiles" / "default.toml"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A small municipality, its baseline, a null scenario and the HbH scenario on it (2 years)."""
+    folder = tmp_path_factory.mktemp("compare")
+    text = (
+        DEFAULT_PROFILE.read_text().replace("households = 20500", "households = 3000").replace("burn_in_years = 5 ", "burn_in_years = 1 ")
+    )
+    _write(folder / "small.toml", text)
+    base = _write(folder / "base.toml", f'extends = "{SCENARIO_DIR / "baseline.toml"}"\nname = "base"\nprofile = "small.toml"\nyears = 2\n')
+    null = _write(folder / "null.toml", 'extends = "base.toml"\nname = "null"\n')
+    hbh = _write(
+        folder / "hbh.toml",
+        'extends = "base.toml"\nname = "hbh"\n[parameters]\n"lever.shift.wmo_hbh.share" = 0.75\n"lever.shift.wmo_hbh.cost_month" = 170.0\n',
+    )
+    return folder, base, null, hbh
+
+
+def test_null_comparison_is_exactly_zero(small):
+    _, base, null, _ = small
+    comparison = run_comparison(load_scenario(base), [load_scenario(null)], replicates=3, seed=5, workers=1)
+    # identical scenario, same seeds: every metric, month and replicate is bit-identical (NaN where undefined in both)
+    np.testing.assert_array_equal(comparison.base.values, comparison.alternatives[0].values)
+    for metric, diff in comparison.differences(comparison.alternatives[0]).items():
+        assert np.all((diff == 0) | np.isnan(diff)), metric
+
+
+def test_attribution_adds_up(small):
+    _, base, _, hbh = small
+    comparison = run_comparison(load_scenario(base), [load_scenario(hbh)], replicates=3, seed=5, workers=1)
+    for line, parts in attribution(comparison, comparison.alternatives[0], years=2).items():
+        explained = sum(parts[k] for k in ("volume", "duration", "price", "mix", "other"))
+        assert explained == pytest.approx(parts["total"], rel=1e-9, abs=1e-6), line  # exact decomposition (LMDI) up to rounding
+    assert attribution(comparison, comparison.alternatives[0], years=2)["wmo_hbh"]["total"] < 0
+
+
+def test_compare_writes_outputs(small, capsys):
+    folder, base, _, hbh = small
+    out = folder / "out"
+    args = ["compare", str(base), str(hbh), "--replicates", "3", "--seed", "2", "--workers", "1", "--out", str(out), "--lang", "en"]
+    assert main(args) == 0
+    data = json.loads((out / "comparison.json").read_text())
+    assert data["provenance"]["alternatives"][0]["parameter_changes"]["lever.shift.wmo_hbh.share"] == 0.75
+    stats = data["differences"]["hbh"]["2026-2027"]["spending.total"]
+    assert stats["p5"] <= stats["p50"] <= stats["p95"] and 0.0 <= stats["prob_lower"] <= 1.0
+    assert data["differences"]["hbh"]["2026"]["clients.wmo_hbh"]["mean"] < 0
+    assert (out / "comparison.csv").read_text().startswith("scenario,period,metric,mean,p5,p50,p95,prob_lower\n")
+    report = (out / "report.html").read_text()
+    assert report.count("data:image/png;base64,") == len(list((out / "figures").glob("*.png"))) >= 3
+    assert "What changes" in report and "lever.shift.wmo_hbh.share" in report
+    assert "P(falls)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        ('extends = "base.toml"\nyears = 3\n', "years: 3 differs from the base scenario's 2"),
+        (f'extends = "base.toml"\nprofile = "{DEFAULT_PROFILE}"\n', "profile: differs from the base scenario's"),
+        ('extends = "base.toml"\n[parameters]\n"lever.nope" = 1\n', "parameters.lever.nope: unknown parameter"),
+        ('extends = "alt.toml"\n', "extends: cycle"),
+    ],
+)
+def test_bad_comparison_exits_2_with_one_line(small, capsys, body, key):
+    folder, base, _, _ = small
+    alt = _write(folder / "alt.toml", body)
+    assert main(["compare", str(base), str(alt), "--replicates", "1", "--out", str(folder / "bad")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0]
+    assert str(alt) in err[0] and key in err[0]
+    assert not (folder / "bad" / "comparison.json").exists()
+
+
+def _browser() -> str | None:
+    return next((b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
+
+
+CHECK = """<script>
+window.addEventListener("load", () => {
+  const bad = [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).length;
+  document.title = "IMAGES " + document.images.length + " BROKEN " + bad;
+});
+</script></body>"""
+
+
+def test_report_renders_in_headless_chromium(small, tmp_path):
+    browser = _browser()
+    if browser is None:
+        if os.environ.get("SDSIM_REQUIRE_BROWSER"):
+            pytest.fail("SDSIM_REQUIRE_BROWSER is set but no Chromium was found")
+        pytest.skip("no Chromium on this machine (.ci/run installs it)")
+    _, base, _, hbh = small
+    out = tmp_path / "out"
+    assert main(["compare", str(base), str(hbh), "--replicates", "2", "--workers", "1", "--out", str(out)]) == 0
+    page = tmp_path / "checked.html"
+    page.write_text((out / "report.html").read_text().replace("</body>", CHECK))
+    proc = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    title = re.search(r"<title>(.*?)</title>", proc.stdout)
+    assert title, proc.stderr[-2000:]
+    images, broken = map(int, re.findall(r"\d+", title.group(1)))
+    n_figures = len(list((out / "figures").glob("*.png")))
+    assert images == n_figures >= 3 and broken == 0, title.group(1)
+    console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line.upper() and ("ERROR" in line.upper() or "Uncaught" in line)]
+    assert not console, console
+
+
+def test_common_random_numbers_cut_the_variance_of_a_difference(small):
+    """Var(5-year spending difference) with independent seeds / with common random numbers >= 10.
+
+    The estimate is a ratio of two sample variances over 16 replicates (an F(15, 15) variable
+    around the true ratio); ``benchmarks/crn_gain.py`` measures ~50x on the default municipality,
+    and the 5 % quantile of F(15, 15) is 0.42, so a true gain of 25x or more passes.
+    """
+    _, base, _, hbh = small
+    b, a = load_scenario(base), load_scenario(hbh)
+    paired_base, paired_alt = run_scenarios([b, a], 16, seed=1, years=5, workers=1)
+    (independent_alt,) = run_scenarios([a], 16, seed=99, years=5, workers=1)
+
+    def spend(result):
+        return result.series("spending.total").sum(axis=1)
+
+    paired = spend(paired_alt) - spend(paired_base)
+    independent = spend(independent_alt) - spend(paired_base)
+    assert independent.var(ddof=1) / paired.var(ddof=1) >= 10
