@@ -151,3 +151,30 @@ def test_common_random_numbers_cut_the_variance_of_a_difference(small):
     paired = spend(paired_alt) - spend(paired_base)
     independent = spend(independent_alt) - spend(paired_base)
     assert independent.var(ddof=1) / paired.var(ddof=1) >= 10
+
+
+SCENARIO_FILES = (
+    "hbh-algemene-voorziening",
+    "poh-jeugd",
+    "integrale-toegang",
+    "preventie-vroegsignalering",
+    "casusregie",
+    "bezuiniging-jeugd-15",
+    "resultaatfinanciering",
+    "minder-aanbieders",
+    "abonnementstarief",
+    "combinatie",
+)
+
+
+@pytest.mark.parametrize("name", SCENARIO_FILES)
+def test_scenario_files_load_and_pair_with_the_baseline(name):
+    from experiments.compare import check_comparable
+    from simulation.levers import lever_of
+
+    baseline, scenario = load_scenario(SCENARIO_DIR / "baseline.toml"), load_scenario(SCENARIO_DIR / f"{name}.toml")
+    check_comparable(baseline, scenario)
+    composition = scenario.composition()
+    assert composition["extends"] and composition["parameter_changes"], name  # a baseline plus named changes
+    assert all(lever_of(p) for p in composition["parameter_changes"]), "scenario files change levers only"
+    assert scenario.description
