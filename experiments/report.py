@@ -145,7 +145,7 @@ def _grid(panels: dict[str, list[tuple[np.ndarray, str, str]]], years, title: st
             _fan(ax, years, values, colour, label)
         ax.axhline(0, color="#999999", linewidth=0.5)
         if max(np.abs(values).max() for values, _, _ in curves) >= 1e5:
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:.1f}M"))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:.2f}M"))
         ax.set_title(name.replace("_", " "), fontsize=9)
         ax.tick_params(labelsize=7)
     for ax in axes.ravel()[n:]:

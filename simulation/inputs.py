@@ -59,6 +59,7 @@ class Rates(NamedTuple):
     shift_share: np.ndarray  # (product,) share of triaged demand sent to a general provision instead (L1)
     shift_resolve: np.ndarray  # (product,) its resolution rate relative to the general provision
     shift_escalate: np.ndarray  # (product,) its residual escalation relative to the general provision
+    shift_stepup: np.ndarray  # (product,) its step-up back to access relative to the general provision
     ask_income: np.ndarray  # (domain, income class) request-rate factor (co-payment response, L9)
     refusal: np.ndarray  # (domain,) probability that triage refuses maatwerk (stricter eligibility, L5)
     in_plan: np.ndarray  # (domain,) probability a new request of a household in care is handled in its plan (L7)
@@ -161,6 +162,7 @@ def compile_rates(params: Parameters) -> Rates:
         shift_share=np.zeros(len(PRODUCTS)),
         shift_resolve=np.ones(len(PRODUCTS)),
         shift_escalate=np.ones(len(PRODUCTS)),
+        shift_stepup=np.ones(len(PRODUCTS)),
         ask_income=np.ones((N_DOMAINS, len(INCOME_CLASSES))),
         refusal=np.zeros(N_DOMAINS),
         in_plan=np.zeros(N_DOMAINS),

@@ -300,7 +300,8 @@ def _chunk(
     resolve_own, escalate_rate, ask = rt.resolve_own, rt.escalate, rt.ask
     door_gp, door_judge, general_resolve, general_stepup = rt.door_gp, rt.door_judge, rt.general_resolve, rt.general_stepup
     effectiveness, care_escalate = rt.effectiveness, rt.care_escalate
-    shift_resolve, shift_escalate, ask_income, in_plan = rt.shift_resolve, rt.shift_escalate, rt.ask_income, rt.in_plan
+    shift_resolve, shift_escalate, shift_stepup = rt.shift_resolve, rt.shift_escalate, rt.shift_stepup
+    ask_income, in_plan = rt.ask_income, rt.in_plan
     product_cdf, copay_product = rt.product_cdf, rt.copay_product
     integrated, team_delay, gp_referral, gp_poh = st.team_integrated, st.team_delay, st.gp_referral, st.gp_poh
     events, occupancy, billed, resolved, stock = sc.events[c], sc.occupancy[c], sc.billed[c], sc.resolved[c], sc.stock[c]
@@ -441,6 +442,7 @@ def _chunk(
                         shifted[replaced] += 1
                         p1 *= shift_resolve[replaced]
                         p2 *= shift_escalate[replaced]
+                        p3 *= shift_stepup[replaced]
                     else:
                         general[d] += 1
                 else:  # QUEUE, DECISION, WAITLIST
@@ -504,7 +506,8 @@ def _chunk(
                     _enter(state, months, product, door, provider, h, d, WAITLIST, HEAVY_PRODUCT[d], D_CRISIS)
                     events[d, E_CRISES] += 1
             elif event == 3 and current == GENERAL:  # not enough: step up to the access team
-                _enter(state, months, product, door, provider, h, d, QUEUE, -1, D_ACCESS)
+                # (from a general provision replacing a product, the product goes along: L1)
+                _enter(state, months, product, door, provider, h, d, QUEUE, product[h, d], D_ACCESS)
                 events[d, E_ACCESS] += 1
                 arrivals[_counter(team[h], integrated, d)] += 1
             elif event == 3:  # HIDDEN: asks for help or is signalled; choose the door
@@ -665,12 +668,15 @@ def service_pass(
         if tier == T_MAATWERK and refusal[d] > 0 and uniform(hk, d * 32 + K_REFUSE) < refusal[d]:
             tier = 1  # stricter eligibility: maatwerk refused, a general provision instead (L5)
             events[d, E_REFUSED] += 1
+        returning = product[h, d]  # >= 0: stepped up from the general provision replacing this product (L1)
         choice = _pick_product(product_cdf, d, tier, uniform(hk, d * 32 + K_PRODUCT)) if tier > 1 else -1
+        if returning >= 0 and tier == T_MAATWERK:
+            choice = returning  # the general provision was not enough: the maatwerk it replaced
         if tier <= 1:
             new_state = GENERAL
             events[d, E_TRIAGE_GEN] += 1
             _enter(state, months, product, door, provider, h, d, GENERAL, -1, D_ACCESS)
-        elif shift_share[choice] > 0 and uniform(hk, d * 32 + K_SHIFT) < shift_share[choice]:
+        elif returning < 0 and shift_share[choice] > 0 and uniform(hk, d * 32 + K_SHIFT) < shift_share[choice]:
             new_state = GENERAL  # the general provision that replaces this product, no beschikking (L1)
             events[d, E_SHIFTED] += 1
             _enter(state, months, product, door, provider, h, d, GENERAL, choice, D_ACCESS)

@@ -135,12 +135,13 @@ def policy_rates(rates: Rates, params: Parameters) -> Rates:
     """Behavioural rates as the levers change them (L1, L3, L5-L7, L9, L12-L14)."""
     ask = rates.ask.copy()
     shift = np.zeros(len(PRODUCTS))
-    shift_resolve, shift_escalate = np.ones(len(PRODUCTS)), np.ones(len(PRODUCTS))
+    shift_resolve, shift_escalate, shift_stepup = np.ones(len(PRODUCTS)), np.ones(len(PRODUCTS)), np.ones(len(PRODUCTS))
     for name in SHIFTABLE:
         p = PRODUCT[name]
         shift[p] = params[f"lever.shift.{name}.share"]
         shift_resolve[p] = params[f"lever.shift.{name}.effectiveness"]
         shift_escalate[p] = params[f"lever.shift.{name}.escalation"]
+        shift_stepup[p] = params[f"lever.shift.{name}.stepup"]
         ask[PRODUCTS[p].domain, 1] *= 1.0 + params[f"lever.shift.{name}.attraction"] * shift[p]  # light needs that would not apply
     ask[:, 1:3] *= 1.0 + params["lever.prevention.signalling"]
     if params["lever.activation.reach"] > 0:
@@ -188,6 +189,7 @@ def policy_rates(rates: Rates, params: Parameters) -> Rates:
         shift_share=shift,
         shift_resolve=shift_resolve,
         shift_escalate=shift_escalate,
+        shift_stepup=shift_stepup,
         ask_income=ask_income,
         refusal=refusal,
         in_plan=in_plan,

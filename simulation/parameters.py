@@ -231,6 +231,14 @@ def _levers() -> tuple[Parameter, ...]:
                 f"{sd} §4.9 (aanzuigende werking)",
                 NON_NEGATIVE,
             ),
+            _p(
+                f"lever.shift.{name}.stepup",
+                1.0,
+                (0.1, 1.0),
+                "return to access (not enough), relative to the general provision",
+                A,
+                (0.0, 5.0),
+            ),
         ]
     out += [
         _p("lever.access.integrated", 0.0, NO_CHANGE, "1 = every team one door for all laws", f"{sd} §4.3; {st} §4.1; {nk}"),

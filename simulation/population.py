@@ -46,7 +46,8 @@ class Households(NamedTuple):
     state: np.ndarray  # (N, domains) schema.STATES
     severity: np.ndarray  # (N, domains) 0 none .. 3 severe
     months: np.ndarray  # (N, domains) completed months in the current state
-    product: np.ndarray  # (N, domains) product index while deciding / waiting / in care, else -1
+    product: np.ndarray  # (N, domains) product while deciding / waiting / in care; in a general provision replacing
+    # a product (lever L1), and in the queue after stepping up from it: that product; else -1
     provider: np.ndarray  # (N, domains) provider index while in care, else -1
     door: np.ndarray  # (N, domains) schema.DOORS of the current trajectory
     last_end: np.ndarray  # (N, domains) month the last trajectory ended (NEVER if none)
