@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.inputs import Rates, Structure, compile_rates, compile_structure
-from simulation.kernels import N_HOUSE, Scratch, Tallies, demography_tables, household_pass, schedule_all, service_pass
+from simulation.kernels import N_HOUSE, Scratch, Tallies, advance, demography_tables, household_pass, schedule_all, service_pass
 from simulation.levers import policy_profile, policy_rates
 from simulation.parameters import Parameters
 from simulation.population import Households, synthesize
@@ -127,12 +127,20 @@ class Engine:
         self.month += 1
 
     def run(self, months: int | None = None) -> Tallies:
-        """Run the burn-in and ``months`` recorded months (default: the horizon); return the tallies."""
+        """Run the burn-in and ``months`` recorded months (default: the horizon); return the tallies.
+
+        The same months as calling ``step`` repeatedly, in one call into the compiled kernels.
+        """
         months = self.horizon_months if months is None else months
-        while self.month < 0:
-            self.step()
-        for _ in range(months):
-            self.step()
+        args = (self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key)
+        if self.month < 0:
+            advance(*args, self.month, -self.month, self._burn, 0, True)
+            self.month = 0
+        while self.months_done + months > self.tallies.events.shape[0]:
+            self._grow()
+        advance(*args, self.month, months, self.tallies, self.months_done, False)
+        self.month += months
+        self.months_done += months
         return self.recorded()
 
     def recorded(self) -> Tallies:
