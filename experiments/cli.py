@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from scenarios.loader import BASELINE, ScenarioError, load_scenario
+from simulation.parameters import BY_NAME
 
 EXIT_USAGE = 2
 TABLE_METRICS = (
@@ -66,9 +67,29 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--out", type=Path, default=Path("sdsim-compare"), help="output folder (default sdsim-compare)")
     compare.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
     compare.add_argument("--lang", choices=("nl", "en"), default="nl", help="report language (default nl)")
+    sweep = sub.add_parser("sweep", help="run a sweep (scenarios x design x replicates) into a resumable store")
+    sweep.add_argument("sweep", type=Path, help="sweep TOML")
+    _executor_options(sweep, "sdsim-sweep")
+    sens = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity analysis with SALib")
+    sens.add_argument("scenario", type=Path, help="scenario TOML")
+    sens.add_argument("--params", type=Path, required=True, help="parameter file: names, bounds, distributions")
+    sens.add_argument("--method", choices=("sobol", "morris"), default="sobol")
+    sens.add_argument("--n", type=_positive, default=1024, help="base sample size N (Sobol: a power of two; default 1024)")
+    sens.add_argument("--replicates", type=_positive, default=2, help="replicates per design row (default 2)")
+    sens.add_argument("--seed", type=_non_negative, default=0, help="seed of the design and the model (default 0)")
+    sens.add_argument("--compare", type=Path, default=None, help="alternative scenario: also analyse paired differences")
+    _executor_options(sens, "sdsim-sensitivity")
     params = sub.add_parser("parameters", help="list every model parameter with default, range and source")
     params.add_argument("--prefix", default="", help="only names starting with this")
     return parser
+
+
+def _executor_options(parser: argparse.ArgumentParser, default_out: str) -> None:
+    parser.add_argument("--executor", choices=("local", "dask"), default="local", help="local processes (default) or Dask")
+    parser.add_argument("--workers", type=_positive, default=None, help="processes or Dask workers (default: all cores)")
+    parser.add_argument("--scheduler", default=None, help="address of a running Dask scheduler, e.g. tcp://HOST:8786")
+    parser.add_argument("--out", type=Path, default=Path(default_out), help=f"store folder (default {default_out})")
+    parser.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
 
 
 def _fmt(value: float) -> str:
@@ -149,6 +170,85 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_store(sweep, args: argparse.Namespace) -> dict:
+    """Run a sweep into ``args.out`` on the chosen executor, with a progress bar (rate, ETA)."""
+    from tqdm import tqdm
+
+    from experiments.executors import DaskExecutor, LocalExecutor, execute
+
+    if args.executor == "dask" or args.scheduler:
+        executor = DaskExecutor(args.workers, args.scheduler)
+        print(f"Dask scheduler {executor.address}; dashboard {executor.dashboard}", file=sys.stderr)
+    else:
+        executor = LocalExecutor(args.workers)
+    try:
+        with tqdm(total=sweep.n_chunks, desc=sweep.name, unit="chunk", file=sys.stderr, delay=1.0) as bar:
+            return execute(sweep, args.out, executor, resume=args.resume, on_done=bar.update)
+    finally:
+        executor.close()
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a sweep file into a resumable Parquet store."""
+    from experiments.sweep import load_sweep
+
+    sweep = load_sweep(args.sweep)
+    started = time.perf_counter()
+    summary = _run_store(sweep, args)
+    seconds = time.perf_counter() - started
+    rate = sweep.n_tasks / seconds
+    print(f"{sweep.name}: {sweep.n_tasks} tasks in {summary['chunks']} chunks, {seconds:.1f} s ({rate:.1f} tasks/s) -> {args.out}/")
+
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Sobol or Morris indices of 5-year outputs, noise-aware, with plots."""
+    import numpy as np
+
+    from experiments import sensitivity as sa
+    from experiments.compare import check_comparable
+    from experiments.output import provenance_of, write_json
+    from experiments.store import read_store
+    from experiments.sweep import Sweep
+
+    problem = sa.load_problem(args.params)
+    scenarios = [load_scenario(args.scenario)]
+    if args.compare:
+        scenarios.append(load_scenario(args.compare))
+        check_comparable(scenarios[0], scenarios[1])
+    x = sa.sample(problem, args.method, args.n, args.seed)
+    low = np.array([BY_NAME[n].bounds[0] for n in problem.names])
+    high = np.array([BY_NAME[n].bounds[1] for n in problem.names])
+    x = np.clip(x, low, high)  # unbounded distributions (norm, lognorm) stay within what the model accepts
+    rows = tuple(dict(zip(problem.names, map(float, row), strict=True)) for row in x)
+    extra = {"method": args.method, "n": args.n, "problem": {"names": problem.names, "bounds": problem.bounds, "dists": problem.dists}}
+    sweep = Sweep(f"sensitivity-{args.method}", tuple(scenarios), rows, args.replicates, args.seed, sa.OUTPUT_YEARS, sa.METRICS, 32,
+                  args.params, extra)  # fmt: skip
+    started = time.perf_counter()
+    _run_store(sweep, args)
+    table = read_store(args.out)
+    results = {}
+    print(f"{len(rows)} design rows x {args.replicates} replicates x {len(scenarios)} scenarios in {time.perf_counter() - started:.0f} s")
+    for name, values in sa.outputs(table, len(scenarios), len(rows), args.replicates).items():
+        indices = sa.analyze(problem, args.method, x, values.mean(axis=1), seed=args.seed)
+        noise = sa.noise_share(values)
+        wide = sa.wide_intervals(problem, args.method, indices)
+        results[name] = {"indices": indices, "noise_share": noise, "unresolved": wide}
+        if name in ("spending.total", "difference.spending.total", "escalations", "waiting_time.access"):
+            sa.plot(problem, args.method, indices, name, args.out / "figures" / f"{name}.png")
+            head = "S1/ST" if args.method == "sobol" else "mu*"
+            print(f"{name}: replicate noise {noise:.1%} of the variance of row means; {head}:")
+            for i, param in enumerate(problem.names):
+                shown = (f"{indices['S1'][i]:.3f} ± {indices['S1_conf'][i]:.3f} / {indices['ST'][i]:.3f} ± {indices['ST_conf'][i]:.3f}"
+                         if args.method == "sobol" else f"{indices['mu_star'][i]:.4g} ± {indices['mu_star_conf'][i]:.2g}")  # fmt: skip
+                print(f"  {param:44s} {shown}")
+            if wide:
+                print(f"  warning: interval wider than the index for {', '.join(wide)}; more replicates or a larger N", file=sys.stderr)
+    write_json(args.out / "sensitivity.json", {"provenance": provenance_of(sweep.describe()), "outputs": results})
+    return 0
+
+
 def cmd_parameters(args: argparse.Namespace) -> int:
     """Print the parameter registry."""
     from simulation.parameters import REGISTRY
@@ -165,7 +265,14 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sdsim`` console command."""
     args = build_parser().parse_args(argv)
     try:
-        return {"run": cmd_run, "compare": cmd_compare, "parameters": cmd_parameters}[args.command](args)
+        commands = {
+            "run": cmd_run,
+            "compare": cmd_compare,
+            "sweep": cmd_sweep,
+            "sensitivity": cmd_sensitivity,
+            "parameters": cmd_parameters,
+        }
+        return commands[args.command](args)
     except ScenarioError as err:
         print(f"sdsim: error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -16,7 +16,7 @@ import numpy as np
 
 from experiments.runner import MonteCarloResult
 
-PACKAGES = ("sdsim", "numpy", "numba", "scipy", "mesa", "pydantic", "matplotlib")
+PACKAGES = ("sdsim", "numpy", "numba", "scipy", "mesa", "pydantic", "matplotlib", "pyarrow", "dask", "distributed", "SALib")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -46,25 +46,29 @@ def git_revision() -> str:
         return "unknown"
 
 
-def provenance(result: MonteCarloResult, replicates: int) -> dict[str, object]:
-    """Where the numbers came from: scenario composition and hash, seed, versions, revision."""
+def provenance_of(extra: dict[str, object]) -> dict[str, object]:
+    """``extra`` plus package versions, Python version and git revision."""
     versions = {}
     for name in PACKAGES:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
-    return {
-        "scenario": result.scenario.composition(),
-        "seed": result.seed,
-        "replicates": replicates,
-        "years": result.years,
-        "start_year": result.scenario.profile.start_year,
-        "burn_in_years": result.scenario.profile.burn_in_years,
-        "packages": versions,
-        "python": platform.python_version(),
-        "git_revision": git_revision(),
-    }
+    return {**extra, "packages": versions, "python": platform.python_version(), "git_revision": git_revision()}
+
+
+def provenance(result: MonteCarloResult, replicates: int) -> dict[str, object]:
+    """Where the numbers came from: scenario composition and hash, seed, versions, revision."""
+    return provenance_of(
+        {
+            "scenario": result.scenario.composition(),
+            "seed": result.seed,
+            "replicates": replicates,
+            "years": result.years,
+            "start_year": result.scenario.profile.start_year,
+            "burn_in_years": result.scenario.profile.burn_in_years,
+        }
+    )
 
 
 def monthly_csv(results: list[MonteCarloResult]) -> str:

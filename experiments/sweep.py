@@ -1,0 +1,207 @@
+"""Sweeps: scenarios x a parameter design x replicates, reduced per task to yearly metrics.
+
+A sweep file::
+
+    name = "hbh-share"
+    scenarios = ["baseline.toml"]          # relative to this file, or to scenarios/
+    replicates = 4
+    seed = 0
+    years = 5
+    metrics = ["spending.total"]           # optional (default: SUMMARY_METRICS)
+    chunk_size = 64                        # tasks per stored chunk (optional)
+    [design]                               # a full grid of parameter values (optional)
+    "lever.shift.wmo_hbh.share" = [0.25, 0.5, 0.75]
+
+Task ``(scenario s, design row j, replicate r)`` has id ``(s * rows + j) * replicates + r``. Its
+random-number key is ``stream_key(seed, r)``: a function of the replicate only, so every design
+row and scenario meets the same draws (common random numbers across the design), whatever worker
+runs it. A task returns one value per (metric, year); chunks of consecutive tasks are the unit of
+work and of storage (``experiments.store``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, load_scenario
+from simulation.indicators import yearly
+from simulation.parameters import ParameterError, check_value
+
+SWEEP_KEYS = {"name", "scenarios", "replicates", "seed", "years", "metrics", "chunk_size", "design"}
+SUMMARY_METRICS = (
+    "spending.total",
+    *(f"spending.{line}" for line in ("jeugd_ambulant", "jeugd_verblijf", "jeugd_gedwongen_kader", "wmo_hbh", "wmo_begeleiding")),
+    *(f"spending.{line}" for line in ("wmo_beschermd_wonen", "participatie_bijstand", "algemene_voorzieningen", "toegang")),
+    "revenue.total",
+    "clients_tier.general",
+    "clients_tier.maatwerk",
+    "clients_tier.specialist",
+    "clients_tier.forced",
+    "escalations.jeugd",
+    "escalations.wmo",
+    "crises.jeugd",
+    "crises.wmo",
+    "access_served.jeugd",
+    "access_wait_months.jeugd",
+    "access_served.wmo",
+    "access_wait_months.wmo",
+    "households.self_reliant",
+)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A validated sweep: what to run and how to reduce it."""
+
+    name: str
+    scenarios: tuple[Scenario, ...]
+    rows: tuple[dict[str, float], ...]  # the parameter design (changes on top of each scenario)
+    replicates: int
+    seed: int = 0
+    years: int = 5
+    metrics: tuple[str, ...] = SUMMARY_METRICS
+    chunk_size: int = 64
+    path: Path | None = None
+    extra: dict = field(default_factory=dict)  # recorded with the design (e.g. the sensitivity problem)
+
+    @property
+    def n_tasks(self) -> int:
+        """Number of tasks (scenarios x rows x replicates)."""
+        return len(self.scenarios) * len(self.rows) * self.replicates
+
+    @property
+    def n_chunks(self) -> int:
+        """Number of chunks of ``chunk_size`` consecutive tasks."""
+        return -(-self.n_tasks // self.chunk_size)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Output columns: ``metric@year`` (year 0 = the profile's start year)."""
+        return tuple(f"{m}@{y}" for m in self.metrics for y in range(self.years))
+
+    def task(self, task_id: int) -> tuple[int, int, int]:
+        """(scenario, design row, replicate) of a task id."""
+        rest, replicate = divmod(task_id, self.replicates)
+        scenario, row = divmod(rest, len(self.rows))
+        return scenario, row, replicate
+
+    def describe(self) -> dict[str, object]:
+        """The design, seeds and composition, recorded in the store."""
+        return {
+            "name": self.name,
+            "scenarios": [s.composition() for s in self.scenarios],
+            "design": [dict(row) for row in self.rows],
+            "replicates": self.replicates,
+            "seed": self.seed,
+            "keys": "task (s, j, r) uses stream_key(seed, r): common random numbers across scenarios and design rows",
+            "years": self.years,
+            "metrics": list(self.metrics),
+            "chunk_size": self.chunk_size,
+            "n_tasks": self.n_tasks,
+            **self.extra,
+        }
+
+
+def run_task(sweep: Sweep, task_id: int) -> np.ndarray:
+    """Run one task and reduce it to one value per output column (calendar-year aggregates)."""
+    from simulation.engine import Engine
+    from simulation.indicators import monthly_indicators
+    from simulation.ledger import book
+
+    s, j, r = sweep.task(task_id)
+    scenario = sweep.scenarios[s]
+    params = scenario.params.replace(sweep.rows[j])
+    engine = Engine(scenario.profile, params, seed=sweep.seed, replicate=r, horizon_months=12 * sweep.years)
+    tallies = engine.run()
+    per_year = yearly(monthly_indicators(tallies, book(tallies, engine.rates, params, scenario.profile)))
+    return np.concatenate([np.asarray(per_year[m], dtype=np.float64) for m in sweep.metrics])
+
+
+def run_chunk(sweep: Sweep, chunk: int) -> dict[str, np.ndarray]:
+    """Run the tasks of one chunk; return its columns (``task``, ``scenario``, ``row``, ``replicate``, outputs)."""
+    import numba
+
+    numba.set_num_threads(1)  # a worker per core already fills the machine; results do not depend on threads
+    first = chunk * sweep.chunk_size
+    ids = np.arange(first, min(first + sweep.chunk_size, sweep.n_tasks), dtype=np.int64)
+    values = np.stack([run_task(sweep, int(t)) for t in ids])
+    where = np.array([sweep.task(int(t)) for t in ids], dtype=np.int64).reshape(-1, 3)
+    out = {"task": ids, "scenario": where[:, 0], "row": where[:, 1], "replicate": where[:, 2]}
+    out.update({name: values[:, i] for i, name in enumerate(sweep.columns)})
+    return out
+
+
+def grid(design: dict[str, Sequence[float]]) -> tuple[dict[str, float], ...]:
+    """All combinations of the design's value lists (one empty row for an empty design)."""
+    names = sorted(design)
+    return tuple(dict(zip(names, values, strict=True)) for values in itertools.product(*(design[n] for n in names)))
+
+
+def _int(path: Path, data: dict, key: str, default: int, low: int, high: int) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ScenarioError(path, key, f"expected a whole number in [{low}, {high}], got {value!r}")
+    return value
+
+
+def check_rows(path: Path, rows: Sequence[dict[str, float]], key: str = "design") -> None:
+    """Every design value must be a registered parameter within its bounds."""
+    for row in rows:
+        for name, value in row.items():
+            try:
+                check_value(name, value)
+            except ParameterError as err:
+                raise ScenarioError(path, f"{key}.{err.key}", err.message) from None
+
+
+def load_sweep(path: Path | str) -> Sweep:
+    """Read and validate a sweep file; raise ``ScenarioError`` naming the file and key if wrong."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ScenarioError(path, "", "file not found") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(path, "", f"not valid TOML ({err})") from None
+    unknown = sorted(set(data) - SWEEP_KEYS)
+    if unknown:
+        raise ScenarioError(path, unknown[0], f"unknown key; allowed: {', '.join(sorted(SWEEP_KEYS))}")
+    names = data.get("scenarios", ["baseline.toml"])
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ScenarioError(path, "scenarios", "expected a list of scenario files")
+    scenarios = tuple(load_scenario(_find(path, n)) for n in names)
+    design = data.get("design", {})
+    if not isinstance(design, dict) or not all(isinstance(v, list) and v for v in design.values()):
+        raise ScenarioError(path, "design", "expected a table of parameter = [values, ...]")
+    rows = grid(design)
+    check_rows(path, rows)
+    metrics = data.get("metrics", list(SUMMARY_METRICS))
+    from simulation.indicators import metric_kind
+
+    if not isinstance(metrics, list) or not metrics:
+        raise ScenarioError(path, "metrics", "expected a list of metric names")
+    for m in metrics:
+        if not isinstance(m, str) or metric_kind(m) == "ratio":
+            raise ScenarioError(path, "metrics", f"{m!r}: expected a stock or flow metric (ratios: sweep numerator and denominator)")
+    return Sweep(
+        name=str(data.get("name", path.stem)),
+        scenarios=scenarios,
+        rows=rows,
+        replicates=_int(path, data, "replicates", 1, 1, 100_000),
+        seed=_int(path, data, "seed", 0, 0, 2**62),
+        years=_int(path, data, "years", 5, 1, 100),
+        metrics=tuple(metrics),
+        chunk_size=_int(path, data, "chunk_size", 64, 1, 100_000),
+        path=path,
+    )
+
+
+def _find(path: Path, name: str) -> Path:
+    local = path.parent / name
+    return local if local.exists() else SCENARIO_DIR / name

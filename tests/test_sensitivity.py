@@ -1,0 +1,84 @@
+"""The sensitivity pipeline on SALib's Ishigami function, a model-ignored parameter, and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from experiments import sensitivity as sa
+from experiments.cli import main
+
+# Ishigami (a = 7, b = 0.1) on [-pi, pi]^3: analytic first-order and total indices.
+ISHIGAMI_S1 = [0.3139, 0.4424, 0.0]
+ISHIGAMI_ST = [0.5576, 0.4424, 0.2437]
+
+
+def _ishigami(x: np.ndarray) -> np.ndarray:
+    return np.sin(x[:, 0]) + 7.0 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_pipeline_recovers_ishigami_indices_and_a_zero_for_an_ignored_parameter():
+    pi = float(np.pi)
+    problem = sa.Problem(("x1", "x2", "x3", "ignored"), ((-pi, pi),) * 4, ("unif",) * 4)
+    x = sa.sample(problem, "sobol", 1024, seed=101)
+    indices = sa.analyze(problem, "sobol", x, _ishigami(x), seed=101)
+    # SALib's own regression tests for Sobol on Ishigami: atol 5e-2, rtol 1e-1
+    np.testing.assert_allclose(indices["S1"][:3], ISHIGAMI_S1, atol=5e-2, rtol=1e-1)
+    np.testing.assert_allclose(indices["ST"][:3], ISHIGAMI_ST, atol=5e-2, rtol=1e-1)
+    st, conf = indices["ST"][3], indices["ST_conf"][3]
+    assert st - conf <= 0.0 <= st + conf  # the ignored parameter's total index: an interval containing 0
+
+
+def test_morris_ranks_ishigami_parameters():
+    pi = float(np.pi)
+    problem = sa.Problem(("x1", "x2", "x3", "ignored"), ((-pi, pi),) * 4, ("unif",) * 4)
+    x = sa.sample(problem, "morris", 200, seed=3)
+    indices = sa.analyze(problem, "morris", x, _ishigami(x), seed=3)
+    assert indices["mu_star"][3] == 0.0 and min(indices["mu_star"][:3]) > 0.0
+
+
+def test_noise_share():
+    rng = np.random.default_rng(0)
+    signal = np.repeat(np.arange(50.0)[:, None], 4, axis=1)
+    assert sa.noise_share(signal) == 0.0
+    noisy = signal + rng.normal(0, 100.0, signal.shape)  # noise dominates
+    assert sa.noise_share(noisy) > 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "expect"),
+    [
+        ('[parameters."no.such"]\n', [], "parameters.no.such: unknown parameter"),
+        ('[parameters."escalate.jeugd"]\nbounds = [0.05, 0.01]\n', [], "parameters.escalate.jeugd.bounds: expected low < high"),
+        ('[parameters."escalate.jeugd"]\n', ["--n", "1000"], "N a power of two, got 1000"),
+        ('[parameters."escalate.jeugd"]\ndist = "cauchy"\n', [], "parameters.escalate.jeugd.dist: expected one of"),
+    ],
+)
+def test_bad_sensitivity_input_exits_2(tmp_path, capsys, text, args, expect):
+    params = tmp_path / "params.toml"
+    params.write_text(text)
+    assert main(["sensitivity", "scenarios/baseline.toml", "--params", str(params), *args, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and expect in err[0], err
+
+
+def test_sensitivity_on_the_model(tmp_path, capsys):
+    """A small Morris run end to end: store, indices per output, noise share, plots."""
+    import json
+
+    from tests.test_sweep import _folder
+
+    _folder(tmp_path, households=800)
+    (tmp_path / "alt.toml").write_text('extends = "base.toml"\nname = "alt"\n[parameters]\n"lever.shift.wmo_hbh.share" = 0.5\n')
+    params = tmp_path / "params.toml"
+    params.write_text(
+        '[parameters."escalate.jeugd"]\n[parameters."ask.wmo.moderate"]\n[parameters."lever.poh.share"]\nbounds = [0.0, 0.5]\n'
+    )
+    out = tmp_path / "sa"
+    args = ["sensitivity", str(tmp_path / "base.toml"), "--params", str(params), "--method", "morris", "--n", "4", "--replicates", "2"]
+    assert main([*args, "--compare", str(tmp_path / "alt.toml"), "--workers", "1", "--out", str(out)]) == 0
+    result = json.loads((out / "sensitivity.json").read_text())["outputs"]
+    assert {"spending.total", "escalations", "waiting_time.access", "difference.spending.total"} <= set(result)
+    assert result["spending.total"]["noise_share"] >= 0.0
+    assert len(result["escalations"]["indices"]["mu_star"]) == 3
+    assert (out / "figures" / "spending.total.png").exists()
