@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--replicates", type=_positive, default=2, help="replicates per design row (default 2)")
     sens.add_argument("--seed", type=_non_negative, default=0, help="seed of the design and the model (default 0)")
     sens.add_argument("--compare", type=Path, default=None, help="alternative scenario: also analyse paired differences")
+    sens.add_argument(
+        "--burn-in",
+        choices=("shared", "row"),
+        default="shared",
+        help="shared (default): start every design row from the scenario's state at the start year; row: each row burns in itself",
+    )
     _executor_options(sens, "sdsim-sensitivity")
     params = sub.add_parser("parameters", help="list every model parameter with default, range and source")
     params.add_argument("--prefix", default="", help="only names starting with this")
@@ -210,7 +216,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from experiments.compare import check_comparable
     from experiments.output import provenance_of, write_json
     from experiments.store import read_store
-    from experiments.sweep import Sweep
+    from experiments.sweep import Sweep, check_shared_burn_in
 
     problem = sa.load_problem(args.params)
     scenarios = [load_scenario(args.scenario)]
@@ -223,8 +229,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     x = np.clip(x, low, high)  # unbounded distributions (norm, lognorm) stay within what the model accepts
     rows = tuple(dict(zip(problem.names, map(float, row), strict=True)) for row in x)
     extra = {"method": args.method, "n": args.n, "problem": {"names": problem.names, "bounds": problem.bounds, "dists": problem.dists}}
+    check_shared_burn_in(args.params, rows, args.burn_in)
     sweep = Sweep(f"sensitivity-{args.method}", tuple(scenarios), rows, args.replicates, args.seed, sa.OUTPUT_YEARS, sa.METRICS, 32,
-                  args.params, extra)  # fmt: skip
+                  args.params, extra, args.burn_in)  # fmt: skip
     started = time.perf_counter()
     _run_store(sweep, args)
     table = read_store(args.out)

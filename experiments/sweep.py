@@ -9,6 +9,7 @@ A sweep file::
     years = 5
     metrics = ["spending.total"]           # optional (default: SUMMARY_METRICS)
     chunk_size = 64                        # tasks per stored chunk (optional)
+    burn_in = "row"                        # or "shared" (optional, see below)
     [design]                               # a full grid of parameter values (optional)
     "lever.shift.wmo_hbh.share" = [0.25, 0.5, 0.75]
 
@@ -17,6 +18,12 @@ random-number key is ``stream_key(seed, r)``: a function of the replicate only, 
 row and scenario meets the same draws (common random numbers across the design), whatever worker
 runs it. A task returns one value per (metric, year); chunks of consecutive tasks are the unit of
 work and of storage (``experiments.store``).
+
+Burn-in: with ``"row"`` every task burns in with its own parameter values (the design describes the
+municipality's whole history). With ``"shared"`` the burn-in runs once per (scenario, replicate)
+with the scenario's parameters and each design row starts from that state at the start year:
+today's caseload is given, the design's values drive the forecast horizon. It is the forecasting
+question, and it halves the work of a 5-year design.
 """
 
 from __future__ import annotations
@@ -33,7 +40,9 @@ from scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, load_scenari
 from simulation.indicators import yearly
 from simulation.parameters import ParameterError, check_value
 
-SWEEP_KEYS = {"name", "scenarios", "replicates", "seed", "years", "metrics", "chunk_size", "design"}
+SWEEP_KEYS = {"name", "scenarios", "replicates", "seed", "years", "metrics", "chunk_size", "design", "burn_in"}
+BURN_IN = ("row", "shared")
+STRUCTURAL = ("lever.providers.",)  # change the providers themselves: not allowed with a shared burn-in
 SUMMARY_METRICS = (
     "spending.total",
     *(f"spending.{line}" for line in ("jeugd_ambulant", "jeugd_verblijf", "jeugd_gedwongen_kader", "wmo_hbh", "wmo_begeleiding")),
@@ -69,6 +78,7 @@ class Sweep:
     chunk_size: int = 64
     path: Path | None = None
     extra: dict = field(default_factory=dict)  # recorded with the design (e.g. the sensitivity problem)
+    burn_in: str = "row"  # or "shared" (see the module docstring)
 
     @property
     def n_tasks(self) -> int:
@@ -103,6 +113,7 @@ class Sweep:
             "years": self.years,
             "metrics": list(self.metrics),
             "chunk_size": self.chunk_size,
+            "burn_in": self.burn_in,
             "n_tasks": self.n_tasks,
             **self.extra,
         }
@@ -117,10 +128,33 @@ def run_task(sweep: Sweep, task_id: int) -> np.ndarray:
     s, j, r = sweep.task(task_id)
     scenario = sweep.scenarios[s]
     params = scenario.params.replace(sweep.rows[j])
-    engine = Engine(scenario.profile, params, seed=sweep.seed, replicate=r, horizon_months=12 * sweep.years)
+    months = 12 * sweep.years
+    if sweep.burn_in == "shared":
+        start = scenario.profile.model_copy(update={"burn_in_years": 0})
+        households = _burned_in(scenario, sweep.seed, r).copy()
+        engine = Engine(start, params, seed=sweep.seed, replicate=r, households=households, horizon_months=months)
+    else:
+        engine = Engine(scenario.profile, params, seed=sweep.seed, replicate=r, horizon_months=months)
     tallies = engine.run()
     per_year = yearly(monthly_indicators(tallies, book(tallies, engine.rates, params, scenario.profile)))
     return np.concatenate([np.asarray(per_year[m], dtype=np.float64) for m in sweep.metrics])
+
+
+_BURNED_IN: dict[tuple[str, int, int], object] = {}  # per worker process: a few states, reused by every design row
+
+
+def _burned_in(scenario: Scenario, seed: int, replicate: int):
+    """The households of (scenario, replicate) at the start year, after a burn-in with the scenario's parameters."""
+    from simulation.engine import Engine
+
+    key = (scenario.sha256, seed, replicate)
+    if key not in _BURNED_IN:
+        if len(_BURNED_IN) >= 32:
+            _BURNED_IN.pop(next(iter(_BURNED_IN)))
+        engine = Engine(scenario.profile, scenario.params, seed=seed, replicate=replicate, horizon_months=0)
+        engine.run(0)
+        _BURNED_IN[key] = engine.households
+    return _BURNED_IN[key]
 
 
 def run_chunk(sweep: Sweep, chunk: int) -> dict[str, np.ndarray]:
@@ -181,6 +215,10 @@ def load_sweep(path: Path | str) -> Sweep:
         raise ScenarioError(path, "design", "expected a table of parameter = [values, ...]")
     rows = grid(design)
     check_rows(path, rows)
+    burn_in = data.get("burn_in", "row")
+    if burn_in not in BURN_IN:
+        raise ScenarioError(path, "burn_in", f"expected one of {', '.join(BURN_IN)}, got {burn_in!r}")
+    check_shared_burn_in(path, rows, burn_in)
     metrics = data.get("metrics", list(SUMMARY_METRICS))
     from simulation.indicators import metric_kind
 
@@ -199,7 +237,17 @@ def load_sweep(path: Path | str) -> Sweep:
         metrics=tuple(metrics),
         chunk_size=_int(path, data, "chunk_size", 64, 1, 100_000),
         path=path,
+        burn_in=burn_in,
     )
+
+
+def check_shared_burn_in(path: Path | str, rows: Sequence[dict[str, float]], burn_in: str) -> None:
+    """A shared burn-in keeps the households' providers: the design may not change the providers themselves."""
+    if burn_in != "shared":
+        return
+    for name in sorted({n for row in rows for n in row}):
+        if name.startswith(STRUCTURAL):
+            raise ScenarioError(path, f"design.{name}", 'changes the providers; use burn_in = "row" for it')
 
 
 def _find(path: Path, name: str) -> Path:

@@ -119,3 +119,17 @@ def test_unreachable_scheduler_exits_2(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert "cannot reach the Dask scheduler" in err[-1] and "Traceback" not in "".join(err)
     assert not (tmp_path / "o").exists()
+
+
+def test_shared_burn_in_is_identical_across_workers_and_rejects_structural_levers(tmp_path, capsys):
+    path = _folder(tmp_path)
+    path.write_text(path.read_text().replace("chunk_size = 2", 'chunk_size = 2\nburn_in = "shared"'))
+    sweep = load_sweep(path)
+    assert sweep.burn_in == "shared"
+    execute(sweep, tmp_path / "one", LocalExecutor(1))
+    execute(sweep, tmp_path / "two", LocalExecutor(2))
+    shared = read_store(tmp_path / "one")
+    assert shared.equals(read_store(tmp_path / "two"))
+    path.write_text(path.read_text().replace('"escalate.jeugd" = [0.02, 0.04]', '"lever.providers.contracts" = [0.5, 1.0]'))
+    assert main(["sweep", str(path), "--out", str(tmp_path / "bad")]) == 2
+    assert 'design.lever.providers.contracts: changes the providers; use burn_in = "row"' in capsys.readouterr().err
