@@ -17,14 +17,13 @@ interval is wider than the index itself is flagged.
 
 from __future__ import annotations
 
-import tomllib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from scenarios.loader import ScenarioError
+from scenarios.loader import ScenarioError, read_toml
 from simulation.parameters import BY_NAME
 from simulation.schema import BUDGET_LINES
 
@@ -51,12 +50,7 @@ class Problem:
 def load_problem(path: Path | str) -> Problem:
     """Read a parameter file; raise ``ScenarioError`` naming the file and key when wrong."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise ScenarioError(path, "", "file not found") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(path, "", f"not valid TOML ({err})") from None
+    data = read_toml(path)
     table = data.get("parameters")
     if not isinstance(table, dict) or not table or set(data) - {"parameters"}:
         raise ScenarioError(path, "parameters", "expected a [parameters] table naming one or more parameters")

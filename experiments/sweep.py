@@ -29,14 +29,13 @@ question, and it halves the work of a 5-year design.
 from __future__ import annotations
 
 import itertools
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, load_scenario
+from scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, load_scenario, read_toml
 from simulation.indicators import yearly
 from simulation.parameters import ParameterError, check_value
 
@@ -136,7 +135,8 @@ def run_task(sweep: Sweep, task_id: int) -> np.ndarray:
     else:
         engine = Engine(scenario.profile, params, seed=sweep.seed, replicate=r, horizon_months=months)
     tallies = engine.run()
-    per_year = yearly(monthly_indicators(tallies, book(tallies, engine.rates, params, scenario.profile)))
+    monthly = monthly_indicators(tallies, book(tallies, engine.rates, params, scenario.profile))
+    per_year = yearly({m: monthly[m] for m in sweep.metrics})
     return np.concatenate([np.asarray(per_year[m], dtype=np.float64) for m in sweep.metrics])
 
 
@@ -197,12 +197,7 @@ def check_rows(path: Path, rows: Sequence[dict[str, float]], key: str = "design"
 def load_sweep(path: Path | str) -> Sweep:
     """Read and validate a sweep file; raise ``ScenarioError`` naming the file and key if wrong."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise ScenarioError(path, "", "file not found") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(path, "", f"not valid TOML ({err})") from None
+    data = read_toml(path)
     unknown = sorted(set(data) - SWEEP_KEYS)
     if unknown:
         raise ScenarioError(path, unknown[0], f"unknown key; allowed: {', '.join(sorted(SWEEP_KEYS))}")
@@ -220,13 +215,14 @@ def load_sweep(path: Path | str) -> Sweep:
         raise ScenarioError(path, "burn_in", f"expected one of {', '.join(BURN_IN)}, got {burn_in!r}")
     check_shared_burn_in(path, rows, burn_in)
     metrics = data.get("metrics", list(SUMMARY_METRICS))
-    from simulation.indicators import metric_kind
+    from simulation.indicators import metric_kind, metric_names
 
     if not isinstance(metrics, list) or not metrics:
         raise ScenarioError(path, "metrics", "expected a list of metric names")
+    known = metric_names()
     for m in metrics:
-        if not isinstance(m, str) or metric_kind(m) == "ratio":
-            raise ScenarioError(path, "metrics", f"{m!r}: expected a stock or flow metric (ratios: sweep numerator and denominator)")
+        if not isinstance(m, str) or m not in known or metric_kind(m) == "ratio":
+            raise ScenarioError(path, "metrics", f"{m!r}: expected a stock or flow metric (see summary.json; for ratios sweep both parts)")
     return Sweep(
         name=str(data.get("name", path.stem)),
         scenarios=scenarios,

@@ -66,7 +66,8 @@ class Scenario:
         }
 
 
-def _read_toml(path: Path, key: str = "") -> dict:
+def read_toml(path: Path, key: str = "") -> dict:
+    """The TOML file's table; ``ScenarioError`` (file, key, what is wrong) if it is missing or invalid."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -91,7 +92,7 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, object]:
 
 def load_profile(path: Path) -> Profile:
     """Read and validate a municipality profile."""
-    data = _read_toml(path)
+    data = read_toml(path)
     try:
         return Profile.model_validate(data)
     except ValidationError as err:
@@ -114,7 +115,7 @@ def load_scenario(path: Path | str) -> Scenario:
     while current is not None:
         if current in chain:
             raise ScenarioError(chain[-1], "extends", f"cycle: {' -> '.join(p.name for p in [*chain, current])}")
-        data = _read_toml(current, "extends" if chain else "")
+        data = read_toml(current, "extends" if chain else "")
         unknown = sorted(set(data) - SCENARIO_KEYS)
         if unknown:
             raise ScenarioError(current, unknown[0], f"unknown key; allowed: {', '.join(sorted(SCENARIO_KEYS))}")

@@ -124,3 +124,14 @@ def yearly(series: dict[str, np.ndarray], months_per_year: int = 12) -> dict[str
             with np.errstate(invalid="ignore", divide="ignore"):
                 out[ratio] = np.where(out[den] > 0, out[num] / np.maximum(out[den], 1), np.nan)
     return out
+
+
+def metric_names() -> tuple[str, ...]:
+    """Every metric ``monthly_indicators`` produces (from an empty month)."""
+    from simulation.engine import allocate_tallies
+    from simulation.schema import N_PRODUCTS
+
+    tallies = allocate_tallies(1, 1, 1)
+    lines = len(BUDGET_LINES)
+    ledger = Ledger(np.zeros((1, lines)), np.zeros((1, lines)), np.zeros(1), np.zeros((1, N_PRODUCTS)))
+    return tuple(monthly_indicators(tallies, ledger))

@@ -101,8 +101,13 @@ def _on(params: Parameters, name: str) -> bool:
     return params[name] >= 0.5
 
 
+PROFILE_LEVERS = ("lever.access.", "lever.poh.share", "lever.payment.model", "lever.budget.", "lever.providers.")
+
+
 def policy_profile(profile: Profile, params: Parameters) -> Profile:
-    """The municipality as the levers make it (L2, L4, L5, L6, L8, L10, L11); unchanged when all are "as today"."""
+    """The municipality as the levers make it (L2, L4, L5, L6, L8, L10, L11); the same object when all are "as today"."""
+    if not any(name.startswith(PROFILE_LEVERS) for name in params.changed()):
+        return profile
     data = profile.model_dump()
     integrate, gain = _on(params, "lever.access.integrated"), params["lever.access.triage_gain"]
     for team in data["access_teams"]:

@@ -103,6 +103,7 @@ def test_kill_9_then_resume_gives_the_identical_store(tmp_path):
         (('"escalate.jeugd" = [0.02, 0.04]', '"escalate.jeugd" = [2.0]'), "design.escalate.jeugd: 2.0 outside allowed range"),
         (("replicates = 3", "replicates = 0"), "replicates: expected a whole number"),
         (("years = 2", "years = 2\ncolour = 1"), "colour: unknown key"),
+        (('"escalations.jeugd"]', '"escalations.nowhere"]'), "metrics: 'escalations.nowhere': expected a stock or flow metric"),
     ],
 )
 def test_bad_sweep_exits_2_with_one_line(tmp_path, capsys, edit, expect):
