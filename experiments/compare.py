@@ -15,7 +15,7 @@ import numpy as np
 
 from experiments.runner import MonteCarloResult, run_scenarios
 from scenarios.loader import Scenario, ScenarioError
-from simulation.indicators import yearly
+from simulation.indicators import metric_kind, yearly
 from simulation.schema import BUDGET_LINES, PRODUCT_LINE, PRODUCTS
 
 QUANTILES = {"p5": 5, "p50": 50, "p95": 95}
@@ -105,7 +105,6 @@ def paired_summary(comparison: Comparison) -> dict[str, dict[str, dict[str, dict
 
 
 def _is_flow(metric: str) -> bool:
-    from simulation.indicators import metric_kind
 
     return metric_kind(metric) == "flow"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 from pathlib import Path
 
 import matplotlib
@@ -20,6 +21,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from experiments.compare import FACTORS, PERIOD_YEARS, Comparison, attribution, uncontrolled_share
+from experiments.output import write_atomic
 from experiments.runner import MonteCarloResult
 from simulation.levers import lever_of
 from simulation.parameters import BY_NAME
@@ -128,10 +130,9 @@ def _line_series(series: dict[str, np.ndarray], head: str) -> dict[str, np.ndarr
 
 
 def _fan(ax, years, values: np.ndarray, colour: str, label: str) -> None:
-    lo, mid, hi = np.percentile(values, [5, 50, 95], axis=0)
+    lo, hi = np.percentile(values, [5, 95], axis=0)
     ax.fill_between(years, lo, hi, color=colour, alpha=0.2, linewidth=0)
     ax.plot(years, values.mean(axis=0), color=colour, label=label)
-    del mid
 
 
 def _grid(panels: dict[str, list[tuple[np.ndarray, str, str]]], years, title: str, path: Path) -> str:
@@ -260,8 +261,6 @@ def write_report(comparison: Comparison, out: Path, provenance: dict, lang: str 
     parts.append(f"<table><tr><th>{t['line']}</th>{head}</tr>{''.join(rows)}</table>")
     parts.append(f"<h2>{t['provenance']}</h2><pre>{html.escape(_pretty(provenance))}</pre>")
     page = _PAGE.format(lang=lang, title=t["title"], body="\n".join(parts))
-    from experiments.output import write_atomic
-
     path = out / "report.html"
     write_atomic(path, page)
     return path
@@ -279,8 +278,6 @@ def _attribution_table(parts: dict[str, dict[str, float]], t: dict[str, str]) ->
 
 
 def _pretty(data: object) -> str:
-    import json
-
     return json.dumps(data, indent=1, default=str)
 
 
