@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--out", type=Path, default=Path("sdsim-compare"), help="output folder (default sdsim-compare)")
     compare.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
     compare.add_argument("--lang", choices=("nl", "en"), default="nl", help="report language (default nl)")
+    compare.add_argument(
+        "--burn-in",
+        choices=("own", "shared"),
+        default="own",
+        help="own (default): each scenario's history under its own policy; shared: all start from the base at the start year",
+    )
     sweep = sub.add_parser("sweep", help="run a sweep (scenarios x design x replicates) into a resumable store")
     sweep.add_argument("sweep", type=Path, help="sweep TOML")
     _executor_options(sweep, "sdsim-sweep")
@@ -148,19 +154,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     base = load_scenario(args.base)
     alternatives = [load_scenario(path) for path in args.alternatives]
+    shared = args.burn_in == "shared"
     for other in alternatives:
-        check_comparable(base, other)
+        check_comparable(base, other, shared)
     years = args.years or base.years
     started = time.perf_counter()
     total = args.replicates * (1 + len(alternatives))
     with tqdm(total=total, desc="compare", unit="replicate", delay=3.0, file=sys.stderr) as bar:
-        comparison = run_comparison(base, alternatives, args.replicates, args.seed, years, args.workers, on_done=bar.update)
+        comparison = run_comparison(base, alternatives, args.replicates, args.seed, years, args.workers, bar.update, shared)
     differences = paired_summary(comparison)
     out: Path = args.out
     prov = {
         "base": provenance(comparison.base, args.replicates),
         "alternatives": [provenance(r, args.replicates)["scenario"] for r in comparison.alternatives],
         "common_random_numbers": f"replicate r of every scenario uses stream_key({args.seed}, r)",
+        "burn_in": "shared: every scenario starts from the base at the start year" if shared else "own: each scenario's own history",
     }
     write_atomic(out / "comparison.csv", comparison_csv(differences))
     report = write_report(comparison, out, prov, lang=args.lang)

@@ -16,20 +16,28 @@ import numpy as np
 from experiments.runner import MonteCarloResult, run_scenarios
 from scenarios.loader import Scenario, ScenarioError
 from simulation.indicators import metric_kind, yearly
+from simulation.levers import policy_profile
 from simulation.schema import BUDGET_LINES, PRODUCT_LINE, PRODUCTS
 
 QUANTILES = {"p5": 5, "p50": 50, "p95": 95}
 PERIOD_YEARS = 5  # the multi-year total reported beside each calendar year (meerjarenraming)
 
 
-def check_comparable(base: Scenario, other: Scenario) -> None:
-    """Raise ``ScenarioError`` unless ``other`` can be paired with ``base`` (same profile and horizon)."""
+def check_comparable(base: Scenario, other: Scenario, shared_burn_in: bool = False) -> None:
+    """Raise ``ScenarioError`` unless ``other`` can be paired with ``base`` (same profile and horizon).
+
+    A shared burn-in also needs the same providers: households in care keep theirs.
+    """
     if other.profile != base.profile:
         raise ScenarioError(
             other.path, "profile", f"differs from the base scenario's ({base.profile_path.name}); compare on one municipality"
         )
     if other.years != base.years:
         raise ScenarioError(other.path, "years", f"{other.years} differs from the base scenario's {base.years}")
+    if shared_burn_in:
+        providers = [(g.name, g.count) for g in policy_profile(other.profile, other.params).providers]
+        if providers != [(g.name, g.count) for g in policy_profile(base.profile, base.params).providers]:
+            raise ScenarioError(other.path, "parameters", "changes the provider contracts; compare it with --burn-in own")
 
 
 @dataclass(frozen=True)
@@ -62,11 +70,16 @@ def run_comparison(
     years: int | None = None,
     workers: int | None = None,
     on_done: Callable[[int], None] | None = None,
+    shared_burn_in: bool = False,
 ) -> Comparison:
-    """Run the base and every alternative with the same seed and replicates (common random numbers)."""
+    """Run the base and every alternative with the same seed and replicates (common random numbers).
+
+    With ``shared_burn_in`` every scenario starts from the base's state at the start year, so the
+    report shows the transition from today rather than a policy that was always in force.
+    """
     for other in alternatives:
-        check_comparable(base, other)
-    results = run_scenarios([base, *alternatives], replicates, seed=seed, years=years, workers=workers, on_done=on_done)
+        check_comparable(base, other, shared_burn_in)
+    results = run_scenarios([base, *alternatives], replicates, seed, years, workers, on_done, shared_burn_in)
     return Comparison(base=results[0], alternatives=tuple(results[1:]))
 
 

@@ -19,6 +19,9 @@ from scenarios.loader import Scenario
 from simulation.engine import Engine
 from simulation.indicators import monthly_indicators
 from simulation.ledger import book
+from simulation.parameters import Parameters
+from simulation.population import Households
+from simulation.profile import Profile
 
 
 @dataclass(frozen=True)
@@ -36,15 +39,45 @@ class MonteCarloResult:
         return self.values[:, self.metrics.index(metric), :]
 
 
-def run_replicate(scenario: Scenario, seed: int, replicate: int, years: int) -> dict[str, np.ndarray]:
-    """Run one replicate and return its monthly indicators."""
-    engine = Engine(scenario.profile, scenario.params, seed=seed, replicate=replicate, horizon_months=12 * years)
+_BURNED_IN: dict[tuple[str, int, int], Households] = {}  # per process: a few states, reused by many runs
+
+
+def burned_in(scenario: Scenario, seed: int, replicate: int) -> Households:
+    """The households of (scenario, replicate) at the start year, after a burn-in with the scenario's parameters."""
+    key = (scenario.sha256, seed, replicate)
+    if key not in _BURNED_IN:
+        if len(_BURNED_IN) >= 32:
+            _BURNED_IN.pop(next(iter(_BURNED_IN)))
+        engine = Engine(scenario.profile, scenario.params, seed=seed, replicate=replicate, horizon_months=0)
+        engine.run(0)
+        _BURNED_IN[key] = engine.households
+    return _BURNED_IN[key]
+
+
+def replicate_engine(profile: Profile, params: Parameters, seed: int, replicate: int, months: int, start: Scenario | None = None) -> Engine:
+    """An engine for one replicate; with ``start``, it begins at the start year from ``start``'s burned-in state.
+
+    Starting every scenario from the same state (a shared burn-in) means their differences begin at
+    the start year: today's caseload is given and the changes act from then on.
+    """
+    if start is None:
+        return Engine(profile, params, seed=seed, replicate=replicate, horizon_months=months)
+    households = burned_in(start, seed, replicate).copy()
+    begin = profile.model_copy(update={"burn_in_years": 0})
+    return Engine(begin, params, seed=seed, replicate=replicate, households=households, horizon_months=months)
+
+
+def run_replicate(scenario: Scenario, seed: int, replicate: int, years: int, start: Scenario | None = None) -> dict[str, np.ndarray]:
+    """Run one replicate and return its monthly indicators (``start``: a shared burn-in, see ``replicate_engine``)."""
+    engine = replicate_engine(scenario.profile, scenario.params, seed, replicate, 12 * years, start)
     tallies = engine.run()
     return monthly_indicators(tallies, book(tallies, engine.rates, scenario.params, scenario.profile))
 
 
-def _batch(scenario: Scenario, seed: int, replicates: Sequence[int], years: int) -> list[tuple[int, dict[str, np.ndarray]]]:
-    return [(r, run_replicate(scenario, seed, r, years)) for r in replicates]
+def _batch(
+    scenario: Scenario, seed: int, replicates: Sequence[int], years: int, start: Scenario | None
+) -> list[tuple[int, dict[str, np.ndarray]]]:
+    return [(r, run_replicate(scenario, seed, r, years, start)) for r in replicates]
 
 
 def _one_thread_per_process() -> None:
@@ -87,18 +120,21 @@ def run_scenarios(
     years: int | None = None,
     workers: int | None = None,
     on_done: Callable[[int], None] | None = None,
+    shared_burn_in: bool = False,
 ) -> list[MonteCarloResult]:
     """Run replicates 0..R-1 of every scenario with the same seed (common random numbers), in one pool of processes.
 
-    Arguments as in ``run_scenario``; ``years`` defaults to each scenario's own horizon.
+    Arguments as in ``run_scenario``; ``years`` defaults to each scenario's own horizon. With
+    ``shared_burn_in`` every scenario starts from the first scenario's state at the start year.
     """
+    start = scenarios[0] if shared_burn_in else None
     tasks = [(i, r) for i in range(len(scenarios)) for r in range(replicates)]
     workers = min(default_workers() if workers is None else workers, len(tasks))
     horizon = [scenario.years if years is None else years for scenario in scenarios]
     results: dict[tuple[int, int], dict[str, np.ndarray]] = {}
     if workers <= 1:
         for i, r in tasks:
-            results[i, r] = run_replicate(scenarios[i], seed, r, horizon[i])
+            results[i, r] = run_replicate(scenarios[i], seed, r, horizon[i], start)
             if on_done:
                 on_done(1)
     else:
@@ -107,7 +143,7 @@ def run_scenarios(
         size = max(1, min(8, replicates // (4 * workers)))
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_one_thread_per_process) as pool:
             futures = {
-                pool.submit(_batch, scenarios[i], seed, list(range(first, min(first + size, replicates))), horizon[i]): i
+                pool.submit(_batch, scenarios[i], seed, list(range(first, min(first + size, replicates))), horizon[i], start): i
                 for i in range(len(scenarios))
                 for first in range(0, replicates, size)
             }

@@ -120,7 +120,7 @@ class Sweep:
 
 def run_task(sweep: Sweep, task_id: int) -> np.ndarray:
     """Run one task and reduce it to one value per output column (calendar-year aggregates)."""
-    from simulation.engine import Engine
+    from experiments.runner import replicate_engine
     from simulation.indicators import monthly_indicators
     from simulation.ledger import book
 
@@ -128,33 +128,12 @@ def run_task(sweep: Sweep, task_id: int) -> np.ndarray:
     scenario = sweep.scenarios[s]
     params = scenario.params.replace(sweep.rows[j])
     months = 12 * sweep.years
-    if sweep.burn_in == "shared":
-        start = scenario.profile.model_copy(update={"burn_in_years": 0})
-        households = _burned_in(scenario, sweep.seed, r).copy()
-        engine = Engine(start, params, seed=sweep.seed, replicate=r, households=households, horizon_months=months)
-    else:
-        engine = Engine(scenario.profile, params, seed=sweep.seed, replicate=r, horizon_months=months)
+    start = scenario if sweep.burn_in == "shared" else None
+    engine = replicate_engine(scenario.profile, params, sweep.seed, r, months, start)
     tallies = engine.run()
     monthly = monthly_indicators(tallies, book(tallies, engine.rates, params, scenario.profile))
     per_year = yearly({m: monthly[m] for m in sweep.metrics})
     return np.concatenate([np.asarray(per_year[m], dtype=np.float64) for m in sweep.metrics])
-
-
-_BURNED_IN: dict[tuple[str, int, int], object] = {}  # per worker process: a few states, reused by every design row
-
-
-def _burned_in(scenario: Scenario, seed: int, replicate: int):
-    """The households of (scenario, replicate) at the start year, after a burn-in with the scenario's parameters."""
-    from simulation.engine import Engine
-
-    key = (scenario.sha256, seed, replicate)
-    if key not in _BURNED_IN:
-        if len(_BURNED_IN) >= 32:
-            _BURNED_IN.pop(next(iter(_BURNED_IN)))
-        engine = Engine(scenario.profile, scenario.params, seed=seed, replicate=replicate, horizon_months=0)
-        engine.run(0)
-        _BURNED_IN[key] = engine.households
-    return _BURNED_IN[key]
 
 
 def run_chunk(sweep: Sweep, chunk: int) -> dict[str, np.ndarray]:

@@ -178,3 +178,24 @@ def test_scenario_files_load_and_pair_with_the_baseline(name):
     assert composition["extends"] and composition["parameter_changes"], name  # a baseline plus named changes
     assert all(lever_of(p) for p in composition["parameter_changes"]), "scenario files change levers only"
     assert scenario.description
+
+
+def test_shared_burn_in_shows_the_transition(small):
+    """From the base's state at the start year, the HbH shift builds up: its first-year effect is smaller."""
+    _, base, null, hbh = small
+    b, n, a = load_scenario(base), load_scenario(null), load_scenario(hbh)
+    shared = run_comparison(b, [n, a], replicates=3, seed=5, workers=1, shared_burn_in=True)
+    np.testing.assert_array_equal(shared.base.values, shared.alternatives[0].values)  # null: still exactly 0
+    own = run_comparison(b, [a], replicates=3, seed=5, workers=1)
+    first_year = {
+        name: comparison.differences(comparison.alternatives[-1])["clients.wmo_hbh"][:, 0].mean()
+        for name, comparison in (("shared", shared), ("own", own))
+    }
+    assert first_year["own"] < first_year["shared"] < 0, first_year
+
+
+def test_shared_burn_in_refuses_a_change_of_contracts(small, capsys):
+    folder, base, _, _ = small
+    alt = _write(folder / "fewer.toml", 'extends = "base.toml"\n[parameters]\n"lever.providers.contracts" = 0.5\n')
+    assert main(["compare", str(base), str(alt), "--burn-in", "shared", "--replicates", "1", "--out", str(folder / "x")]) == 2
+    assert "changes the provider contracts; compare it with --burn-in own" in capsys.readouterr().err
