@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
 
 import numpy as np
 
@@ -120,14 +121,18 @@ def _take(iterator: Iterator[int], n: int) -> list[int]:
     return out
 
 
-def execute(sweep: Sweep, root, executor, resume: bool = False, on_done=None) -> dict:
+def execute(
+    sweep: Sweep,
+    root: Path | str,
+    executor: LocalExecutor | DaskExecutor,
+    resume: bool = False,
+    on_done: Callable[[int], None] | None = None,
+) -> dict:
     """Run every chunk not yet in the store at ``root`` on ``executor``; finish the store; return its summary.
 
     Chunks are written as they arrive (atomically), so memory stays bounded and a killed sweep
     loses at most the chunks in flight; ``complete.json`` is written only when all chunks exist.
     """
-    from pathlib import Path
-
     from experiments.output import provenance_of
     from experiments.store import finish, open_store, write_chunk
 

@@ -20,12 +20,17 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from scenarios.loader import ScenarioError, read_toml
 from simulation.parameters import BY_NAME
 from simulation.schema import BUDGET_LINES
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from SALib import ProblemSpec
 
 DISTRIBUTIONS = ("unif", "triang", "norm", "truncnorm", "lognorm")
 METHODS = ("sobol", "morris")
@@ -40,7 +45,7 @@ class Problem:
     bounds: tuple[tuple[float, float], ...]
     dists: tuple[str, ...]
 
-    def spec(self):
+    def spec(self) -> ProblemSpec:
         """A SALib ``ProblemSpec``."""
         from SALib import ProblemSpec
 
@@ -166,7 +171,7 @@ METRICS = (
 )
 
 
-def outputs(table, n_scenarios: int, rows: int, replicates: int) -> dict[str, np.ndarray]:
+def outputs(table: pa.Table, n_scenarios: int, rows: int, replicates: int) -> dict[str, np.ndarray]:
     """``{output: (rows, replicates)}`` over the first five years, and paired differences alt - base.
 
     Outputs: spending (total and per budget line), escalations (escalations and crises, all

@@ -19,11 +19,15 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from experiments.output import write_json
 from scenarios.loader import ScenarioError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DESIGN, COMPLETE, CHUNKS = "sweep.json", "complete.json", "chunks"
 
@@ -85,7 +89,7 @@ def finish(root: Path, n_chunks: int, provenance: dict) -> dict:
     return summary
 
 
-def read_store(root: Path):
+def read_store(root: Path) -> pa.Table:
     """The whole result as a pyarrow Table sorted by task (only from a complete store)."""
     import pyarrow.parquet as pq
 
