@@ -15,7 +15,7 @@ import numpy as np
 
 from experiments.runner import MonteCarloResult, run_scenarios
 from scenarios.loader import Scenario, ScenarioError
-from simulation.indicators import metric_kind, yearly
+from simulation.indicators import metric_kind
 from simulation.levers import policy_profile
 from simulation.schema import BUDGET_LINES, PRODUCT_LINE, PRODUCTS
 
@@ -52,13 +52,9 @@ class Comparison:
         """The base first, then the alternatives."""
         return (self.base, *self.alternatives)
 
-    def yearly(self, result: MonteCarloResult) -> dict[str, np.ndarray]:
-        """``{metric: (replicates, years)}`` calendar-year values of one scenario."""
-        return yearly({m: result.values[:, i, :] for i, m in enumerate(result.metrics)})
-
     def differences(self, alternative: MonteCarloResult) -> dict[str, np.ndarray]:
         """``{metric: (replicates, years)}`` paired yearly differences alternative - base."""
-        base, alt = self.yearly(self.base), self.yearly(alternative)
+        base, alt = self.base.per_year, alternative.per_year
         return {m: alt[m] - base[m] for m in base}
 
 
@@ -145,7 +141,7 @@ def attribution(comparison: Comparison, alternative: MonteCarloResult, years: in
     ``other``.
     """
     years = years or PERIOD_YEARS
-    base, alt = comparison.yearly(comparison.base), comparison.yearly(alternative)
+    base, alt = comparison.base.per_year, alternative.per_year
 
     def total(series: dict[str, np.ndarray], head: str, p: int) -> np.ndarray:
         return series[f"{head}.{PRODUCTS[p].name}"][:, :years].sum(axis=1)
@@ -188,7 +184,7 @@ def attribution(comparison: Comparison, alternative: MonteCarloResult, years: in
 def uncontrolled_share(result: MonteCarloResult, years: int | None = None) -> dict[str, float]:
     """Share of each care line's p x q spending from clients who came through the GP or the judge (mean over replicates)."""
     years = years or PERIOD_YEARS
-    series = yearly({m: result.values[:, i, :] for i, m in enumerate(result.metrics)})
+    series = result.per_year
     out: dict[str, float] = {}
     for line in sorted(set(PRODUCT_LINE.tolist())):
         euros = uncontrolled = 0.0

@@ -41,11 +41,7 @@ class LocalExecutor:
             return
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_one_thread_per_process) as pool:
-            pending = {}
-            for chunk in todo:
-                pending[pool.submit(run_chunk, sweep, chunk)] = chunk
-                if len(pending) >= 2 * self.workers:
-                    break
+            pending = {pool.submit(run_chunk, sweep, chunk): chunk for chunk in _take(todo, 2 * self.workers)}
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:

@@ -204,7 +204,7 @@ def write_report(comparison: Comparison, out: Path, provenance: dict, lang: str 
     t = LABELS[lang]
     results = comparison.results
     start = comparison.base.scenario.profile.start_year
-    series = [comparison.yearly(r) for r in results]
+    series = [r.per_year for r in results]
     n_years = series[0]["spending.total"].shape[1]
     years = np.arange(start, start + n_years)
     period = min(PERIOD_YEARS, n_years)

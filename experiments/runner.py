@@ -7,6 +7,7 @@ draws (common random numbers).
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ import numpy as np
 
 from scenarios.loader import Scenario
 from simulation.engine import Engine
-from simulation.indicators import monthly_indicators
+from simulation.indicators import monthly_indicators, yearly
 from simulation.ledger import book
 from simulation.parameters import Parameters
 from simulation.population import Households
@@ -37,6 +38,11 @@ class MonteCarloResult:
     def series(self, metric: str) -> np.ndarray:
         """(replicates, months) array of one metric."""
         return self.values[:, self.metrics.index(metric), :]
+
+    @functools.cached_property
+    def per_year(self) -> dict[str, np.ndarray]:
+        """``{metric: (replicates, years)}`` calendar-year values (computed once)."""
+        return yearly({m: self.values[:, i, :] for i, m in enumerate(self.metrics)})
 
 
 _BURNED_IN: dict[tuple[str, int, int], Households] = {}  # per process: a few states, reused by many runs
@@ -67,11 +73,17 @@ def replicate_engine(profile: Profile, params: Parameters, seed: int, replicate:
     return Engine(begin, params, seed=seed, replicate=replicate, households=households, horizon_months=months)
 
 
-def run_replicate(scenario: Scenario, seed: int, replicate: int, years: int, start: Scenario | None = None) -> dict[str, np.ndarray]:
-    """Run one replicate and return its monthly indicators (``start``: a shared burn-in, see ``replicate_engine``)."""
-    engine = replicate_engine(scenario.profile, scenario.params, seed, replicate, 12 * years, start)
+def run_replicate(
+    scenario: Scenario, seed: int, replicate: int, years: int, start: Scenario | None = None, params: Parameters | None = None
+) -> dict[str, np.ndarray]:
+    """Run one replicate and return its monthly indicators.
+
+    ``start``: a shared burn-in (see ``replicate_engine``); ``params``: instead of the scenario's.
+    """
+    params = scenario.params if params is None else params
+    engine = replicate_engine(scenario.profile, params, seed, replicate, 12 * years, start)
     tallies = engine.run()
-    return monthly_indicators(tallies, book(tallies, engine.rates, scenario.params, scenario.profile))
+    return monthly_indicators(tallies, book(tallies, engine.rates, params, scenario.profile))
 
 
 def _batch(

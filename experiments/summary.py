@@ -5,15 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from experiments.runner import MonteCarloResult
-from simulation.indicators import metric_kind, yearly
+from simulation.indicators import metric_kind
 
 QUANTILES = {"p5": 5, "p50": 50, "p95": 95}
 
 
 def yearly_summary(result: MonteCarloResult) -> dict[str, dict[str, dict[str, float]]]:
     """``{year: {metric: {mean, p5, p50, p95, kind}}}`` over replicates."""
-    series = {m: result.values[:, i, :] for i, m in enumerate(result.metrics)}
-    per_year = yearly(series)
+    per_year = result.per_year
     start = result.scenario.profile.start_year
     out: dict[str, dict[str, dict[str, float]]] = {}
     for y in range(result.years):

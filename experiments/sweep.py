@@ -120,18 +120,12 @@ class Sweep:
 
 def run_task(sweep: Sweep, task_id: int) -> np.ndarray:
     """Run one task and reduce it to one value per output column (calendar-year aggregates)."""
-    from experiments.runner import replicate_engine
-    from simulation.indicators import monthly_indicators
-    from simulation.ledger import book
+    from experiments.runner import run_replicate
 
     s, j, r = sweep.task(task_id)
     scenario = sweep.scenarios[s]
-    params = scenario.params.replace(sweep.rows[j])
-    months = 12 * sweep.years
     start = scenario if sweep.burn_in == "shared" else None
-    engine = replicate_engine(scenario.profile, params, sweep.seed, r, months, start)
-    tallies = engine.run()
-    monthly = monthly_indicators(tallies, book(tallies, engine.rates, params, scenario.profile))
+    monthly = run_replicate(scenario, sweep.seed, r, sweep.years, start, scenario.params.replace(sweep.rows[j]))
     per_year = yearly({m: monthly[m] for m in sweep.metrics})
     return np.concatenate([np.asarray(per_year[m], dtype=np.float64) for m in sweep.metrics])
 

@@ -108,6 +108,11 @@ def hazard_from_pmf(pmf: np.ndarray) -> np.ndarray:
     return np.clip(out, 0.0, 1.0)
 
 
+def survival_from_hazard(hazard: np.ndarray) -> np.ndarray:
+    """P(care lasts more than n months), n = 0..60, per product, from the monthly exit hazards."""
+    return np.concatenate((np.ones((hazard.shape[0], 1)), np.cumprod(1.0 - hazard[:, :-1], axis=1)), axis=1)
+
+
 def _product_cdf(params: Parameters) -> np.ndarray:
     """Cumulative product choice within each (domain, tier); empty tiers fall to the nearest heavier one."""
     cdf = np.zeros((N_DOMAINS, N_TIERS, len(PRODUCTS)))
@@ -154,7 +159,7 @@ def compile_rates(params: Parameters) -> Rates:
         general_stepup=per_domain("general_stepup"),
         scalars=np.array([params[name] for name in SCALARS]),
         hazard=hazard,
-        survival=np.concatenate((np.ones((len(PRODUCTS), 1)), np.cumprod(1.0 - hazard[:, :-1], axis=1)), axis=1),
+        survival=survival_from_hazard(hazard),
         effectiveness=np.array([params[f"care.{p.name}.effectiveness"] for p in PRODUCTS]),
         care_escalate=np.array([params[f"care.{p.name}.escalate"] for p in PRODUCTS]),
         product_cdf=_product_cdf(params),

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from simulation.inputs import Rates, S
+from simulation.inputs import Rates, S, survival_from_hazard
 from simulation.parameters import BY_NAME, SHIFTABLE, Parameters
 from simulation.profile import Profile
 from simulation.schema import (
@@ -181,7 +181,7 @@ def policy_rates(rates: Rates, params: Parameters) -> Rates:
         hazard = 1.0 - (1.0 - np.clip(hazard, 0.0, 1.0 - 1e-12)) ** (1.0 / factor)
         if PAYMENT_MODELS[model] == "result":
             effectiveness = np.clip(effectiveness + params["lever.payment.result_effectiveness"], 0.0, 1.0)
-    survival = np.concatenate((np.ones((hazard.shape[0], 1)), np.cumprod(1.0 - hazard[:, :-1], axis=1)), axis=1)
+    survival = survival_from_hazard(hazard)
     return rates._replace(
         ask=ask,
         severity_cdf=severity,
