@@ -68,7 +68,7 @@ def _scratch(chunks: int, n_providers: int, n_counters: int) -> Scratch:
         arrivals=z(chunks, n_counters),
         pending=z(chunks, 2),
         waiting=np.zeros((chunks, CHUNK * N_DOMAINS), np.int32),
-        awake=np.zeros((chunks, CHUNK), np.int32),
+        awake=np.zeros((chunks, CHUNK), np.uint32),  # unsigned: indexing needs no negative-index check
     )
 
 

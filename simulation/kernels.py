@@ -218,6 +218,8 @@ def _schedule(hh: Households, rt: Rates, stay: np.ndarray, h: int, hk: np.uint64
             p = _onset_probability(rt.onset, rt.onset_income, nc, ny, na, ne, hh.income[h], on_benefit, mult, d)
             hh.next_onset[h, d] = geometric_month(month, p, uniform(hk, d * 32 + K_ONSET_NOW))
             wake = min(wake, hh.next_onset[h, d])
+        else:
+            wake = min(wake, month)  # a household with a need is awake every month
     hh.wake[h] = wake
 
 
@@ -336,12 +338,13 @@ def _chunk(
     # without branches, keeps the random mix of sleeping and awake households from costing a
     # mispredicted branch each (measured: ~55 ns per awake household).
     awake = sc.awake[c]
+    first, rows = bounds[c], bounds[c + 1] - bounds[c]
+    wake_rows = wake[first : first + rows]
     n_awake = 0
-    for h in range(bounds[c], bounds[c + 1]):
-        idle = (state[h, 0] | state[h, 1] | state[h, 2] | state[h, 3] | state[h, 4]) == 0
-        awake[n_awake] = h
-        n_awake += np.int64(not (idle and wake[h] > month))
-    house[H_SELF_RELIANT] += bounds[c + 1] - bounds[c] - n_awake
+    for i in range(rows):
+        awake[n_awake] = first + i
+        n_awake += np.int64(wake_rows[i] <= month)
+    house[H_SELF_RELIANT] += rows - n_awake
     mk = month_key(key, month)
     for i in range(n_awake):
         h = awake[i]
@@ -565,7 +568,7 @@ def _chunk(
             elif now == WAITLIST:
                 waiting[back - pending[1]] = h * 8 + d
                 pending[1] += 1
-        wake[h] = earliest
+        wake[h] = earliest if active == 0 else month + 1  # a household with a need is awake every month
         if active == 0:
             house[H_SELF_RELIANT] += 1
         elif active >= 2:

@@ -53,7 +53,7 @@ class Households(NamedTuple):
     last_end: np.ndarray  # (N, domains) month the last trajectory ended (NEVER if none)
     next_onset: np.ndarray  # (N, domains) month of the next onset while without need; in care: month care ends
     next_demography: np.ndarray  # (N,) month of the household's next ageing, birth or death event
-    wake: np.ndarray  # (N,) earliest of the above: a household without needs sleeps until then
+    wake: np.ndarray  # (N,) month of the next visit: the earliest of the above, or next month while a need is open
 
     @property
     def size(self) -> int:
