@@ -249,9 +249,15 @@ def care_duration(survival: np.ndarray, hazard: np.ndarray, p: int, u: float) ->
     ``hazard[p, min(m, 60)]``, drawn once at admission.
     """
     last = survival.shape[1] - 1
-    for n in range(1, last + 1):
-        if u >= survival[p, n]:
-            return n
+    if u >= survival[p, last]:  # survival is non-increasing in n: bisect for the smallest n
+        lo, hi = 1, last  # invariant: u < survival[p, lo - 1] and u >= survival[p, hi]
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if u >= survival[p, mid]:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
     tail = hazard[p, last]
     if tail <= 0.0 or u <= 0.0:
         return MONTHS_CAP
@@ -617,22 +623,31 @@ def _gather(sc: Scratch, which: int, spare: int) -> tuple[np.ndarray, np.ndarray
 
 
 @njit(cache=True, nogil=True)
+def _add_into(total: np.ndarray, part: np.ndarray) -> None:
+    """total += part, element by element (C-contiguous arrays of one shape; numpy's += on views allocates)."""
+    flat_total, flat_part = total.ravel(), part.ravel()
+    for i in range(flat_total.size):
+        flat_total[i] += flat_part[i]
+
+
+@njit(cache=True, nogil=True)
 def service_pass(
     hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.ndarray, out: Tallies, t: int, key: np.uint64, month: int
 ) -> None:
     """Reduce the chunk tallies into row ``t``, then serve access queues and provider waiting lists."""
     for c in range(bounds.shape[0] - 1):
-        out.events[t] += sc.events[c]
-        out.occupancy[t] += sc.occupancy[c]
-        out.billed[t] += sc.billed[c]
-        out.resolved[t] += sc.resolved[c]
-        out.stock[t] += sc.stock[c]
-        out.exits[t] += sc.exits[c]
-        out.house[t] += sc.house[c]
-        out.general[t] += sc.general[c]
-        out.shifted[t] += sc.shifted[c]
-        out.uncontrolled[t] += sc.uncontrolled[c]
-        out.queue[t, :, 1] += sc.arrivals[c]
+        _add_into(out.events[t], sc.events[c])
+        _add_into(out.occupancy[t], sc.occupancy[c])
+        _add_into(out.billed[t], sc.billed[c])
+        _add_into(out.resolved[t], sc.resolved[c])
+        _add_into(out.stock[t], sc.stock[c])
+        _add_into(out.exits[t], sc.exits[c])
+        _add_into(out.house[t], sc.house[c])
+        _add_into(out.general[t], sc.general[c])
+        _add_into(out.shifted[t], sc.shifted[c])
+        _add_into(out.uncontrolled[t], sc.uncontrolled[c])
+        for k in range(sc.arrivals.shape[1]):
+            out.queue[t, k, 1] += sc.arrivals[c, k]
     for d in range(N_DOMAINS):  # households with no need in a domain: everyone not counted elsewhere
         out.occupancy[t, d, NONE, 0] = bounds[-1] - out.occupancy[t, d].sum()
     events, occupancy, stock, queue, admitted = out.events[t], out.occupancy[t], out.stock[t], out.queue[t], out.admitted[t]
