@@ -25,7 +25,7 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, uint64
 
 from simulation.inputs import Rates, S, Structure
 from simulation.population import NEVER, Households, draw_household
@@ -158,14 +158,24 @@ def _counter(team: int, integrated: np.ndarray, d: int) -> int:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _enter(state, months, product, door, provider, h: int, d: int, new_state: int, p: int, door_code: int) -> None:
-    """Move household-domain (h, d) into ``new_state`` (months in state restart at 0)."""
-    state[h, d] = new_state
-    months[h, d] = 0
-    product[h, d] = p
-    door[h, d] = door_code
+def _flat(h: int, d: int) -> np.uint64:
+    """Index of (household h, domain d) in the flat view of an (N, domains) column.
+
+    The kernels index flat views: the row stride is then the constant N_DOMAINS, and an unsigned
+    index needs no negative-index check, which keeps the hot loop's live values in registers.
+    """
+    return uint64(h * N_DOMAINS + d)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _enter(state, months, product, door, provider, hd: np.uint64, new_state: int, p: int, door_code: int) -> None:
+    """Move household-domain ``hd`` (a flat index) into ``new_state`` (months in state restart at 0)."""
+    state[hd] = new_state
+    months[hd] = 0
+    product[hd] = p
+    door[hd] = door_code
     if new_state != CARE:
-        provider[h, d] = -1
+        provider[hd] = -1
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -266,11 +276,11 @@ def care_duration(survival: np.ndarray, hazard: np.ndarray, p: int, u: float) ->
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _count_care_exit(state, months, product, exits, h: int, d: int) -> None:
-    """Count an outflow from care that is not a care decision (age 18, household gone)."""
-    if state[h, d] == CARE:
-        exits[product[h, d], 0] += 1
-        exits[product[h, d], 1] += months[h, d] + 1
+def _count_care_exit(state, months, product, exits, hd: np.uint64) -> None:
+    """Count an outflow from care that is not a care decision (age 18, household gone); ``hd`` a flat index."""
+    if state[hd] == CARE:
+        exits[product[hd], 0] += 1
+        exits[product[hd], 1] += months[hd] + 1
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -301,9 +311,10 @@ def _chunk(
     """
     children, young, adults, elderly = hh.children, hh.young, hh.adults, hh.elderly
     income, network, team, gp = hh.income, hh.network, hh.team, hh.gp
-    state, severity, months, product = hh.state, hh.severity, hh.months, hh.product
-    provider, door, last_end = hh.provider, hh.door, hh.last_end
-    next_onset, next_demography, wake = hh.next_onset, hh.next_demography, hh.wake
+    # (N, domains) columns as flat views, indexed by hd = _flat(h, d)
+    state, severity, months, product = hh.state.ravel(), hh.severity.ravel(), hh.months.ravel(), hh.product.ravel()
+    provider, door, last_end, next_onset = hh.provider.ravel(), hh.door.ravel(), hh.last_end.ravel(), hh.next_onset.ravel()
+    next_demography, wake = hh.next_demography, hh.wake
     onset, onset_income, severity_cdf = rt.onset, rt.onset_income, rt.severity_cdf
     resolve_own, escalate_rate, ask = rt.resolve_own, rt.escalate, rt.ask
     door_gp, door_judge, general_resolve, general_stepup = rt.door_gp, rt.door_judge, rt.general_resolve, rt.general_stepup
@@ -371,43 +382,44 @@ def _chunk(
             adults[h] += young_out - adult_out
             elderly[h] += adult_out - deaths
             if had_children and children[h] == 0:
-                if state[h, JEUGD] != NONE:
+                if state[_flat(h, JEUGD)] != NONE:
                     events[JEUGD, E_TURNED_18] += 1
-                    if state[h, JEUGD] == CARE and state[h, WMO] == NONE:
+                    if state[_flat(h, JEUGD)] == CARE and state[_flat(h, WMO)] == NONE:
                         u = uniform(hk, DEM_18)
                         if u < to_wmo:  # handed over to Wmo support: an access request
-                            severity[h, WMO] = 2
-                            _enter(state, months, product, door, provider, h, WMO, QUEUE, -1, D_ACCESS)
+                            severity[_flat(h, WMO)] = 2
+                            _enter(state, months, product, door, provider, _flat(h, WMO), QUEUE, -1, D_ACCESS)
                             events[WMO, E_ACCESS] += 1
                             arrivals[_counter(team[h], integrated, WMO)] += 1
                         elif u < to_wmo + gap:  # drops out into a severe adult need
-                            severity[h, WMO] = 3
-                            _enter(state, months, product, door, provider, h, WMO, HIDDEN, -1, 0)
+                            severity[_flat(h, WMO)] = 3
+                            _enter(state, months, product, door, provider, _flat(h, WMO), HIDDEN, -1, 0)
                             events[JEUGD, E_GAP_18] += 1
-                    _count_care_exit(state, months, product, exits, h, JEUGD)
-                    _enter(state, months, product, door, provider, h, JEUGD, NONE, -1, 0)
-                    severity[h, JEUGD] = 0
-                    last_end[h, JEUGD] = month
-                if state[h, VEILIGHEID] != NONE:
+                    _count_care_exit(state, months, product, exits, _flat(h, JEUGD))
+                    _enter(state, months, product, door, provider, _flat(h, JEUGD), NONE, -1, 0)
+                    severity[_flat(h, JEUGD)] = 0
+                    last_end[_flat(h, JEUGD)] = month
+                if state[_flat(h, VEILIGHEID)] != NONE:
                     events[VEILIGHEID, E_TURNED_18] += 1
-                    _count_care_exit(state, months, product, exits, h, VEILIGHEID)
-                    _enter(state, months, product, door, provider, h, VEILIGHEID, NONE, -1, 0)
-                    severity[h, VEILIGHEID] = 0
-                    last_end[h, VEILIGHEID] = month
+                    _count_care_exit(state, months, product, exits, _flat(h, VEILIGHEID))
+                    _enter(state, months, product, door, provider, _flat(h, VEILIGHEID), NONE, -1, 0)
+                    severity[_flat(h, VEILIGHEID)] = 0
+                    last_end[_flat(h, VEILIGHEID)] = month
             if children[h] + young[h] + adults[h] + elderly[h] == 0:
                 for d in range(N_DOMAINS):
-                    _count_care_exit(state, months, product, exits, h, d)
+                    _count_care_exit(state, months, product, exits, _flat(h, d))
                 draw_household(hh, h, mix64(hk ^ NEWCOMER), st)  # a newcomer moves into the empty row
             # composition changed: next demographic event from next month, onsets from this month
             _schedule(hh, rt, stay, h, hk, month, True)
         # --- needs in every domain ------------------------------------------------------------
-        on_benefit = state[h, WERK] != NONE
+        on_benefit = state[_flat(h, WERK)] != NONE
         active = 0
         in_trajectory = 0  # domains in a formal trajectory (queue, decision, waiting list, care)
         for d in range(N_DOMAINS):
-            if state[h, d] != NONE:
+            hd = _flat(h, d)
+            if state[hd] != NONE:
                 active += 1
-                in_trajectory += state[h, d] >= QUEUE
+                in_trajectory += state[hd] >= QUEUE
         mult = multi_mult if active >= 2 else 1.0
         active = 0  # from here: domains with a need at the end of the month
         formal = 0  # ... and of those, in a formal trajectory
@@ -417,27 +429,28 @@ def _chunk(
         income_class = 0 if on_benefit else income[h]
         net = network[h]
         for d in range(N_DOMAINS):
+            hd = _flat(h, d)
             base = d * 32
-            current = state[h, d]
-            m = months[h, d]
+            current = state[hd]
+            m = months[hd]
             moved = True
             if current == NONE:
-                if next_onset[h, d] <= month:  # the scheduled onset is due
+                if next_onset[hd] <= month:  # the scheduled onset is due
                     u = uniform(hk, base + K_SEVERITY)
-                    severity[h, d] = 1 if u < severity_cdf[d, 0] else (2 if u < severity_cdf[d, 1] else 3)
-                    _enter(state, months, product, door, provider, h, d, HIDDEN, -1, 0)
+                    severity[hd] = 1 if u < severity_cdf[d, 0] else (2 if u < severity_cdf[d, 1] else 3)
+                    _enter(state, months, product, door, provider, hd, HIDDEN, -1, 0)
                     events[d, E_ONSETS] += 1
-                    occupancy[d, HIDDEN, severity[h, d]] += 1
+                    occupancy[d, HIDDEN, severity[hd]] += 1
                     active += 1
                 else:  # NONE is not tallied: the service pass derives it from the total
-                    if d == SCHULDEN and (state[h, WERK] != NONE) != on_benefit:  # benefit status changed
+                    if d == SCHULDEN and (state[_flat(h, WERK)] != NONE) != on_benefit:  # benefit status changed
                         p = _onset_probability(
                             onset, onset_income, children[h], young[h], adults[h], elderly[h], income[h], not on_benefit, benefit_mult, d
                         )
-                        next_onset[h, d] = geometric_month(month + 1, p, uniform(hk, base + K_ONSET_NEXT))
-                    earliest = min(earliest, next_onset[h, d])
+                        next_onset[hd] = geometric_month(month + 1, p, uniform(hk, base + K_ONSET_NEXT))
+                    earliest = min(earliest, next_onset[hd])
                 continue
-            v = severity[h, d]
+            v = severity[hd]
             event = 0
             if current != CARE:
                 escalate = escalate_rate[d] * (1.0 - network_protection * net) * mult
@@ -446,7 +459,7 @@ def _chunk(
                 elif current == GENERAL:
                     p1 = general_resolve[d] * (1.0 if v == 1 else general_higher)
                     p2, p3 = escalate * (1.0 - general_mitigation), general_stepup[d] if v >= 2 else 0.0
-                    replaced = product[h, d]  # >= 0: the general provision that replaces this product (L1)
+                    replaced = product[hd]  # >= 0: the general provision that replaces this product (L1)
                     if replaced >= 0:
                         shifted[replaced] += 1
                         p1 *= shift_resolve[replaced]
@@ -459,10 +472,10 @@ def _chunk(
                 # the month's draw, computed only when some event is possible (screened on the key)
                 event = _competing(screened_uniform(hk, d, base + K_MAIN, p1 + p2 + p3), p1, p2, p3)
             if current == CARE:
-                p = product[h, d]
-                prov = provider[h, d]
+                p = product[hd]
+                prov = provider[hd]
                 billed[prov, p] += 1
-                if door[h, d] == D_GP or door[h, d] == D_JUDGE:  # entered through a door the municipality does not control
+                if door[hd] == D_GP or door[hd] == D_JUDGE:  # entered through a door the municipality does not control
                     uncontrolled[p] += 1
                 if copay_product[p]:
                     house[H_COPAY_LOW + income_class] += 1
@@ -472,102 +485,102 @@ def _chunk(
                     exits[p, 1] += duration
                     events[d, E_TO_SPEC] += 1
                     spec = _pick_product(product_cdf, d, T_SPECIALIST, uniform(hk, base + K_PRODUCT))
-                    _enter(state, months, product, door, provider, h, d, WAITLIST, spec, door[h, d])
-                elif next_onset[h, d] <= month:  # the care duration drawn at admission is over
+                    _enter(state, months, product, door, provider, hd, WAITLIST, spec, door[hd])
+                elif next_onset[hd] <= month:  # the care duration drawn at admission is over
                     exits[p, 0] += 1
                     exits[p, 1] += duration
                     events[d, E_CARE_MONTHS] += duration
                     events[d, E_CARE_EXITS] += 1
-                    last_end[h, d] = month
+                    last_end[hd] = month
                     if uniform(hk, base + K_OUTCOME) < effectiveness[p]:
                         resolved[prov, p] += 1
                         events[d, E_RES_CARE] += 1
                         if d == WERK:
                             events[d, E_WORK] += 1
-                        _enter(state, months, product, door, provider, h, d, NONE, -1, 0)
-                        severity[h, d] = 0
+                        _enter(state, months, product, door, provider, hd, NONE, -1, 0)
+                        severity[hd] = 0
                     else:
                         events[d, E_UNRESOLVED] += 1
-                        severity[h, d] = max(1, v - 1)
-                        _enter(state, months, product, door, provider, h, d, HIDDEN, -1, 0)
+                        severity[hd] = max(1, v - 1)
+                        _enter(state, months, product, door, provider, hd, HIDDEN, -1, 0)
                 else:
                     moved = False
             elif event == 1:  # resolved: by own strength, or in the general provision
                 if current == GENERAL:
                     events[d, E_RES_GEN] += 1
-                    last_end[h, d] = month
+                    last_end[hd] = month
                 else:
                     events[d, E_RES_OWN] += 1
                     if d == WERK:
                         events[d, E_WORK] += 1
-                _enter(state, months, product, door, provider, h, d, NONE, -1, 0)
-                severity[h, d] = 0
+                _enter(state, months, product, door, provider, hd, NONE, -1, 0)
+                severity[hd] = 0
             elif event == 2:  # escalation; from severe it is a crisis
                 if v < 3:
-                    severity[h, d] = v + 1
+                    severity[hd] = v + 1
                     events[d, E_ESC] += 1
                     moved = False
-                elif current == WAITLIST and product[h, d] == HEAVY_PRODUCT[d]:
-                    door[h, d] = D_CRISIS  # already waiting for the heaviest care: now a priority
+                elif current == WAITLIST and product[hd] == HEAVY_PRODUCT[d]:
+                    door[hd] = D_CRISIS  # already waiting for the heaviest care: now a priority
                     events[d, E_CRISES] += 1
                     moved = False
                 else:
-                    _enter(state, months, product, door, provider, h, d, WAITLIST, HEAVY_PRODUCT[d], D_CRISIS)
+                    _enter(state, months, product, door, provider, hd, WAITLIST, HEAVY_PRODUCT[d], D_CRISIS)
                     events[d, E_CRISES] += 1
             elif event == 3 and current == GENERAL:  # not enough: step up to the access team
                 # (from a general provision replacing a product, the product goes along: L1)
-                _enter(state, months, product, door, provider, h, d, QUEUE, product[h, d], D_ACCESS)
+                _enter(state, months, product, door, provider, hd, QUEUE, product[hd], D_ACCESS)
                 events[d, E_ACCESS] += 1
                 arrivals[_counter(team[h], integrated, d)] += 1
             elif event == 3:  # HIDDEN: asks for help or is signalled; choose the door
                 events[d, E_REQUESTS] += 1
-                if last_end[h, d] > NEVER and month - last_end[h, d] <= REPEAT_WINDOW:
+                if last_end[hd] > NEVER and month - last_end[hd] <= REPEAT_WINDOW:
                     events[d, E_REPEAT] += 1
                 if v == 1:
-                    _enter(state, months, product, door, provider, h, d, GENERAL, -1, D_SELF)
+                    _enter(state, months, product, door, provider, hd, GENERAL, -1, D_SELF)
                     events[d, E_GENERAL] += 1
                 else:
                     u = uniform(hk, base + K_DOOR)
                     judge = door_judge[d]
                     if u < judge:
                         _enter(
-                            state, months, product, door, provider, h, d, WAITLIST, _pick_product(product_cdf, d, T_FORCED, 0.0), D_JUDGE
+                            state, months, product, door, provider, hd, WAITLIST, _pick_product(product_cdf, d, T_FORCED, 0.0), D_JUDGE
                         )
                         events[d, E_JUDGE] += 1
                     elif in_plan[d] > 0 and in_trajectory > 0 and uniform(hk, base + K_PLAN) < in_plan[d]:
                         # the case coordinator takes it into the household's existing plan (L7)
-                        _enter(state, months, product, door, provider, h, d, GENERAL, -1, D_ACCESS)
+                        _enter(state, months, product, door, provider, hd, GENERAL, -1, D_ACCESS)
                         events[d, E_IN_PLAN] += 1
                     elif u < judge + door_gp[d] * gp_referral[gp[h]]:
                         events[d, E_GP] += 1
                         if uniform(hk, base + K_POH) < gp_poh[gp[h]]:  # POH-jeugd handles it at tier 1
-                            _enter(state, months, product, door, provider, h, d, GENERAL, -1, D_GP)
+                            _enter(state, months, product, door, provider, hd, GENERAL, -1, D_GP)
                         else:
                             choice = _pick_product(product_cdf, d, v, uniform(hk, base + K_PRODUCT))
-                            _enter(state, months, product, door, provider, h, d, WAITLIST, choice, D_GP)
+                            _enter(state, months, product, door, provider, hd, WAITLIST, choice, D_GP)
                     else:
-                        _enter(state, months, product, door, provider, h, d, QUEUE, -1, D_ACCESS)
+                        _enter(state, months, product, door, provider, hd, QUEUE, -1, D_ACCESS)
                         events[d, E_ACCESS] += 1
                         arrivals[_counter(team[h], integrated, d)] += 1
             elif current == DECISION and m + 1 >= team_delay[team[h]]:  # beschikking issued
-                _enter(state, months, product, door, provider, h, d, WAITLIST, product[h, d], door[h, d])
+                _enter(state, months, product, door, provider, hd, WAITLIST, product[hd], door[hd])
             else:
                 moved = False
             if not moved:
-                months[h, d] = min(m + 1, MONTHS_CAP)
-            now = state[h, d]
+                months[hd] = min(m + 1, MONTHS_CAP)
+            now = state[hd]
             if now == NONE:  # the need ended this month: schedule the next onset from next month
                 p = _onset_probability(
-                    onset, onset_income, children[h], young[h], adults[h], elderly[h], income[h], state[h, WERK] != NONE, benefit_mult, d
+                    onset, onset_income, children[h], young[h], adults[h], elderly[h], income[h], state[_flat(h, WERK)] != NONE, benefit_mult, d
                 )
-                next_onset[h, d] = geometric_month(month + 1, p, uniform(hk, base + K_ONSET_NEXT))
-                earliest = min(earliest, next_onset[h, d])
+                next_onset[hd] = geometric_month(month + 1, p, uniform(hk, base + K_ONSET_NEXT))
+                earliest = min(earliest, next_onset[hd])
                 continue
             active += 1
             formal += now >= QUEUE
-            occupancy[d, now, severity[h, d]] += 1
+            occupancy[d, now, severity[hd]] += 1
             if now == CARE:
-                stock[provider[h, d], product[h, d]] += 1
+                stock[provider[hd], product[hd]] += 1
             elif now == QUEUE:
                 waiting[pending[0]] = h * 8 + d
                 pending[0] += 1
@@ -651,13 +664,14 @@ def service_pass(
     for d in range(N_DOMAINS):  # households with no need in a domain: everyone not counted elsewhere
         out.occupancy[t, d, NONE, 0] = bounds[-1] - out.occupancy[t, d].sum()
     events, occupancy, stock, queue, admitted = out.events[t], out.occupancy[t], out.stock[t], out.queue[t], out.admitted[t]
-    state, severity, months, product = hh.state, hh.severity, hh.months, hh.product
-    provider, door, team = hh.provider, hh.door, hh.team
+    # (N, domains) columns as flat views, indexed by hd = _flat(h, d)
+    state, severity, months, product = hh.state.ravel(), hh.severity.ravel(), hh.months.ravel(), hh.product.ravel()
+    provider, door, team = hh.provider.ravel(), hh.door.ravel(), hh.team
     integrated, triage, delay, capacity = st.team_integrated, st.team_triage, st.team_delay, st.counter_capacity.ravel()
     slots, product_cdf = st.provider_slots, rt.product_cdf
     refusal, shift_share = rt.refusal, rt.shift_share
     offer_start, offer_provider = st.offer_start, st.offer_provider
-    survival, hazard, next_onset = rt.survival, rt.hazard, hh.next_onset
+    survival, hazard, next_onset = rt.survival, rt.hazard, hh.next_onset.ravel()
     mk = month_key(key, month)
     # --- access teams: first come, first served, up to capacity per counter -----------------
     qh, qd, n_q = _gather(sc, 0, 0)
@@ -665,19 +679,21 @@ def service_pass(
     keys = np.empty(n_q, np.int64)
     for i in range(n_q):
         h, d = qh[i], qd[i]
-        waited = np.int64(months[h, d])
+        hd = _flat(h, d)
+        waited = np.int64(months[hd])
         keys[i] = (_counter(team[h], integrated, d) << 40) | ((32_767 - waited) << 24) | _tiebreak(mk, h, d)
     served = np.zeros(capacity.shape[0], np.int64)
     for i in np.argsort(keys):
         h, d = qh[i], qd[i]
+        hd = _flat(h, d)
         counter = _counter(team[h], integrated, d)
         if served[counter] >= capacity[counter]:
             queue[counter, 0] += 1
             continue
         served[counter] += 1
-        v = severity[h, d]
+        v = severity[hd]
         events[d, E_SERVED] += 1
-        events[d, E_ACCESS_WAIT] += months[h, d]
+        events[d, E_ACCESS_WAIT] += months[hd]
         # triage: light -> general (tier 1), moderate -> maatwerk (2), severe -> specialist (3)
         hk = household_key(mk, h)
         tier = v
@@ -686,21 +702,21 @@ def service_pass(
         if tier == T_MAATWERK and refusal[d] > 0 and uniform(hk, d * 32 + K_REFUSE) < refusal[d]:
             tier = 1  # stricter eligibility: maatwerk refused, a general provision instead (L5)
             events[d, E_REFUSED] += 1
-        returning = product[h, d]  # >= 0: stepped up from the general provision replacing this product (L1)
+        returning = product[hd]  # >= 0: stepped up from the general provision replacing this product (L1)
         choice = _pick_product(product_cdf, d, tier, uniform(hk, d * 32 + K_PRODUCT)) if tier > 1 else -1
         if returning >= 0 and tier == T_MAATWERK:
             choice = returning  # the general provision was not enough: the maatwerk it replaced
         if tier <= 1:
             new_state = GENERAL
             events[d, E_TRIAGE_GEN] += 1
-            _enter(state, months, product, door, provider, h, d, GENERAL, -1, D_ACCESS)
+            _enter(state, months, product, door, provider, hd, GENERAL, -1, D_ACCESS)
         elif returning < 0 and shift_share[choice] > 0 and uniform(hk, d * 32 + K_SHIFT) < shift_share[choice]:
             new_state = GENERAL  # the general provision that replaces this product, no beschikking (L1)
             events[d, E_SHIFTED] += 1
-            _enter(state, months, product, door, provider, h, d, GENERAL, choice, D_ACCESS)
+            _enter(state, months, product, door, provider, hd, GENERAL, choice, D_ACCESS)
         else:
             new_state = DECISION if delay[team[h]] > 0 else WAITLIST
-            _enter(state, months, product, door, provider, h, d, new_state, choice, D_ACCESS)
+            _enter(state, months, product, door, provider, hd, new_state, choice, D_ACCESS)
             if new_state == WAITLIST:
                 wh[n_w] = h
                 wd[n_w] = d
@@ -718,10 +734,11 @@ def service_pass(
     n_sort = 0
     for i in range(n_w):
         h, d = wh[i], wd[i]
-        priority = 0 if (door[h, d] == D_CRISIS or door[h, d] == D_JUDGE) else 1
-        if priority == 1 and free[product[h, d]] == 0:
+        hd = _flat(h, d)
+        priority = 0 if (door[hd] == D_CRISIS or door[hd] == D_JUDGE) else 1
+        if priority == 1 and free[product[hd]] == 0:
             continue
-        waited = np.int64(months[h, d])
+        waited = np.int64(months[hd])
         keys[n_sort] = (priority << 40) | ((32_767 - waited) << 24) | _tiebreak(mk, h, d)
         order[n_sort] = i
         n_sort += 1
@@ -729,8 +746,9 @@ def service_pass(
     for j in np.argsort(keys[:n_sort]):
         i = order[j]
         h, d = wh[i], wd[i]
-        p = product[h, d]
-        priority = door[h, d] == D_CRISIS or door[h, d] == D_JUDGE
+        hd = _flat(h, d)
+        p = product[hd]
+        priority = door[hd] == D_CRISIS or door[hd] == D_JUDGE
         if full[p] and not priority:
             continue
         best, best_free = -1, -(1 << 62)
@@ -742,17 +760,17 @@ def service_pass(
         if best < 0 or (best_free <= 0 and not priority):
             full[p] = True
             continue
-        v = severity[h, d]
+        v = severity[hd]
         events[d, E_ADMISSIONS] += 1
-        events[d, E_ADM_WAIT] += months[h, d]
+        events[d, E_ADM_WAIT] += months[hd]
         admitted[best, p] += 1
         stock[best, p] += 1
         occupancy[d, WAITLIST, v] -= 1
         occupancy[d, CARE, v] += 1
-        _enter(state, months, product, door, provider, h, d, CARE, p, door[h, d])
-        provider[h, d] = best
+        _enter(state, months, product, door, provider, hd, CARE, p, door[hd])
+        provider[hd] = best
         exit_draw = uniform(household_key(mk, h), d * 32 + K_EXIT)
-        next_onset[h, d] = month + care_duration(survival, hazard, p, exit_draw)  # while in care: the exit month
+        next_onset[hd] = month + care_duration(survival, hazard, p, exit_draw)  # while in care: the exit month
 
 
 @njit(cache=True, nogil=True)
