@@ -54,6 +54,9 @@ from simulation.schema import (
     JEUGD,
     MONTHS_CAP,
     N_DOMAINS,
+    N_PRODUCTS,
+    N_SEVERITY,
+    N_STATES,
     NONE,
     PRODUCT_TIER,
     QUEUE,
@@ -71,6 +74,8 @@ from simulation.schema import (
 K_MAIN, K_SEVERITY, K_DOOR, K_POH, K_PRODUCT, K_EXIT, K_OUTCOME, K_TRIAGE, K_TIEBREAK, K_CARE_ESCALATE = range(10)
 K_REFUSE, K_SHIFT, K_PLAN = 12, 13, 14  # lever decisions: eligibility refusal (L5), shift to general (L1), in plan (L7)
 K_ONSET_NOW, K_ONSET_NEXT = 10, 11  # schedule the next onset from this month / from next month
+K_SCHEDULE = 15  # schedule the next event of a hidden need or a general provision
+UNSCHEDULED = -(1 << 30)  # next_onset of a hidden need or general provision whose next event is not drawn yet
 # Household-level decisions.
 DEM_ALL, DEM_18 = 350, 351  # all ageing, birth and death outcomes come from one draw (bernoulli_chain)
 DEM_NOW, DEM_NEXT = 352, 353  # schedule the next demographic event from this month / from next month
@@ -92,6 +97,17 @@ H_SELF_RELIANT, H_MULTI_PROBLEM, H_BENEFIT_MONTHS, H_COPAY_LOW = 0, 1, 2, 3  # c
 H_DUPLICATE = 6  # households in two or more formal trajectories (queue, decision, waiting list or care)
 N_HOUSE = 7
 REPEAT_WINDOW = 12  # months
+
+# Households.context bits: what the event probabilities of hidden needs and general provisions
+# depend on besides the domain's own severity (a change redraws their scheduled events), and
+# whether the household is asleep (its monthly tallies are carried in Scratch.asleep).
+CTX_MULTI, CTX_BENEFIT, CTX_ASLEEP = 1, 2, 4
+# Scratch.asleep columns: monthly tallies of the asleep households (occupancy | general | shifted | house).
+SLEEP_GENERAL = N_DOMAINS * N_STATES * N_SEVERITY
+SLEEP_SHIFTED = SLEEP_GENERAL + N_DOMAINS
+SLEEP_MULTI = SLEEP_SHIFTED + N_PRODUCTS
+SLEEP_BENEFIT, SLEEP_WITH_NEED = SLEEP_MULTI + 1, SLEEP_MULTI + 2
+N_SLEEP = SLEEP_MULTI + 3
 
 # Indices into Rates.scalars (global ints are compile-time constants for numba).
 P_BENEFIT_MULT_SCHULDEN = S["benefit_mult.schulden"]
@@ -125,6 +141,8 @@ class Scratch(NamedTuple):
     pending: np.ndarray  # (chunks, 2) households in queue / on a waiting list
     waiting: np.ndarray  # (chunks, chunk size * domains) h * 8 + d: queue entries from the front, waiting list from the back
     awake: np.ndarray  # (chunks, chunk size) households with something to do this month
+    asleep: np.ndarray  # (chunks, N_SLEEP) tallies of the chunk's asleep households, carried from month to month
+    fell_asleep: np.ndarray  # (chunks, N_SLEEP) tallies of the households falling asleep this month
 
 
 class Tallies(NamedTuple):
@@ -168,10 +186,11 @@ def _flat(h: int, d: int) -> np.uint64:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _enter(state, months, product, door, provider, hd: np.uint64, new_state: int, p: int, door_code: int) -> None:
-    """Move household-domain ``hd`` (a flat index) into ``new_state`` (months in state restart at 0)."""
+def _enter(state, months, product, door, provider, next_onset, hd: np.uint64, new_state: int, p: int, door_code: int) -> None:
+    """Move household-domain ``hd`` (a flat index) into ``new_state`` (months in state restart at 0, no event drawn)."""
     state[hd] = new_state
     months[hd] = 0
+    next_onset[hd] = UNSCHEDULED
     product[hd] = p
     door[hd] = door_code
     if new_state != CARE:
@@ -244,7 +263,10 @@ def schedule_all(hh: Households, rt: Rates, stay: np.ndarray, key: np.uint64, mo
     for h in range(hh.children.shape[0]):
         hk = household_key(mk, h)
         _schedule(hh, rt, stay, h, hk, month, False)
+        hh.context[h] = 0  # awake, with hidden needs and general provisions drawn at the first visit
         for d in range(N_DOMAINS):
+            if hh.state[h, d] == HIDDEN or hh.state[h, d] == GENERAL:
+                hh.next_onset[h, d] = UNSCHEDULED
             if hh.state[h, d] == CARE:
                 p, m = hh.product[h, d], hh.months[h, d]
                 u = uniform(hk, d * 32 + K_EXIT) * rt.survival[p, min(m, rt.survival.shape[1] - 1)]
@@ -300,6 +322,63 @@ def _competing(u: float, p1: float, p2: float, p3: float) -> int:
     return 0
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _any_event(p1: float, p2: float, p3: float) -> float:
+    """Probability that one of the three competing events of ``_competing`` happens."""
+    p1 = min(p1, 1.0)
+    p2 = min(p2, 1.0 - p1)
+    return p1 + p2 + min(p3, 1.0 - p1 - p2)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _need_rates(
+    resolve_own, escalate_rate, ask, ask_income, general_resolve, general_stepup, shift_resolve, shift_escalate, shift_stepup,
+    scalars, d: int, v: int, current: int, replaced: int, net: float, mult: float, income_class: int
+) -> tuple[float, float, float]:  # fmt: skip
+    """Monthly probabilities of resolution, escalation and asking for help (HIDDEN) or stepping up (GENERAL)."""
+    escalate = escalate_rate[d] * (1.0 - scalars[P_NETWORK_PROTECTION] * net) * mult
+    if current == HIDDEN:
+        return resolve_own[d] * net, escalate, ask[d, v] * ask_income[d, income_class]
+    p1 = general_resolve[d] * (1.0 if v == 1 else scalars[P_GENERAL_HIGHER_FACTOR])
+    p2 = escalate * (1.0 - scalars[P_GENERAL_MITIGATION])
+    p3 = general_stepup[d] if v >= 2 else 0.0
+    if replaced >= 0:  # the general provision that replaces a maatwerk product (L1)
+        p1 *= shift_resolve[replaced]
+        p2 *= shift_escalate[replaced]
+        p3 *= shift_stepup[replaced]
+    return p1, p2, p3
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _asleep_tally(tally: np.ndarray, sign: int, state, severity, product, h: int) -> None:
+    """Add (``sign`` 1) or remove (-1) household h's monthly tallies as an asleep household.
+
+    An asleep household has needs only in HIDDEN or GENERAL, so nothing about it changes until its
+    next scheduled event: its occupancy, general-provision months, multi-problem and benefit
+    months are the same every month and are carried as a running total per chunk.
+    """
+    active = 0
+    for d in range(N_DOMAINS):
+        hd = _flat(h, d)
+        now = state[hd]
+        if now == NONE:
+            continue
+        active += 1
+        tally[(d * N_STATES + now) * N_SEVERITY + severity[hd]] += sign
+        if now == GENERAL:
+            replaced = product[hd]
+            if replaced >= 0:
+                tally[SLEEP_SHIFTED + replaced] += sign
+            else:
+                tally[SLEEP_GENERAL + d] += sign
+    if active >= 2:
+        tally[SLEEP_MULTI] += sign
+    if state[_flat(h, WERK)] != NONE:
+        tally[SLEEP_BENEFIT] += sign
+    if active > 0:
+        tally[SLEEP_WITH_NEED] += sign
+
+
 @njit(cache=True, nogil=True)
 def _chunk(
     hh: Households, rt: Rates, st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, key: np.uint64, month: int, c: int
@@ -314,7 +393,7 @@ def _chunk(
     # (N, domains) columns as flat views, indexed by hd = _flat(h, d)
     state, severity, months, product = hh.state.ravel(), hh.severity.ravel(), hh.months.ravel(), hh.product.ravel()
     provider, door, last_end, next_onset = hh.provider.ravel(), hh.door.ravel(), hh.last_end.ravel(), hh.next_onset.ravel()
-    next_demography, wake = hh.next_demography, hh.wake
+    next_demography, wake, context = hh.next_demography, hh.wake, hh.context
     onset, onset_income, severity_cdf = rt.onset, rt.onset_income, rt.severity_cdf
     resolve_own, escalate_rate, ask = rt.resolve_own, rt.escalate, rt.ask
     door_gp, door_judge, general_resolve, general_stepup = rt.door_gp, rt.door_judge, rt.general_resolve, rt.general_stepup
@@ -328,6 +407,8 @@ def _chunk(
     shifted, uncontrolled = sc.shifted[c], sc.uncontrolled[c]
     waiting = sc.waiting[c]
     back = waiting.shape[0] - 1
+    asleep, fell_asleep = sc.asleep[c], sc.fell_asleep[c]
+    fell_asleep[:] = 0
     events[:] = 0
     occupancy[:] = 0
     billed[:] = 0
@@ -361,11 +442,12 @@ def _chunk(
     for i in range(rows):
         awake[n_awake] = first + i
         n_awake += np.int64(wake_rows[i] <= month)
-    house[H_SELF_RELIANT] += rows - n_awake
     mk = month_key(key, month)
     for i in range(n_awake):
         h = awake[i]
         hk = household_key(mk, h)
+        if context[h] & CTX_ASLEEP:  # woken: this month it is tallied by its visit
+            _asleep_tally(asleep, -1, state, severity, product, h)
         # --- demography and the 18-year transition (scheduled: at least one event this month) ---
         if next_demography[h] <= month:
             had_children = children[h] > 0
@@ -388,21 +470,21 @@ def _chunk(
                         u = uniform(hk, DEM_18)
                         if u < to_wmo:  # handed over to Wmo support: an access request
                             severity[_flat(h, WMO)] = 2
-                            _enter(state, months, product, door, provider, _flat(h, WMO), QUEUE, -1, D_ACCESS)
+                            _enter(state, months, product, door, provider, next_onset, _flat(h, WMO), QUEUE, -1, D_ACCESS)
                             events[WMO, E_ACCESS] += 1
                             arrivals[_counter(team[h], integrated, WMO)] += 1
                         elif u < to_wmo + gap:  # drops out into a severe adult need
                             severity[_flat(h, WMO)] = 3
-                            _enter(state, months, product, door, provider, _flat(h, WMO), HIDDEN, -1, 0)
+                            _enter(state, months, product, door, provider, next_onset, _flat(h, WMO), HIDDEN, -1, 0)
                             events[JEUGD, E_GAP_18] += 1
                     _count_care_exit(state, months, product, exits, _flat(h, JEUGD))
-                    _enter(state, months, product, door, provider, _flat(h, JEUGD), NONE, -1, 0)
+                    _enter(state, months, product, door, provider, next_onset, _flat(h, JEUGD), NONE, -1, 0)
                     severity[_flat(h, JEUGD)] = 0
                     last_end[_flat(h, JEUGD)] = month
                 if state[_flat(h, VEILIGHEID)] != NONE:
                     events[VEILIGHEID, E_TURNED_18] += 1
                     _count_care_exit(state, months, product, exits, _flat(h, VEILIGHEID))
-                    _enter(state, months, product, door, provider, _flat(h, VEILIGHEID), NONE, -1, 0)
+                    _enter(state, months, product, door, provider, next_onset, _flat(h, VEILIGHEID), NONE, -1, 0)
                     severity[_flat(h, VEILIGHEID)] = 0
                     last_end[_flat(h, VEILIGHEID)] = month
             if children[h] + young[h] + adults[h] + elderly[h] == 0:
@@ -438,7 +520,7 @@ def _chunk(
                 if next_onset[hd] <= month:  # the scheduled onset is due
                     u = uniform(hk, base + K_SEVERITY)
                     severity[hd] = 1 if u < severity_cdf[d, 0] else (2 if u < severity_cdf[d, 1] else 3)
-                    _enter(state, months, product, door, provider, hd, HIDDEN, -1, 0)
+                    _enter(state, months, product, door, provider, next_onset, hd, HIDDEN, -1, 0)
                     events[d, E_ONSETS] += 1
                     occupancy[d, HIDDEN, severity[hd]] += 1
                     active += 1
@@ -452,25 +534,27 @@ def _chunk(
                 continue
             v = severity[hd]
             event = 0
-            if current != CARE:
-                escalate = escalate_rate[d] * (1.0 - network_protection * net) * mult
-                if current == HIDDEN:
-                    p1, p2, p3 = resolve_own[d] * net, escalate, ask[d, v] * ask_income[d, income_class]
-                elif current == GENERAL:
-                    p1 = general_resolve[d] * (1.0 if v == 1 else general_higher)
-                    p2, p3 = escalate * (1.0 - general_mitigation), general_stepup[d] if v >= 2 else 0.0
-                    replaced = product[hd]  # >= 0: the general provision that replaces this product (L1)
+            if current <= GENERAL:  # HIDDEN or GENERAL: the next event is scheduled (see the end of the visit)
+                replaced = product[hd]  # >= 0: the general provision that replaces this product (L1)
+                if current == GENERAL:
                     if replaced >= 0:
                         shifted[replaced] += 1
-                        p1 *= shift_resolve[replaced]
-                        p2 *= shift_escalate[replaced]
-                        p3 *= shift_stepup[replaced]
                     else:
                         general[d] += 1
-                else:  # QUEUE, DECISION, WAITLIST
-                    p1, p2, p3 = resolve_own[d] * net, escalate, 0.0
+                due = next_onset[hd]
+                if due <= month:
+                    p1, p2, p3 = _need_rates(
+                        resolve_own, escalate_rate, ask, ask_income, general_resolve, general_stepup, shift_resolve, shift_escalate,
+                        shift_stepup, s, d, v, current, replaced, net, mult, income_class,
+                    )  # fmt: skip
+                    if due == UNSCHEDULED:  # entered since the last visit: this month's own draw
+                        event = _competing(screened_uniform(hk, d, base + K_MAIN, p1 + p2 + p3), p1, p2, p3)
+                    else:  # the scheduled event: which one, in proportion to the probabilities
+                        event = _competing(uniform(hk, base + K_MAIN) * _any_event(p1, p2, p3), p1, p2, p3)
+            elif current != CARE:  # QUEUE, DECISION, WAITLIST
+                p1, p2 = resolve_own[d] * net, escalate_rate[d] * (1.0 - network_protection * net) * mult
                 # the month's draw, computed only when some event is possible (screened on the key)
-                event = _competing(screened_uniform(hk, d, base + K_MAIN, p1 + p2 + p3), p1, p2, p3)
+                event = _competing(screened_uniform(hk, d, base + K_MAIN, p1 + p2), p1, p2, 0.0)
             if current == CARE:
                 p = product[hd]
                 prov = provider[hd]
@@ -485,7 +569,7 @@ def _chunk(
                     exits[p, 1] += duration
                     events[d, E_TO_SPEC] += 1
                     spec = _pick_product(product_cdf, d, T_SPECIALIST, uniform(hk, base + K_PRODUCT))
-                    _enter(state, months, product, door, provider, hd, WAITLIST, spec, door[hd])
+                    _enter(state, months, product, door, provider, next_onset, hd, WAITLIST, spec, door[hd])
                 elif next_onset[hd] <= month:  # the care duration drawn at admission is over
                     exits[p, 0] += 1
                     exits[p, 1] += duration
@@ -497,12 +581,12 @@ def _chunk(
                         events[d, E_RES_CARE] += 1
                         if d == WERK:
                             events[d, E_WORK] += 1
-                        _enter(state, months, product, door, provider, hd, NONE, -1, 0)
+                        _enter(state, months, product, door, provider, next_onset, hd, NONE, -1, 0)
                         severity[hd] = 0
                     else:
                         events[d, E_UNRESOLVED] += 1
                         severity[hd] = max(1, v - 1)
-                        _enter(state, months, product, door, provider, hd, HIDDEN, -1, 0)
+                        _enter(state, months, product, door, provider, next_onset, hd, HIDDEN, -1, 0)
                 else:
                     moved = False
             elif event == 1:  # resolved: by own strength, or in the general provision
@@ -513,11 +597,12 @@ def _chunk(
                     events[d, E_RES_OWN] += 1
                     if d == WERK:
                         events[d, E_WORK] += 1
-                _enter(state, months, product, door, provider, hd, NONE, -1, 0)
+                _enter(state, months, product, door, provider, next_onset, hd, NONE, -1, 0)
                 severity[hd] = 0
             elif event == 2:  # escalation; from severe it is a crisis
                 if v < 3:
                     severity[hd] = v + 1
+                    next_onset[hd] = UNSCHEDULED  # its event probabilities changed
                     events[d, E_ESC] += 1
                     moved = False
                 elif current == WAITLIST and product[hd] == HEAVY_PRODUCT[d]:
@@ -525,11 +610,11 @@ def _chunk(
                     events[d, E_CRISES] += 1
                     moved = False
                 else:
-                    _enter(state, months, product, door, provider, hd, WAITLIST, HEAVY_PRODUCT[d], D_CRISIS)
+                    _enter(state, months, product, door, provider, next_onset, hd, WAITLIST, HEAVY_PRODUCT[d], D_CRISIS)
                     events[d, E_CRISES] += 1
             elif event == 3 and current == GENERAL:  # not enough: step up to the access team
                 # (from a general provision replacing a product, the product goes along: L1)
-                _enter(state, months, product, door, provider, hd, QUEUE, product[hd], D_ACCESS)
+                _enter(state, months, product, door, provider, next_onset, hd, QUEUE, product[hd], D_ACCESS)
                 events[d, E_ACCESS] += 1
                 arrivals[_counter(team[h], integrated, d)] += 1
             elif event == 3:  # HIDDEN: asks for help or is signalled; choose the door
@@ -537,36 +622,36 @@ def _chunk(
                 if last_end[hd] > NEVER and month - last_end[hd] <= REPEAT_WINDOW:
                     events[d, E_REPEAT] += 1
                 if v == 1:
-                    _enter(state, months, product, door, provider, hd, GENERAL, -1, D_SELF)
+                    _enter(state, months, product, door, provider, next_onset, hd, GENERAL, -1, D_SELF)
                     events[d, E_GENERAL] += 1
                 else:
                     u = uniform(hk, base + K_DOOR)
                     judge = door_judge[d]
                     if u < judge:
                         _enter(
-                            state, months, product, door, provider, hd, WAITLIST, _pick_product(product_cdf, d, T_FORCED, 0.0), D_JUDGE
+                            state, months, product, door, provider, next_onset, hd, WAITLIST, _pick_product(product_cdf, d, T_FORCED, 0.0), D_JUDGE
                         )
                         events[d, E_JUDGE] += 1
                     elif in_plan[d] > 0 and in_trajectory > 0 and uniform(hk, base + K_PLAN) < in_plan[d]:
                         # the case coordinator takes it into the household's existing plan (L7)
-                        _enter(state, months, product, door, provider, hd, GENERAL, -1, D_ACCESS)
+                        _enter(state, months, product, door, provider, next_onset, hd, GENERAL, -1, D_ACCESS)
                         events[d, E_IN_PLAN] += 1
                     elif u < judge + door_gp[d] * gp_referral[gp[h]]:
                         events[d, E_GP] += 1
                         if uniform(hk, base + K_POH) < gp_poh[gp[h]]:  # POH-jeugd handles it at tier 1
-                            _enter(state, months, product, door, provider, hd, GENERAL, -1, D_GP)
+                            _enter(state, months, product, door, provider, next_onset, hd, GENERAL, -1, D_GP)
                         else:
                             choice = _pick_product(product_cdf, d, v, uniform(hk, base + K_PRODUCT))
-                            _enter(state, months, product, door, provider, hd, WAITLIST, choice, D_GP)
+                            _enter(state, months, product, door, provider, next_onset, hd, WAITLIST, choice, D_GP)
                     else:
-                        _enter(state, months, product, door, provider, hd, QUEUE, -1, D_ACCESS)
+                        _enter(state, months, product, door, provider, next_onset, hd, QUEUE, -1, D_ACCESS)
                         events[d, E_ACCESS] += 1
                         arrivals[_counter(team[h], integrated, d)] += 1
             elif current == DECISION and m + 1 >= team_delay[team[h]]:  # beschikking issued
-                _enter(state, months, product, door, provider, hd, WAITLIST, product[hd], door[hd])
+                _enter(state, months, product, door, provider, next_onset, hd, WAITLIST, product[hd], door[hd])
             else:
                 moved = False
-            if not moved:
+            if not moved and current > GENERAL:  # months in HIDDEN or GENERAL are not counted (they sleep)
                 months[hd] = min(m + 1, MONTHS_CAP)
             now = state[hd]
             if now == NONE:  # the need ended this month: schedule the next onset from next month
@@ -587,13 +672,49 @@ def _chunk(
             elif now == WAITLIST:
                 waiting[back - pending[1]] = h * 8 + d
                 pending[1] += 1
-        wake[h] = earliest if active == 0 else month + 1  # a household with a need is awake every month
+        # --- schedule hidden needs and general provisions; fall asleep without a formal trajectory ----
+        werk = state[_flat(h, WERK)] != NONE
+        ctx = (CTX_MULTI if active >= 2 and multi_mult != 1.0 else 0) | (CTX_BENEFIT if werk else 0)
+        redraw = ctx != (context[h] & (CTX_MULTI | CTX_BENEFIT))  # their probabilities changed
+        mult_next = multi_mult if active >= 2 else 1.0
+        income_next = 0 if werk else income[h]
+        for d in range(N_DOMAINS):
+            hd = _flat(h, d)
+            now = state[hd]
+            if (now == HIDDEN or now == GENERAL) and (redraw or next_onset[hd] == UNSCHEDULED):
+                p1, p2, p3 = _need_rates(
+                    resolve_own, escalate_rate, ask, ask_income, general_resolve, general_stepup, shift_resolve, shift_escalate,
+                    shift_stepup, s, d, severity[hd], now, product[hd], net, mult_next, income_next,
+                )  # fmt: skip
+                next_onset[hd] = geometric_month(month + 1, _any_event(p1, p2, p3), uniform(hk, d * 32 + K_SCHEDULE))
+            if now == HIDDEN or now == GENERAL:
+                earliest = min(earliest, next_onset[hd])
+        if formal == 0:  # asleep until its next scheduled event
+            wake[h] = earliest
+            context[h] = ctx | CTX_ASLEEP
+            _asleep_tally(fell_asleep, 1, state, severity, product, h)
+        else:  # a formal trajectory moves every month
+            wake[h] = month + 1
+            context[h] = ctx
         if active == 0:
             house[H_SELF_RELIANT] += 1
         elif active >= 2:
             house[H_MULTI_PROBLEM] += 1
         if formal >= 2:
             house[H_DUPLICATE] += 1
+    # households asleep all month: their carried tallies; then add those that fell asleep
+    flat_occupancy = occupancy.ravel()
+    for k in range(SLEEP_GENERAL):
+        flat_occupancy[k] += asleep[k]
+    for d in range(N_DOMAINS):
+        general[d] += asleep[SLEEP_GENERAL + d]
+    for p in range(N_PRODUCTS):
+        shifted[p] += asleep[SLEEP_SHIFTED + p]
+    house[H_MULTI_PROBLEM] += asleep[SLEEP_MULTI]
+    house[H_BENEFIT_MONTHS] += asleep[SLEEP_BENEFIT]
+    house[H_SELF_RELIANT] += rows - n_awake - asleep[SLEEP_WITH_NEED]
+    for k in range(N_SLEEP):
+        asleep[k] += fell_asleep[k]
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -709,14 +830,14 @@ def service_pass(
         if tier <= 1:
             new_state = GENERAL
             events[d, E_TRIAGE_GEN] += 1
-            _enter(state, months, product, door, provider, hd, GENERAL, -1, D_ACCESS)
+            _enter(state, months, product, door, provider, next_onset, hd, GENERAL, -1, D_ACCESS)
         elif returning < 0 and shift_share[choice] > 0 and uniform(hk, d * 32 + K_SHIFT) < shift_share[choice]:
             new_state = GENERAL  # the general provision that replaces this product, no beschikking (L1)
             events[d, E_SHIFTED] += 1
-            _enter(state, months, product, door, provider, hd, GENERAL, choice, D_ACCESS)
+            _enter(state, months, product, door, provider, next_onset, hd, GENERAL, choice, D_ACCESS)
         else:
             new_state = DECISION if delay[team[h]] > 0 else WAITLIST
-            _enter(state, months, product, door, provider, hd, new_state, choice, D_ACCESS)
+            _enter(state, months, product, door, provider, next_onset, hd, new_state, choice, D_ACCESS)
             if new_state == WAITLIST:
                 wh[n_w] = h
                 wd[n_w] = d
@@ -767,7 +888,7 @@ def service_pass(
         stock[best, p] += 1
         occupancy[d, WAITLIST, v] -= 1
         occupancy[d, CARE, v] += 1
-        _enter(state, months, product, door, provider, hd, CARE, p, door[hd])
+        _enter(state, months, product, door, provider, next_onset, hd, CARE, p, door[hd])
         provider[hd] = best
         exit_draw = uniform(household_key(mk, h), d * 32 + K_EXIT)
         next_onset[hd] = month + care_duration(survival, hazard, p, exit_draw)  # while in care: the exit month

@@ -45,15 +45,17 @@ class Households(NamedTuple):
     gp: np.ndarray  # GP practice
     state: np.ndarray  # (N, domains) schema.STATES
     severity: np.ndarray  # (N, domains) 0 none .. 3 severe
-    months: np.ndarray  # (N, domains) completed months in the current state
+    months: np.ndarray  # (N, domains) completed months in the current state (not counted in HIDDEN and GENERAL)
     product: np.ndarray  # (N, domains) product while deciding / waiting / in care; in a general provision replacing
     # a product (lever L1), and in the queue after stepping up from it: that product; else -1
     provider: np.ndarray  # (N, domains) provider index while in care, else -1
     door: np.ndarray  # (N, domains) schema.DOORS of the current trajectory
     last_end: np.ndarray  # (N, domains) month the last trajectory ended (NEVER if none)
-    next_onset: np.ndarray  # (N, domains) month of the next onset while without need; in care: month care ends
+    next_onset: np.ndarray  # (N, domains) month of the next onset while without need; in a hidden need or general
+    # provision: month of its next event (kernels.UNSCHEDULED until drawn); in care: month care ends
     next_demography: np.ndarray  # (N,) month of the household's next ageing, birth or death event
-    wake: np.ndarray  # (N,) month of the next visit: the earliest of the above, or next month while a need is open
+    wake: np.ndarray  # (N,) month of the next visit: the earliest of the above, or next month in a formal trajectory
+    context: np.ndarray  # (N,) kernels.CTX_* bits: multi-problem, on benefit, asleep
 
     @property
     def size(self) -> int:
@@ -88,6 +90,7 @@ def empty(n: int) -> Households:
         next_onset=np.zeros(per_domain, np.int32),
         next_demography=np.zeros(n, np.int32),
         wake=np.zeros(n, np.int32),
+        context=np.zeros(n, np.int8),
     )
 
 
