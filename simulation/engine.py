@@ -32,7 +32,7 @@ def allocate_tallies(months: int, n_providers: int, n_counters: int) -> Tallies:
     """Zeroed run-level tallies for ``months`` months."""
 
     def z(*shape: int) -> np.ndarray:
-        return np.zeros(shape, TALLY_DTYPE)
+        return np.full(shape, 0, TALLY_DTYPE)  # written now: first-touch page faults here, not month by month in the kernels
 
     return Tallies(
         events=z(months, N_DOMAINS, N_EVENTS),

@@ -30,6 +30,7 @@ from numba import njit, prange, uint64
 from simulation.inputs import Rates, S, Structure
 from simulation.population import NEVER, Households, draw_household
 from simulation.rng import (
+    NEVER_MONTH,
     binomial_chain,
     geometric_month,
     household_key,
@@ -505,7 +506,9 @@ def _chunk(
         mult = multi_mult if active >= 2 else 1.0
         active = 0  # from here: domains with a need at the end of the month
         formal = 0  # ... and of those, in a formal trajectory
-        earliest = next_demography[h]
+        earliest = next_demography[h]  # the next onset or demographic event
+        next_event = NEVER_MONTH  # the next scheduled event of a hidden need or general provision
+        unscheduled = False  # a hidden need or general provision has no event drawn yet
         if on_benefit:
             house[H_BENEFIT_MONTHS] += 1
         income_class = 0 if on_benefit else income[h]
@@ -524,6 +527,7 @@ def _chunk(
                     events[d, E_ONSETS] += 1
                     occupancy[d, HIDDEN, severity[hd]] += 1
                     active += 1
+                    unscheduled = True
                 else:  # NONE is not tallied: the service pass derives it from the total
                     if d == SCHULDEN and (state[_flat(h, WERK)] != NONE) != on_benefit:  # benefit status changed
                         p = _onset_probability(
@@ -664,7 +668,12 @@ def _chunk(
             active += 1
             formal += now >= QUEUE
             occupancy[d, now, severity[hd]] += 1
-            if now == CARE:
+            if now <= GENERAL:
+                if next_onset[hd] == UNSCHEDULED:
+                    unscheduled = True
+                else:
+                    next_event = min(next_event, next_onset[hd])
+            elif now == CARE:
                 stock[provider[hd], product[hd]] += 1
             elif now == QUEUE:
                 waiting[pending[0]] = h * 8 + d
@@ -676,21 +685,24 @@ def _chunk(
         werk = state[_flat(h, WERK)] != NONE
         ctx = (CTX_MULTI if active >= 2 and multi_mult != 1.0 else 0) | (CTX_BENEFIT if werk else 0)
         redraw = ctx != (context[h] & (CTX_MULTI | CTX_BENEFIT))  # their probabilities changed
-        mult_next = multi_mult if active >= 2 else 1.0
-        income_next = 0 if werk else income[h]
-        for d in range(N_DOMAINS):
-            hd = _flat(h, d)
-            now = state[hd]
-            if (now == HIDDEN or now == GENERAL) and (redraw or next_onset[hd] == UNSCHEDULED):
-                p1, p2, p3 = _need_rates(
-                    resolve_own, escalate_rate, ask, ask_income, general_resolve, general_stepup, shift_resolve, shift_escalate,
-                    shift_stepup, s, d, severity[hd], now, product[hd], net, mult_next, income_next,
-                )  # fmt: skip
-                next_onset[hd] = geometric_month(month + 1, _any_event(p1, p2, p3), uniform(hk, d * 32 + K_SCHEDULE))
-            if now == HIDDEN or now == GENERAL:
-                earliest = min(earliest, next_onset[hd])
+        if redraw or unscheduled:
+            mult_next = multi_mult if active >= 2 else 1.0
+            income_next = 0 if werk else income[h]
+            next_event = NEVER_MONTH
+            for d in range(N_DOMAINS):
+                hd = _flat(h, d)
+                now = state[hd]
+                if now == HIDDEN or now == GENERAL:
+                    if redraw or next_onset[hd] == UNSCHEDULED:
+                        p1, p2, p3 = _need_rates(
+                            resolve_own, escalate_rate, ask, ask_income, general_resolve, general_stepup, shift_resolve,
+                            shift_escalate, shift_stepup, s, d, severity[hd], now, product[hd], net, mult_next, income_next,
+                        )  # fmt: skip
+                        u = uniform(hk, d * 32 + K_SCHEDULE)
+                        next_onset[hd] = geometric_month(month + 1, _any_event(p1, p2, p3), u)
+                    next_event = min(next_event, next_onset[hd])
         if formal == 0:  # asleep until its next scheduled event
-            wake[h] = earliest
+            wake[h] = min(earliest, next_event)
             context[h] = ctx | CTX_ASLEEP
             _asleep_tally(fell_asleep, 1, state, severity, product, h)
         else:  # a formal trajectory moves every month
