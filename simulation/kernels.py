@@ -750,6 +750,36 @@ def _tiebreak(month_key_: np.uint64, h: int, d: int) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _bits(n: int) -> int:
+    """Number of bits needed to write 0..n."""
+    bits = 1
+    while (1 << bits) <= n:
+        bits += 1
+    return bits
+
+
+@njit(cache=True, nogil=True)
+def _key_order(keys: np.ndarray, key_bits: int) -> np.ndarray:
+    """Positions of ``keys`` (non-negative, below 2**key_bits) in increasing key order, ties by position.
+
+    Sorting the keys with the position in their low bits is a plain integer sort, about twice as
+    fast as an argsort; a stable argsort gives the same order when they do not fit in 63 bits.
+    """
+    n = keys.shape[0]
+    position_bits = _bits(n)
+    if key_bits + position_bits > 63:
+        return np.argsort(keys, kind="mergesort")
+    packed = np.empty(n, np.int64)
+    for i in range(n):
+        packed[i] = (keys[i] << position_bits) | i
+    packed.sort()
+    mask = (1 << position_bits) - 1
+    for i in range(n):
+        packed[i] &= mask
+    return packed
+
+
+@njit(cache=True, nogil=True)
 def _gather(sc: Scratch, which: int, spare: int) -> tuple[np.ndarray, np.ndarray, int]:
     """Households and domains recorded by the household pass (0: queue, 1: waiting list); ``spare`` extra slots."""
     n = 0
@@ -816,7 +846,7 @@ def service_pass(
         waited = np.int64(months[hd])
         keys[i] = (_counter(team[h], integrated, d) << 40) | ((32_767 - waited) << 24) | _tiebreak(mk, h, d)
     served = np.zeros(capacity.shape[0], np.int64)
-    for i in np.argsort(keys):
+    for i in _key_order(keys, 40 + _bits(capacity.shape[0])):
         h, d = qh[i], qd[i]
         hd = _flat(h, d)
         counter = _counter(team[h], integrated, d)
@@ -876,7 +906,7 @@ def service_pass(
         order[n_sort] = i
         n_sort += 1
     full = np.zeros(slots.shape[1], np.bool_)  # no free slot left for the product this month
-    for j in np.argsort(keys[:n_sort]):
+    for j in _key_order(keys[:n_sort], 41):
         i = order[j]
         h, d = wh[i], wd[i]
         hd = _flat(h, d)
