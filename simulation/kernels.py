@@ -33,6 +33,8 @@ from simulation.rng import (
     NEVER_MONTH,
     binomial_chain,
     geometric_month,
+    geometric_month_before,
+    geometric_month_log,
     household_key,
     mix64,
     month_key,
@@ -208,13 +210,20 @@ def _onset_probability(onset, onset_income, nc, ny, na, ne, income: int, on_bene
 @njit(cache=True, nogil=True, inline="always")
 def _quiet(stay: np.ndarray, nc, ny, na, ne) -> float:
     """Probability that nobody in the household ages out, is born or dies this month."""
-    birth = stay[4, 1] if (na + ny > 0 and nc < 4) else 1.0
-    return stay[0, nc] * stay[1, ny] * stay[2, na] * stay[3, ne] * birth
+    birth = stay[0, 4, 1] if (na + ny > 0 and nc < 4) else 1.0
+    return stay[0, 0, nc] * stay[0, 1, ny] * stay[0, 2, na] * stay[0, 3, ne] * birth
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _log_quiet(stay: np.ndarray, nc, ny, na, ne) -> float:
+    """log ``_quiet``, as a sum of tabulated logarithms."""
+    birth = stay[1, 4, 1] if (na + ny > 0 and nc < 4) else 0.0
+    return stay[1, 0, nc] + stay[1, 1, ny] + stay[1, 2, na] + stay[1, 3, ne] + birth
 
 
 @njit(cache=True, nogil=True)
 def demography_tables(rt: Rates) -> np.ndarray:
-    """stay[g, k] = P(none of k persons of group g has a demographic event this month); g = 4: birth."""
+    """stay[0, g, k] = P(none of k persons of group g has a demographic event this month), g = 4: birth; stay[1]: its log."""
     s = rt.scalars
     probs = (
         s[P_DEMOGRAPHY_CHILD_AGES_OUT],
@@ -223,10 +232,11 @@ def demography_tables(rt: Rates) -> np.ndarray:
         s[P_DEMOGRAPHY_ELDERLY_DEATH],
         s[P_DEMOGRAPHY_BIRTH],
     )
-    stay = np.empty((5, 128))
+    stay = np.empty((2, 5, 128))
     for g in range(5):
         for k in range(128):
-            stay[g, k] = (1.0 - probs[g]) ** k
+            stay[0, g, k] = (1.0 - probs[g]) ** k
+            stay[1, g, k] = k * math.log1p(-probs[g])
     return stay
 
 
@@ -241,12 +251,14 @@ def _schedule(hh: Households, rt: Rates, stay: np.ndarray, h: int, hk: np.uint64
     on_benefit = hh.state[h, WERK] != NONE
     mult = rt.scalars[P_BENEFIT_MULT_SCHULDEN]
     first, decision = (month + 1, DEM_NEXT) if after_event else (month, DEM_NOW)
-    hh.next_demography[h] = geometric_month(first, 1.0 - _quiet(stay, nc, ny, na, ne), uniform(hk, decision))
-    wake = hh.next_demography[h]
+    log_quiet = _log_quiet(stay, nc, ny, na, ne)
+    next_demography = geometric_month_log(first, log_quiet, uniform(hk, decision)) if log_quiet < 0.0 else NEVER_MONTH
+    hh.next_demography[h] = next_demography
+    wake = next_demography
     for d in range(N_DOMAINS):
-        if hh.state[h, d] == NONE:
+        if hh.state[h, d] == NONE:  # onsets are drawn anew at the next demographic event
             p = _onset_probability(rt.onset, rt.onset_income, nc, ny, na, ne, hh.income[h], on_benefit, mult, d)
-            hh.next_onset[h, d] = geometric_month(month, p, uniform(hk, d * 32 + K_ONSET_NOW))
+            hh.next_onset[h, d] = geometric_month_before(month, p, uniform(hk, d * 32 + K_ONSET_NOW), next_demography)
             wake = min(wake, hh.next_onset[h, d])
         else:
             wake = min(wake, month)  # a household with a need is awake every month
@@ -533,7 +545,7 @@ def _chunk(
                         p = _onset_probability(
                             onset, onset_income, children[h], young[h], adults[h], elderly[h], income[h], not on_benefit, benefit_mult, d
                         )
-                        next_onset[hd] = geometric_month(month + 1, p, uniform(hk, base + K_ONSET_NEXT))
+                        next_onset[hd] = geometric_month_before(month + 1, p, uniform(hk, base + K_ONSET_NEXT), next_demography[h])
                     earliest = min(earliest, next_onset[hd])
                 continue
             v = severity[hd]
@@ -662,7 +674,7 @@ def _chunk(
                 p = _onset_probability(
                     onset, onset_income, children[h], young[h], adults[h], elderly[h], income[h], state[_flat(h, WERK)] != NONE, benefit_mult, d
                 )
-                next_onset[hd] = geometric_month(month + 1, p, uniform(hk, base + K_ONSET_NEXT))
+                next_onset[hd] = geometric_month_before(month + 1, p, uniform(hk, base + K_ONSET_NEXT), next_demography[h])
                 earliest = min(earliest, next_onset[hd])
                 continue
             active += 1

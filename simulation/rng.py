@@ -130,8 +130,28 @@ def geometric_month(first: int, p: float, u: float) -> int:
         return NEVER_MONTH
     if p >= 1.0:
         return first
-    k = math.floor(math.log1p(-u) / math.log1p(-p))
+    return geometric_month_log(first, math.log1p(-p), u)
+
+
+@njit(cache=True, inline="always")
+def geometric_month_log(first: int, log_stay: float, u: float) -> int:
+    """``geometric_month`` given log(1 - p) < 0 instead of p (a sum of logs when p is a product)."""
+    k = math.floor(math.log1p(-u) / log_stay)
     return first + k if k < NEVER_MONTH - first else NEVER_MONTH
+
+
+@njit(cache=True, inline="always")
+def geometric_month_before(first: int, p: float, u: float, limit: int) -> int:
+    """``geometric_month`` if that month is before ``limit``, else NEVER_MONTH; mostly without a logarithm.
+
+    For an event drawn anew at ``limit`` anyway (by memorylessness that is exact): the month is
+    before ``limit`` only if u < 1 - (1 - p) ** (limit - first) <= p * (limit - first), so a draw
+    above p * (limit - first) needs no inversion. The result does not depend on that shortcut.
+    """
+    if u >= p * (limit - first):
+        return NEVER_MONTH
+    month = geometric_month(first, p, u)
+    return month if month < limit else NEVER_MONTH
 
 
 @njit(cache=True)
