@@ -70,7 +70,7 @@ class HouseholdAgent(mesa.Agent):
         self.gp = int(hh.gp[i])
         self.state = [int(x) for x in hh.state[i]]
         self.severity = [int(x) for x in hh.severity[i]]
-        self.months = [int(x) for x in hh.months[i]]
+        self.months = [0] * N_DOMAINS  # a synthesized population: every state just entered
         self.product = [int(x) for x in hh.product[i]]
         self.provider = [-1] * N_DOMAINS
         self.door = [int(x) for x in hh.door[i]]

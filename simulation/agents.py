@@ -135,7 +135,7 @@ class HouseholdView:
             out[name] = {
                 "state": STATES[self._row("state")[d]],
                 "severity": SEVERITIES[self._row("severity")[d]],
-                "months": int(self._row("months")[d]),
+                "months": int(self.model.engine.month - 1 - self._row("entered")[d]),  # completed in the state
                 "product": PRODUCTS[product].name if product >= 0 else None,
                 "door": DOORS[self._row("door")[d]],
             }

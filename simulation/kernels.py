@@ -15,8 +15,8 @@ Outputs
     independent of thread count because chunk boundaries are fixed and every draw is keyed by
     (replicate, household, month, decision). Euros are computed afterwards by ``simulation.ledger``.
 Step behaviour
-    A household-domain changes state at most once in ``household_pass``; ``months`` counts completed
-    months in the state (reset to 0 on every transition, +1 otherwise).
+    A household-domain changes state at most once in ``household_pass``; ``entered`` is the month its
+    state was entered, so in month t it has completed t - entered - 1 months there before this one.
 """
 
 from __future__ import annotations
@@ -189,10 +189,12 @@ def _flat(h: int, d: int) -> np.uint64:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _enter(state, months, product, door, provider, next_onset, hd: np.uint64, new_state: int, p: int, door_code: int) -> None:
-    """Move household-domain ``hd`` (a flat index) into ``new_state`` (months in state restart at 0, no event drawn)."""
+def _enter(
+    state, entered, product, door, provider, next_onset, hd: np.uint64, month: int, new_state: int, p: int, door_code: int
+) -> None:
+    """Move household-domain ``hd`` (a flat index) into ``new_state`` in ``month`` (no event drawn yet)."""
     state[hd] = new_state
-    months[hd] = 0
+    entered[hd] = month
     next_onset[hd] = UNSCHEDULED
     product[hd] = p
     door[hd] = door_code
@@ -281,7 +283,7 @@ def schedule_all(hh: Households, rt: Rates, stay: np.ndarray, key: np.uint64, mo
             if hh.state[h, d] == HIDDEN or hh.state[h, d] == GENERAL:
                 hh.next_onset[h, d] = UNSCHEDULED
             if hh.state[h, d] == CARE:
-                p, m = hh.product[h, d], hh.months[h, d]
+                p, m = hh.product[h, d], month - hh.entered[h, d] - 1
                 u = uniform(hk, d * 32 + K_EXIT) * rt.survival[p, min(m, rt.survival.shape[1] - 1)]
                 hh.next_onset[h, d] = month + max(1, care_duration(rt.survival, rt.hazard, p, u) - m) - 1
 
@@ -311,11 +313,11 @@ def care_duration(survival: np.ndarray, hazard: np.ndarray, p: int, u: float) ->
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _count_care_exit(state, months, product, exits, hd: np.uint64) -> None:
+def _count_care_exit(state, entered, product, exits, hd: np.uint64, month: int) -> None:
     """Count an outflow from care that is not a care decision (age 18, household gone); ``hd`` a flat index."""
     if state[hd] == CARE:
         exits[product[hd], 0] += 1
-        exits[product[hd], 1] += months[hd] + 1
+        exits[product[hd], 1] += month - entered[hd]
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -404,7 +406,7 @@ def _chunk(
     children, young, adults, elderly = hh.children, hh.young, hh.adults, hh.elderly
     income, network, team, gp = hh.income, hh.network, hh.team, hh.gp
     # (N, domains) columns as flat views, indexed by hd = _flat(h, d)
-    state, severity, months, product = hh.state.ravel(), hh.severity.ravel(), hh.months.ravel(), hh.product.ravel()
+    state, severity, entered, product = hh.state.ravel(), hh.severity.ravel(), hh.entered.ravel(), hh.product.ravel()
     provider, door, last_end, next_onset = hh.provider.ravel(), hh.door.ravel(), hh.last_end.ravel(), hh.next_onset.ravel()
     next_demography, wake, context = hh.next_demography, hh.wake, hh.context
     onset, onset_income, severity_cdf = rt.onset, rt.onset_income, rt.severity_cdf
@@ -483,26 +485,26 @@ def _chunk(
                         u = uniform(hk, DEM_18)
                         if u < to_wmo:  # handed over to Wmo support: an access request
                             severity[_flat(h, WMO)] = 2
-                            _enter(state, months, product, door, provider, next_onset, _flat(h, WMO), QUEUE, -1, D_ACCESS)
+                            _enter(state, entered, product, door, provider, next_onset, _flat(h, WMO), month, QUEUE, -1, D_ACCESS)
                             events[WMO, E_ACCESS] += 1
                             arrivals[_counter(team[h], integrated, WMO)] += 1
                         elif u < to_wmo + gap:  # drops out into a severe adult need
                             severity[_flat(h, WMO)] = 3
-                            _enter(state, months, product, door, provider, next_onset, _flat(h, WMO), HIDDEN, -1, 0)
+                            _enter(state, entered, product, door, provider, next_onset, _flat(h, WMO), month, HIDDEN, -1, 0)
                             events[JEUGD, E_GAP_18] += 1
-                    _count_care_exit(state, months, product, exits, _flat(h, JEUGD))
-                    _enter(state, months, product, door, provider, next_onset, _flat(h, JEUGD), NONE, -1, 0)
+                    _count_care_exit(state, entered, product, exits, _flat(h, JEUGD), month)
+                    _enter(state, entered, product, door, provider, next_onset, _flat(h, JEUGD), month, NONE, -1, 0)
                     severity[_flat(h, JEUGD)] = 0
                     last_end[_flat(h, JEUGD)] = month
                 if state[_flat(h, VEILIGHEID)] != NONE:
                     events[VEILIGHEID, E_TURNED_18] += 1
-                    _count_care_exit(state, months, product, exits, _flat(h, VEILIGHEID))
-                    _enter(state, months, product, door, provider, next_onset, _flat(h, VEILIGHEID), NONE, -1, 0)
+                    _count_care_exit(state, entered, product, exits, _flat(h, VEILIGHEID), month)
+                    _enter(state, entered, product, door, provider, next_onset, _flat(h, VEILIGHEID), month, NONE, -1, 0)
                     severity[_flat(h, VEILIGHEID)] = 0
                     last_end[_flat(h, VEILIGHEID)] = month
             if children[h] + young[h] + adults[h] + elderly[h] == 0:
                 for d in range(N_DOMAINS):
-                    _count_care_exit(state, months, product, exits, _flat(h, d))
+                    _count_care_exit(state, entered, product, exits, _flat(h, d), month)
                 draw_household(hh, h, mix64(hk ^ NEWCOMER), st)  # a newcomer moves into the empty row
             # composition changed: next demographic event from next month, onsets from this month
             _schedule(hh, rt, stay, h, hk, month, True)
@@ -529,13 +531,12 @@ def _chunk(
             hd = _flat(h, d)
             base = d * 32
             current = state[hd]
-            m = months[hd]
-            moved = True
+            m = month - entered[hd] - 1  # months completed in the state before this one
             if current == NONE:
                 if next_onset[hd] <= month:  # the scheduled onset is due
                     u = uniform(hk, base + K_SEVERITY)
                     severity[hd] = 1 if u < severity_cdf[d, 0] else (2 if u < severity_cdf[d, 1] else 3)
-                    _enter(state, months, product, door, provider, next_onset, hd, HIDDEN, -1, 0)
+                    _enter(state, entered, product, door, provider, next_onset, hd, month, HIDDEN, -1, 0)
                     events[d, E_ONSETS] += 1
                     occupancy[d, HIDDEN, severity[hd]] += 1
                     active += 1
@@ -585,7 +586,7 @@ def _chunk(
                     exits[p, 1] += duration
                     events[d, E_TO_SPEC] += 1
                     spec = _pick_product(product_cdf, d, T_SPECIALIST, uniform(hk, base + K_PRODUCT))
-                    _enter(state, months, product, door, provider, next_onset, hd, WAITLIST, spec, door[hd])
+                    _enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, spec, door[hd])
                 elif next_onset[hd] <= month:  # the care duration drawn at admission is over
                     exits[p, 0] += 1
                     exits[p, 1] += duration
@@ -597,14 +598,12 @@ def _chunk(
                         events[d, E_RES_CARE] += 1
                         if d == WERK:
                             events[d, E_WORK] += 1
-                        _enter(state, months, product, door, provider, next_onset, hd, NONE, -1, 0)
+                        _enter(state, entered, product, door, provider, next_onset, hd, month, NONE, -1, 0)
                         severity[hd] = 0
                     else:
                         events[d, E_UNRESOLVED] += 1
                         severity[hd] = max(1, v - 1)
-                        _enter(state, months, product, door, provider, next_onset, hd, HIDDEN, -1, 0)
-                else:
-                    moved = False
+                        _enter(state, entered, product, door, provider, next_onset, hd, month, HIDDEN, -1, 0)
             elif event == 1:  # resolved: by own strength, or in the general provision
                 if current == GENERAL:
                     events[d, E_RES_GEN] += 1
@@ -613,24 +612,22 @@ def _chunk(
                     events[d, E_RES_OWN] += 1
                     if d == WERK:
                         events[d, E_WORK] += 1
-                _enter(state, months, product, door, provider, next_onset, hd, NONE, -1, 0)
+                _enter(state, entered, product, door, provider, next_onset, hd, month, NONE, -1, 0)
                 severity[hd] = 0
             elif event == 2:  # escalation; from severe it is a crisis
                 if v < 3:
                     severity[hd] = v + 1
                     next_onset[hd] = UNSCHEDULED  # its event probabilities changed
                     events[d, E_ESC] += 1
-                    moved = False
                 elif current == WAITLIST and product[hd] == HEAVY_PRODUCT[d]:
                     door[hd] = D_CRISIS  # already waiting for the heaviest care: now a priority
                     events[d, E_CRISES] += 1
-                    moved = False
                 else:
-                    _enter(state, months, product, door, provider, next_onset, hd, WAITLIST, HEAVY_PRODUCT[d], D_CRISIS)
+                    _enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, HEAVY_PRODUCT[d], D_CRISIS)
                     events[d, E_CRISES] += 1
             elif event == 3 and current == GENERAL:  # not enough: step up to the access team
                 # (from a general provision replacing a product, the product goes along: L1)
-                _enter(state, months, product, door, provider, next_onset, hd, QUEUE, product[hd], D_ACCESS)
+                _enter(state, entered, product, door, provider, next_onset, hd, month, QUEUE, product[hd], D_ACCESS)
                 events[d, E_ACCESS] += 1
                 arrivals[_counter(team[h], integrated, d)] += 1
             elif event == 3:  # HIDDEN: asks for help or is signalled; choose the door
@@ -638,37 +635,33 @@ def _chunk(
                 if last_end[hd] > NEVER and month - last_end[hd] <= REPEAT_WINDOW:
                     events[d, E_REPEAT] += 1
                 if v == 1:
-                    _enter(state, months, product, door, provider, next_onset, hd, GENERAL, -1, D_SELF)
+                    _enter(state, entered, product, door, provider, next_onset, hd, month, GENERAL, -1, D_SELF)
                     events[d, E_GENERAL] += 1
                 else:
                     u = uniform(hk, base + K_DOOR)
                     judge = door_judge[d]
                     if u < judge:
                         _enter(
-                            state, months, product, door, provider, next_onset, hd, WAITLIST, _pick_product(product_cdf, d, T_FORCED, 0.0), D_JUDGE
+                            state, entered, product, door, provider, next_onset, hd, month, WAITLIST, _pick_product(product_cdf, d, T_FORCED, 0.0), D_JUDGE
                         )
                         events[d, E_JUDGE] += 1
                     elif in_plan[d] > 0 and in_trajectory > 0 and uniform(hk, base + K_PLAN) < in_plan[d]:
                         # the case coordinator takes it into the household's existing plan (L7)
-                        _enter(state, months, product, door, provider, next_onset, hd, GENERAL, -1, D_ACCESS)
+                        _enter(state, entered, product, door, provider, next_onset, hd, month, GENERAL, -1, D_ACCESS)
                         events[d, E_IN_PLAN] += 1
                     elif u < judge + door_gp[d] * gp_referral[gp[h]]:
                         events[d, E_GP] += 1
                         if uniform(hk, base + K_POH) < gp_poh[gp[h]]:  # POH-jeugd handles it at tier 1
-                            _enter(state, months, product, door, provider, next_onset, hd, GENERAL, -1, D_GP)
+                            _enter(state, entered, product, door, provider, next_onset, hd, month, GENERAL, -1, D_GP)
                         else:
                             choice = _pick_product(product_cdf, d, v, uniform(hk, base + K_PRODUCT))
-                            _enter(state, months, product, door, provider, next_onset, hd, WAITLIST, choice, D_GP)
+                            _enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, choice, D_GP)
                     else:
-                        _enter(state, months, product, door, provider, next_onset, hd, QUEUE, -1, D_ACCESS)
+                        _enter(state, entered, product, door, provider, next_onset, hd, month, QUEUE, -1, D_ACCESS)
                         events[d, E_ACCESS] += 1
                         arrivals[_counter(team[h], integrated, d)] += 1
             elif current == DECISION and m + 1 >= team_delay[team[h]]:  # beschikking issued
-                _enter(state, months, product, door, provider, next_onset, hd, WAITLIST, product[hd], door[hd])
-            else:
-                moved = False
-            if not moved and current > GENERAL:  # months in HIDDEN or GENERAL are not counted (they sleep)
-                months[hd] = min(m + 1, MONTHS_CAP)
+                _enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, product[hd], door[hd])
             now = state[hd]
             if now == NONE:  # the need ended this month: schedule the next onset from next month
                 p = _onset_probability(
@@ -840,7 +833,7 @@ def service_pass(
         out.occupancy[t, d, NONE, 0] = bounds[-1] - out.occupancy[t, d].sum()
     events, occupancy, stock, queue, admitted = out.events[t], out.occupancy[t], out.stock[t], out.queue[t], out.admitted[t]
     # (N, domains) columns as flat views, indexed by hd = _flat(h, d)
-    state, severity, months, product = hh.state.ravel(), hh.severity.ravel(), hh.months.ravel(), hh.product.ravel()
+    state, severity, entered, product = hh.state.ravel(), hh.severity.ravel(), hh.entered.ravel(), hh.product.ravel()
     provider, door, team = hh.provider.ravel(), hh.door.ravel(), hh.team
     integrated, triage, delay, capacity = st.team_integrated, st.team_triage, st.team_delay, st.counter_capacity.ravel()
     slots, product_cdf = st.provider_slots, rt.product_cdf
@@ -855,7 +848,7 @@ def service_pass(
     for i in range(n_q):
         h, d = qh[i], qd[i]
         hd = _flat(h, d)
-        waited = np.int64(months[hd])
+        waited = np.int64(month - entered[hd])
         keys[i] = (_counter(team[h], integrated, d) << 40) | ((32_767 - waited) << 24) | _tiebreak(mk, h, d)
     served = np.zeros(capacity.shape[0], np.int64)
     for i in _key_order(keys, 40 + _bits(capacity.shape[0])):
@@ -868,7 +861,7 @@ def service_pass(
         served[counter] += 1
         v = severity[hd]
         events[d, E_SERVED] += 1
-        events[d, E_ACCESS_WAIT] += months[hd]
+        events[d, E_ACCESS_WAIT] += month - entered[hd]
         # triage: light -> general (tier 1), moderate -> maatwerk (2), severe -> specialist (3)
         hk = household_key(mk, h)
         tier = v
@@ -884,14 +877,14 @@ def service_pass(
         if tier <= 1:
             new_state = GENERAL
             events[d, E_TRIAGE_GEN] += 1
-            _enter(state, months, product, door, provider, next_onset, hd, GENERAL, -1, D_ACCESS)
+            _enter(state, entered, product, door, provider, next_onset, hd, month, GENERAL, -1, D_ACCESS)
         elif returning < 0 and shift_share[choice] > 0 and uniform(hk, d * 32 + K_SHIFT) < shift_share[choice]:
             new_state = GENERAL  # the general provision that replaces this product, no beschikking (L1)
             events[d, E_SHIFTED] += 1
-            _enter(state, months, product, door, provider, next_onset, hd, GENERAL, choice, D_ACCESS)
+            _enter(state, entered, product, door, provider, next_onset, hd, month, GENERAL, choice, D_ACCESS)
         else:
             new_state = DECISION if delay[team[h]] > 0 else WAITLIST
-            _enter(state, months, product, door, provider, next_onset, hd, new_state, choice, D_ACCESS)
+            _enter(state, entered, product, door, provider, next_onset, hd, month, new_state, choice, D_ACCESS)
             if new_state == WAITLIST:
                 wh[n_w] = h
                 wd[n_w] = d
@@ -913,7 +906,7 @@ def service_pass(
         priority = 0 if (door[hd] == D_CRISIS or door[hd] == D_JUDGE) else 1
         if priority == 1 and free[product[hd]] == 0:
             continue
-        waited = np.int64(months[hd])
+        waited = np.int64(month - entered[hd])
         keys[n_sort] = (priority << 40) | ((32_767 - waited) << 24) | _tiebreak(mk, h, d)
         order[n_sort] = i
         n_sort += 1
@@ -937,12 +930,12 @@ def service_pass(
             continue
         v = severity[hd]
         events[d, E_ADMISSIONS] += 1
-        events[d, E_ADM_WAIT] += months[hd]
+        events[d, E_ADM_WAIT] += month - entered[hd]
         admitted[best, p] += 1
         stock[best, p] += 1
         occupancy[d, WAITLIST, v] -= 1
         occupancy[d, CARE, v] += 1
-        _enter(state, months, product, door, provider, next_onset, hd, CARE, p, door[hd])
+        _enter(state, entered, product, door, provider, next_onset, hd, month, CARE, p, door[hd])
         provider[hd] = best
         exit_draw = uniform(household_key(mk, h), d * 32 + K_EXIT)
         next_onset[hd] = month + care_duration(survival, hazard, p, exit_draw)  # while in care: the exit month

@@ -45,7 +45,7 @@ class Households(NamedTuple):
     gp: np.ndarray  # GP practice
     state: np.ndarray  # (N, domains) schema.STATES
     severity: np.ndarray  # (N, domains) 0 none .. 3 severe
-    months: np.ndarray  # (N, domains) completed months in the current state (not counted in HIDDEN and GENERAL)
+    entered: np.ndarray  # (N, domains) month the current state was entered
     product: np.ndarray  # (N, domains) product while deciding / waiting / in care; in a general provision replacing
     # a product (lever L1), and in the queue after stepping up from it: that product; else -1
     provider: np.ndarray  # (N, domains) provider index while in care, else -1
@@ -82,7 +82,7 @@ def empty(n: int) -> Households:
         gp=np.zeros(n, ID_DTYPE),
         state=np.zeros(per_domain, STATE_DTYPE),
         severity=np.zeros(per_domain, STATE_DTYPE),
-        months=np.zeros(per_domain, MONTHS_DTYPE),
+        entered=np.zeros(per_domain, np.int32),
         product=np.full(per_domain, -1, STATE_DTYPE),
         provider=np.full(per_domain, -1, ID_DTYPE),
         door=np.zeros(per_domain, STATE_DTYPE),
@@ -122,7 +122,7 @@ def draw_household(hh: Households, h: int, hk: np.uint64, st: Structure) -> None
     for d in range(N_DOMAINS):
         hh.state[h, d] = 0
         hh.severity[h, d] = 0
-        hh.months[h, d] = 0
+        hh.entered[h, d] = 0
         hh.product[h, d] = -1
         hh.provider[h, d] = -1
         hh.door[h, d] = 0

@@ -105,7 +105,7 @@ def test_wmo_lever_leaves_jeugd_trajectories_identical(baseline):
             b.step()
             ever_wmo |= (a.households.state[:, 1] != 0) | (b.households.state[:, 1] != 0)
             wmo_differs |= not np.array_equal(a.households.state[:, 1], b.households.state[:, 1])
-            for column in ("state", "severity", "months", "product", "provider", "door", "last_end"):
+            for column in ("state", "severity", "entered", "product", "provider", "door", "last_end"):
                 x, y = getattr(a.households, column)[:, JEUGD], getattr(b.households, column)[:, JEUGD]
                 if mult == 1.0:
                     np.testing.assert_array_equal(x, y, err_msg=f"jeugd {column} differs")
