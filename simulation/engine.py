@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.inputs import Rates, Structure, compile_rates, compile_structure
-from simulation.kernels import N_HOUSE, N_SLEEP, Scratch, Tallies, advance, demography_tables, household_pass, schedule_all, service_pass
+from simulation.kernels import N_HOUSE, SLEEP_CARE, Scratch, Tallies, advance, demography_tables, household_pass, schedule_all, service_pass
 from simulation.levers import policy_profile, policy_rates
 from simulation.parameters import Parameters
 from simulation.population import Households, synthesize
@@ -69,8 +69,8 @@ def _scratch(chunks: int, n_providers: int, n_counters: int) -> Scratch:
         pending=z(chunks, 2),
         waiting=np.zeros((chunks, CHUNK * N_DOMAINS), np.int32),
         awake=np.zeros((chunks, CHUNK), np.uint32),  # unsigned: indexing needs no negative-index check
-        asleep=z(chunks, N_SLEEP),
-        fell_asleep=z(chunks, N_SLEEP),
+        asleep=z(chunks, SLEEP_CARE + n_providers * N_PRODUCTS),
+        fell_asleep=z(chunks, SLEEP_CARE + n_providers * N_PRODUCTS),
     )
 
 

@@ -78,6 +78,7 @@ K_MAIN, K_SEVERITY, K_DOOR, K_POH, K_PRODUCT, K_EXIT, K_OUTCOME, K_TRIAGE, K_TIE
 K_REFUSE, K_SHIFT, K_PLAN = 12, 13, 14  # lever decisions: eligibility refusal (L5), shift to general (L1), in plan (L7)
 K_ONSET_NOW, K_ONSET_NEXT = 10, 11  # schedule the next onset from this month / from next month
 K_SCHEDULE = 15  # schedule the next event of a hidden need or a general provision
+K_ESCALATION = 16  # schedule the escalation from maatwerk to specialist care
 UNSCHEDULED = -(1 << 30)  # next_onset of a hidden need or general provision whose next event is not drawn yet
 # Household-level decisions.
 DEM_ALL, DEM_18 = 350, 351  # all ageing, birth and death outcomes come from one draw (bernoulli_chain)
@@ -101,16 +102,19 @@ H_DUPLICATE = 6  # households in two or more formal trajectories (queue, decisio
 N_HOUSE = 7
 REPEAT_WINDOW = 12  # months
 
-# Households.context bits: what the event probabilities of hidden needs and general provisions
-# depend on besides the domain's own severity (a change redraws their scheduled events), and
-# whether the household is asleep (its monthly tallies are carried in Scratch.asleep).
+# Households.context bits: what the scheduled events of hidden needs, general provisions and
+# maatwerk escalation depend on besides the domain's own state (a change redraws them), and whether
+# the household is asleep (its monthly tallies are carried in Scratch.asleep).
 CTX_MULTI, CTX_BENEFIT, CTX_ASLEEP = 1, 2, 4
-# Scratch.asleep columns: monthly tallies of the asleep households (occupancy | general | shifted | house).
+# Scratch.asleep columns: monthly tallies of the asleep households: occupancy | general | shifted |
+# uncontrolled | house (multi-problem, benefit, duplicate, copay by income, with a need) | care (provider, product).
 SLEEP_GENERAL = N_DOMAINS * N_STATES * N_SEVERITY
 SLEEP_SHIFTED = SLEEP_GENERAL + N_DOMAINS
-SLEEP_MULTI = SLEEP_SHIFTED + N_PRODUCTS
-SLEEP_BENEFIT, SLEEP_WITH_NEED = SLEEP_MULTI + 1, SLEEP_MULTI + 2
-N_SLEEP = SLEEP_MULTI + 3
+SLEEP_UNCONTROLLED = SLEEP_SHIFTED + N_PRODUCTS
+SLEEP_MULTI = SLEEP_UNCONTROLLED + N_PRODUCTS
+SLEEP_BENEFIT, SLEEP_DUPLICATE, SLEEP_COPAY = SLEEP_MULTI + 1, SLEEP_MULTI + 2, SLEEP_MULTI + 3  # copay: 3 classes
+SLEEP_WITH_NEED = SLEEP_COPAY + 3
+SLEEP_CARE = SLEEP_WITH_NEED + 1  # + provider * N_PRODUCTS + product: client-months in care (billed and stock)
 
 # Indices into Rates.scalars (global ints are compile-time constants for numba).
 P_BENEFIT_MULT_SCHULDEN = S["benefit_mult.schulden"]
@@ -144,8 +148,8 @@ class Scratch(NamedTuple):
     pending: np.ndarray  # (chunks, 2) households in queue / on a waiting list
     waiting: np.ndarray  # (chunks, chunk size * domains) h * 8 + d: queue entries from the front, waiting list from the back
     awake: np.ndarray  # (chunks, chunk size) households with something to do this month
-    asleep: np.ndarray  # (chunks, N_SLEEP) tallies of the chunk's asleep households, carried from month to month
-    fell_asleep: np.ndarray  # (chunks, N_SLEEP) tallies of the households falling asleep this month
+    asleep: np.ndarray  # (chunks, SLEEP_CARE + providers * products) tallies of the asleep households, carried over
+    fell_asleep: np.ndarray  # (chunks, SLEEP_CARE + providers * products) tallies of those falling asleep this month
 
 
 class Tallies(NamedTuple):
@@ -283,6 +287,7 @@ def schedule_all(hh: Households, rt: Rates, stay: np.ndarray, key: np.uint64, mo
             if hh.state[h, d] == HIDDEN or hh.state[h, d] == GENERAL:
                 hh.next_onset[h, d] = UNSCHEDULED
             if hh.state[h, d] == CARE:
+                hh.escalation[h, d] = UNSCHEDULED if PRODUCT_TIER[hh.product[h, d]] == T_MAATWERK else NEVER_MONTH
                 p, m = hh.product[h, d], month - hh.entered[h, d] - 1
                 u = uniform(hk, d * 32 + K_EXIT) * rt.survival[p, min(m, rt.survival.shape[1] - 1)]
                 hh.next_onset[h, d] = month + max(1, care_duration(rt.survival, rt.hazard, p, u) - m) - 1
@@ -365,14 +370,16 @@ def _need_rates(
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _asleep_tally(tally: np.ndarray, sign: int, state, severity, product, h: int) -> None:
+def _asleep_tally(tally: np.ndarray, sign: int, state, severity, product, provider, door, copay_product, income_class: int, h: int) -> None:
     """Add (``sign`` 1) or remove (-1) household h's monthly tallies as an asleep household.
 
-    An asleep household has needs only in HIDDEN or GENERAL, so nothing about it changes until its
-    next scheduled event: its occupancy, general-provision months, multi-problem and benefit
-    months are the same every month and are carried as a running total per chunk.
+    An asleep household is in no queue, decision or waiting list, so nothing about it changes until
+    its next scheduled event: its occupancy, general-provision and care months, multi-problem,
+    benefit, duplicate and co-payment months are the same every month and are carried as a running
+    total per chunk.
     """
     active = 0
+    formal = 0
     for d in range(N_DOMAINS):
         hd = _flat(h, d)
         now = state[hd]
@@ -386,10 +393,20 @@ def _asleep_tally(tally: np.ndarray, sign: int, state, severity, product, h: int
                 tally[SLEEP_SHIFTED + replaced] += sign
             else:
                 tally[SLEEP_GENERAL + d] += sign
+        elif now == CARE:
+            formal += 1
+            p = product[hd]
+            tally[SLEEP_CARE + provider[hd] * N_PRODUCTS + p] += sign
+            if door[hd] == D_GP or door[hd] == D_JUDGE:
+                tally[SLEEP_UNCONTROLLED + p] += sign
+            if copay_product[p]:
+                tally[SLEEP_COPAY + income_class] += sign
     if active >= 2:
         tally[SLEEP_MULTI] += sign
     if state[_flat(h, WERK)] != NONE:
         tally[SLEEP_BENEFIT] += sign
+    if formal >= 2:
+        tally[SLEEP_DUPLICATE] += sign
     if active > 0:
         tally[SLEEP_WITH_NEED] += sign
 
@@ -408,7 +425,7 @@ def _chunk(
     # (N, domains) columns as flat views, indexed by hd = _flat(h, d)
     state, severity, entered, product = hh.state.ravel(), hh.severity.ravel(), hh.entered.ravel(), hh.product.ravel()
     provider, door, last_end, next_onset = hh.provider.ravel(), hh.door.ravel(), hh.last_end.ravel(), hh.next_onset.ravel()
-    next_demography, wake, context = hh.next_demography, hh.wake, hh.context
+    next_demography, wake, context, escalation = hh.next_demography, hh.wake, hh.context, hh.escalation.ravel()
     onset, onset_income, severity_cdf = rt.onset, rt.onset_income, rt.severity_cdf
     resolve_own, escalate_rate, ask = rt.resolve_own, rt.escalate, rt.ask
     door_gp, door_judge, general_resolve, general_stepup = rt.door_gp, rt.door_judge, rt.general_resolve, rt.general_stepup
@@ -462,7 +479,8 @@ def _chunk(
         h = awake[i]
         hk = household_key(mk, h)
         if context[h] & CTX_ASLEEP:  # woken: this month it is tallied by its visit
-            _asleep_tally(asleep, -1, state, severity, product, h)
+            income_class = 0 if state[_flat(h, WERK)] != NONE else income[h]
+            _asleep_tally(asleep, -1, state, severity, product, provider, door, copay_product, income_class, h)
         # --- demography and the 18-year transition (scheduled: at least one event this month) ---
         if next_demography[h] <= month:
             had_children = children[h] > 0
@@ -522,7 +540,8 @@ def _chunk(
         formal = 0  # ... and of those, in a formal trajectory
         earliest = next_demography[h]  # the next onset or demographic event
         next_event = NEVER_MONTH  # the next scheduled event of a hidden need or general provision
-        unscheduled = False  # a hidden need or general provision has no event drawn yet
+        unscheduled = False  # a hidden need, general provision or maatwerk care has no event drawn yet
+        queued = 0  # domains in a queue, decision or waiting list at the end of the month
         if on_benefit:
             house[H_BENEFIT_MONTHS] += 1
         income_class = 0 if on_benefit else income[h]
@@ -581,7 +600,12 @@ def _chunk(
                 if copay_product[p]:
                     house[H_COPAY_LOW + income_class] += 1
                 duration = m + 1
-                if PRODUCT_TIER[p] == T_MAATWERK and screened_below(hk, d, base + K_CARE_ESCALATE, care_escalate[p] * mult):
+                due = escalation[hd]  # NEVER_MONTH outside maatwerk care
+                if due == UNSCHEDULED:  # admitted since the last visit: this month's own draw
+                    escalates = screened_below(hk, d, base + K_CARE_ESCALATE, care_escalate[p] * mult)
+                else:
+                    escalates = due <= month
+                if escalates:
                     exits[p, 0] += 1
                     exits[p, 1] += duration
                     events[d, E_TO_SPEC] += 1
@@ -672,6 +696,7 @@ def _chunk(
                 continue
             active += 1
             formal += now >= QUEUE
+            queued += now >= QUEUE and now < CARE
             occupancy[d, now, severity[hd]] += 1
             if now <= GENERAL:
                 if next_onset[hd] == UNSCHEDULED:
@@ -680,6 +705,10 @@ def _chunk(
                     next_event = min(next_event, next_onset[hd])
             elif now == CARE:
                 stock[provider[hd], product[hd]] += 1
+                if escalation[hd] == UNSCHEDULED:
+                    unscheduled = True
+                else:
+                    next_event = min(next_event, next_onset[hd], escalation[hd])
             elif now == QUEUE:
                 waiting[pending[0]] = h * 8 + d
                 pending[0] += 1
@@ -692,7 +721,7 @@ def _chunk(
         redraw = ctx != (context[h] & (CTX_MULTI | CTX_BENEFIT))  # their probabilities changed
         if redraw or unscheduled:
             mult_next = multi_mult if active >= 2 else 1.0
-            income_next = 0 if werk else income[h]
+            income_next = 0 if werk else income[h]  # income class for the ask rates
             next_event = NEVER_MONTH
             for d in range(N_DOMAINS):
                 hd = _flat(h, d)
@@ -706,11 +735,16 @@ def _chunk(
                         u = uniform(hk, d * 32 + K_SCHEDULE)
                         next_onset[hd] = geometric_month(month + 1, _any_event(p1, p2, p3), u)
                     next_event = min(next_event, next_onset[hd])
-        if formal == 0:  # asleep until its next scheduled event
+                elif now == CARE:
+                    if (redraw or escalation[hd] == UNSCHEDULED) and escalation[hd] != NEVER_MONTH:
+                        p = care_escalate[product[hd]] * mult_next
+                        escalation[hd] = geometric_month(month + 1, p, uniform(hk, d * 32 + K_ESCALATION))
+                    next_event = min(next_event, next_onset[hd], escalation[hd])
+        if queued == 0:  # in no queue, decision or waiting list: asleep until its next scheduled event
             wake[h] = min(earliest, next_event)
             context[h] = ctx | CTX_ASLEEP
-            _asleep_tally(fell_asleep, 1, state, severity, product, h)
-        else:  # a formal trajectory moves every month
+            _asleep_tally(fell_asleep, 1, state, severity, product, provider, door, copay_product, 0 if werk else income[h], h)
+        else:  # a queue, decision or waiting list moves every month
             wake[h] = month + 1
             context[h] = ctx
         if active == 0:
@@ -727,10 +761,19 @@ def _chunk(
         general[d] += asleep[SLEEP_GENERAL + d]
     for p in range(N_PRODUCTS):
         shifted[p] += asleep[SLEEP_SHIFTED + p]
+    for p in range(N_PRODUCTS):
+        uncontrolled[p] += asleep[SLEEP_UNCONTROLLED + p]
+    flat_billed, flat_stock = billed.ravel(), stock.ravel()
+    for k in range(flat_billed.size):
+        flat_billed[k] += asleep[SLEEP_CARE + k]
+        flat_stock[k] += asleep[SLEEP_CARE + k]
     house[H_MULTI_PROBLEM] += asleep[SLEEP_MULTI]
     house[H_BENEFIT_MONTHS] += asleep[SLEEP_BENEFIT]
+    house[H_DUPLICATE] += asleep[SLEEP_DUPLICATE]
+    for k in range(3):
+        house[H_COPAY_LOW + k] += asleep[SLEEP_COPAY + k]
     house[H_SELF_RELIANT] += rows - n_awake - asleep[SLEEP_WITH_NEED]
-    for k in range(N_SLEEP):
+    for k in range(asleep.shape[0]):
         asleep[k] += fell_asleep[k]
 
 
@@ -839,7 +882,7 @@ def service_pass(
     slots, product_cdf = st.provider_slots, rt.product_cdf
     refusal, shift_share = rt.refusal, rt.shift_share
     offer_start, offer_provider = st.offer_start, st.offer_provider
-    survival, hazard, next_onset = rt.survival, rt.hazard, hh.next_onset.ravel()
+    survival, hazard, next_onset, escalation = rt.survival, rt.hazard, hh.next_onset.ravel(), hh.escalation.ravel()
     mk = month_key(key, month)
     # --- access teams: first come, first served, up to capacity per counter -----------------
     qh, qd, n_q = _gather(sc, 0, 0)
@@ -939,6 +982,7 @@ def service_pass(
         provider[hd] = best
         exit_draw = uniform(household_key(mk, h), d * 32 + K_EXIT)
         next_onset[hd] = month + care_duration(survival, hazard, p, exit_draw)  # while in care: the exit month
+        escalation[hd] = UNSCHEDULED if PRODUCT_TIER[p] == T_MAATWERK else NEVER_MONTH  # drawn at the next visit
 
 
 @njit(cache=True, nogil=True)

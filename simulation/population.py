@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 from simulation.inputs import Structure
-from simulation.rng import household_month_key, uniform
+from simulation.rng import NEVER_MONTH, household_month_key, uniform
 from simulation.schema import (
     COUNT_DTYPE,
     FLOAT_DTYPE,
@@ -53,8 +53,9 @@ class Households(NamedTuple):
     last_end: np.ndarray  # (N, domains) month the last trajectory ended (NEVER if none)
     next_onset: np.ndarray  # (N, domains) month of the next onset while without need; in a hidden need or general
     # provision: month of its next event (kernels.UNSCHEDULED until drawn); in care: month care ends
+    escalation: np.ndarray  # (N, domains) in maatwerk care: month of escalation to specialist care (else never)
     next_demography: np.ndarray  # (N,) month of the household's next ageing, birth or death event
-    wake: np.ndarray  # (N,) month of the next visit: the earliest of the above, or next month in a formal trajectory
+    wake: np.ndarray  # (N,) month of the next visit: the earliest of the above, or next month in a queue or waiting list
     context: np.ndarray  # (N,) kernels.CTX_* bits: multi-problem, on benefit, asleep
 
     @property
@@ -88,6 +89,7 @@ def empty(n: int) -> Households:
         door=np.zeros(per_domain, STATE_DTYPE),
         last_end=np.full(per_domain, NEVER, MONTHS_DTYPE),
         next_onset=np.zeros(per_domain, np.int32),
+        escalation=np.full(per_domain, NEVER_MONTH, np.int32),
         next_demography=np.zeros(n, np.int32),
         wake=np.zeros(n, np.int32),
         context=np.zeros(n, np.int8),
