@@ -29,6 +29,7 @@ from numba import njit, prange, uint64
 
 from simulation.inputs import Rates, S, Structure
 from simulation.population import NEVER, Households, draw_household
+from simulation.prefetch import prefetch
 from simulation.rng import (
     NEVER_MONTH,
     binomial_chain,
@@ -101,6 +102,7 @@ H_SELF_RELIANT, H_MULTI_PROBLEM, H_BENEFIT_MONTHS, H_COPAY_LOW = 0, 1, 2, 3  # c
 H_DUPLICATE = 6  # households in two or more formal trajectories (queue, decision, waiting list or care)
 N_HOUSE = 7
 REPEAT_WINDOW = 12  # months
+AHEAD = 6  # visits: the rows of the household this many visits ahead are prefetched
 
 # Households.context bits: what the scheduled events of hidden needs, general provisions and
 # maatwerk escalation depend on besides the domain's own state (a change redraws them), and whether
@@ -478,6 +480,22 @@ def _chunk(
     for i in range(n_awake):
         h = awake[i]
         hk = household_key(mk, h)
+        if i + AHEAD < n_awake:  # the rows a visit reads, of the household AHEAD visits on (see simulation.prefetch)
+            ahead = awake[i + AHEAD]
+            row = _flat(ahead, 0)
+            prefetch(state, row)
+            prefetch(severity, row)
+            prefetch(entered, row)
+            prefetch(product, row)
+            prefetch(provider, row)
+            prefetch(door, row)
+            prefetch(last_end, row)
+            prefetch(next_onset, row)
+            prefetch(escalation, row)
+            prefetch(context, ahead)
+            prefetch(next_demography, ahead)
+            prefetch(network, ahead)
+            prefetch(income, ahead)
         if context[h] & CTX_ASLEEP:  # woken: this month it is tallied by its visit
             income_class = 0 if state[_flat(h, WERK)] != NONE else income[h]
             _asleep_tally(asleep, -1, state, severity, product, provider, door, copay_product, income_class, h)
@@ -946,6 +964,11 @@ def service_pass(
     for i in range(n_w):
         h, d = wh[i], wd[i]
         hd = _flat(h, d)
+        if i + 2 * AHEAD < n_w:  # entries are in household order: their rows are far apart in a large population
+            ahead = _flat(wh[i + 2 * AHEAD], wd[i + 2 * AHEAD])
+            prefetch(door, ahead)
+            prefetch(product, ahead)
+            prefetch(entered, ahead)
         priority = 0 if (door[hd] == D_CRISIS or door[hd] == D_JUDGE) else 1
         if priority == 1 and free[product[hd]] == 0:
             continue
