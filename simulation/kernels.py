@@ -17,6 +17,18 @@ Outputs
 Step behaviour
     A household-domain changes state at most once in ``household_pass``; ``entered`` is the month its
     state was entered, so in month t it has completed t - entered - 1 months there before this one.
+Sleeping households
+    Only households with something to do are visited. Every event of a household outside a queue,
+    decision or waiting list is scheduled: need onsets and demographic events (geometric waiting
+    times; onsets only up to the next demographic event, which draws them anew), the next event of a
+    hidden need or general provision (resolution, escalation, request or step-up, from their summed
+    monthly probability, which one in proportion), the end of care (drawn at admission from the
+    duration law) and the escalation from maatwerk to specialist care. Until the earliest of them
+    the household sleeps: its monthly tallies (occupancy, care and general-provision months,
+    benefit, co-payment, multi-problem and duplicate months) are carried per chunk
+    (``Scratch.asleep``). A change of what the probabilities depend on (``Households.context``:
+    multi-problem, benefit) redraws them; by memorylessness every schedule has the law of drawing
+    the event month by month. A household in a queue, decision or waiting list is visited every month.
 """
 
 from __future__ import annotations
@@ -195,9 +207,7 @@ def _flat(h: int, d: int) -> np.uint64:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _enter(
-    state, entered, product, door, provider, next_onset, hd: np.uint64, month: int, new_state: int, p: int, door_code: int
-) -> None:
+def _enter(state, entered, product, door, provider, next_onset, hd: np.uint64, month: int, new_state: int, p: int, door_code: int) -> None:
     """Move household-domain ``hd`` (a flat index) into ``new_state`` in ``month`` (no event drawn yet)."""
     state[hd] = new_state
     entered[hd] = month
@@ -224,7 +234,7 @@ def _quiet(stay: np.ndarray, nc, ny, na, ne) -> float:
 
 @njit(cache=True, nogil=True, inline="always")
 def _log_quiet(stay: np.ndarray, nc, ny, na, ne) -> float:
-    """log ``_quiet``, as a sum of tabulated logarithms."""
+    """The logarithm of ``_quiet``, as a sum of tabulated logarithms."""
     birth = stay[1, 4, 1] if (na + ny > 0 and nc < 4) else 0.0
     return stay[1, 0, nc] + stay[1, 1, ny] + stay[1, 2, na] + stay[1, 3, ne] + birth
 
@@ -456,8 +466,7 @@ def _chunk(
     arrivals[:] = 0
     pending[:] = 0
     s = rt.scalars
-    network_protection, general_mitigation = s[P_NETWORK_PROTECTION], s[P_GENERAL_MITIGATION]
-    general_higher, multi_mult = s[P_GENERAL_HIGHER_FACTOR], s[P_MULTIPROBLEM_ESCALATION_MULT]
+    network_protection, multi_mult = s[P_NETWORK_PROTECTION], s[P_MULTIPROBLEM_ESCALATION_MULT]
     benefit_mult = s[P_BENEFIT_MULT_SCHULDEN]
     to_wmo, gap = s[P_TRANSITION18_TO_WMO], s[P_TRANSITION18_GAP]
     p_child, p_young, p_adult = s[P_DEMOGRAPHY_CHILD_AGES_OUT], s[P_DEMOGRAPHY_YOUNG_AGES_OUT], s[P_DEMOGRAPHY_ADULT_AGES_OUT]
@@ -618,12 +627,8 @@ def _chunk(
                 if copay_product[p]:
                     house[H_COPAY_LOW + income_class] += 1
                 duration = m + 1
-                due = escalation[hd]  # NEVER_MONTH outside maatwerk care
-                if due == UNSCHEDULED:  # admitted since the last visit: this month's own draw
-                    escalates = screened_below(hk, d, base + K_CARE_ESCALATE, care_escalate[p] * mult)
-                else:
-                    escalates = due <= month
-                if escalates:
+                due = escalation[hd]  # NEVER_MONTH outside maatwerk care; UNSCHEDULED: this month's own draw
+                if screened_below(hk, d, base + K_CARE_ESCALATE, care_escalate[p] * mult) if due == UNSCHEDULED else due <= month:
                     exits[p, 0] += 1
                     exits[p, 1] += duration
                     events[d, E_TO_SPEC] += 1
@@ -683,9 +688,8 @@ def _chunk(
                     u = uniform(hk, base + K_DOOR)
                     judge = door_judge[d]
                     if u < judge:
-                        _enter(
-                            state, entered, product, door, provider, next_onset, hd, month, WAITLIST, _pick_product(product_cdf, d, T_FORCED, 0.0), D_JUDGE
-                        )
+                        forced = _pick_product(product_cdf, d, T_FORCED, 0.0)
+                        _enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, forced, D_JUDGE)
                         events[d, E_JUDGE] += 1
                     elif in_plan[d] > 0 and in_trajectory > 0 and uniform(hk, base + K_PLAN) < in_plan[d]:
                         # the case coordinator takes it into the household's existing plan (L7)
@@ -706,9 +710,8 @@ def _chunk(
                 _enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, product[hd], door[hd])
             now = state[hd]
             if now == NONE:  # the need ended this month: schedule the next onset from next month
-                p = _onset_probability(
-                    onset, onset_income, children[h], young[h], adults[h], elderly[h], income[h], state[_flat(h, WERK)] != NONE, benefit_mult, d
-                )
+                werk = state[_flat(h, WERK)] != NONE
+                p = _onset_probability(onset, onset_income, children[h], young[h], adults[h], elderly[h], income[h], werk, benefit_mult, d)
                 next_onset[hd] = geometric_month_before(month + 1, p, uniform(hk, base + K_ONSET_NEXT), next_demography[h])
                 earliest = min(earliest, next_onset[hd])
                 continue
@@ -744,7 +747,7 @@ def _chunk(
             for d in range(N_DOMAINS):
                 hd = _flat(h, d)
                 now = state[hd]
-                if now == HIDDEN or now == GENERAL:
+                if HIDDEN <= now <= GENERAL:
                     if redraw or next_onset[hd] == UNSCHEDULED:
                         p1, p2, p3 = _need_rates(
                             resolve_own, escalate_rate, ask, ask_income, general_resolve, general_stepup, shift_resolve,
@@ -866,7 +869,7 @@ def _gather(sc: Scratch, which: int, spare: int) -> tuple[np.ndarray, np.ndarray
 
 @njit(cache=True, nogil=True)
 def _add_into(total: np.ndarray, part: np.ndarray) -> None:
-    """total += part, element by element (C-contiguous arrays of one shape; numpy's += on views allocates)."""
+    """Add ``part`` into ``total`` element by element (C-contiguous, one shape; numpy's += on views allocates)."""
     flat_total, flat_part = total.ravel(), part.ravel()
     for i in range(flat_total.size):
         flat_total[i] += flat_part[i]

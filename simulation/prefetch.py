@@ -28,7 +28,8 @@ def prefetch(typingctx, array, index):
         pointer = cgutils.get_item_pointer(context, builder, array_type, view, [position], wraparound=False)
         byte_pointer = builder.bitcast(pointer, ir.IntType(8).as_pointer())
         i32 = ir.IntType(32)
-        function = builder.module.declare_intrinsic("llvm.prefetch", fnty=ir.FunctionType(ir.VoidType(), [byte_pointer.type, i32, i32, i32]))
+        signature_ir = ir.FunctionType(ir.VoidType(), [byte_pointer.type, i32, i32, i32])
+        function = builder.module.declare_intrinsic("llvm.prefetch", fnty=signature_ir)
         builder.call(function, [byte_pointer, i32(0), i32(3), i32(1)])  # read, keep in all cache levels, data
         return context.get_dummy_value()
 
