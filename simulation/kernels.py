@@ -111,7 +111,7 @@ E_REFUSED, E_SHIFTED, E_IN_PLAN = EVENT["refused_eligibility"], EVENT["shifted_g
 
 # Household-level tally columns.
 H_SELF_RELIANT, H_MULTI_PROBLEM, H_BENEFIT_MONTHS, H_COPAY_LOW = 0, 1, 2, 3  # copay low/middle/high = 3, 4, 5
-H_DUPLICATE = 6  # households in two or more formal trajectories (queue, decision, waiting list or care)
+H_DUPLICATE = 6  # households in two or more formal trajectories (queue, decision, waiting list or care) at month end
 N_HOUSE = 7
 REPEAT_WINDOW = 12  # months
 AHEAD = 6  # visits: the rows of the household this many visits ahead are prefetched
@@ -627,8 +627,11 @@ def _chunk(
                 if copay_product[p]:
                     house[H_COPAY_LOW + income_class] += 1
                 duration = m + 1
-                due = escalation[hd]  # NEVER_MONTH outside maatwerk care; UNSCHEDULED: this month's own draw
-                if screened_below(hk, d, base + K_CARE_ESCALATE, care_escalate[p] * mult) if due == UNSCHEDULED else due <= month:
+                due = escalation[hd]  # NEVER_MONTH outside maatwerk care
+                escalates = due <= month
+                if due == UNSCHEDULED:  # admitted since the last visit: this month's own draw
+                    escalates = screened_below(hk, d, base + K_CARE_ESCALATE, care_escalate[p] * mult)
+                if escalates:
                     exits[p, 0] += 1
                     exits[p, 1] += duration
                     events[d, E_TO_SPEC] += 1
@@ -875,6 +878,15 @@ def _add_into(total: np.ndarray, part: np.ndarray) -> None:
         flat_total[i] += flat_part[i]
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _formal(state, h: int) -> int:
+    """Domains of household h in a formal trajectory (queue, decision, waiting list or care)."""
+    formal = 0
+    for d in range(N_DOMAINS):
+        formal += state[_flat(h, d)] >= QUEUE
+    return formal
+
+
 @njit(cache=True, nogil=True)
 def service_pass(
     hh: Households, rt: Rates, st: Structure, sc: Scratch, bounds: np.ndarray, out: Tallies, t: int, key: np.uint64, month: int
@@ -955,6 +967,8 @@ def service_pass(
                 n_w += 1
         occupancy[d, QUEUE, v] -= 1
         occupancy[d, new_state, v] += 1
+        if new_state == GENERAL and _formal(state, h) == 1:  # no longer in two formal trajectories
+            out.house[t, H_DUPLICATE] -= 1
     queue[:, 2] = served
     # --- providers: crises and court orders first, then longest waiting, up to free slots ----
     free = np.zeros(slots.shape[1], np.int64)  # free slots per product over all its providers

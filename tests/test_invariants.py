@@ -1,5 +1,6 @@
 """(d) conservation of households and euros, no negative stocks; (e) thread-count independence;
-(f) a lever on wmo leaves every jeugd trajectory identical (common random numbers)."""
+(f) a lever on wmo leaves every jeugd trajectory identical (common random numbers); the tallies carried
+for sleeping households equal a recount of every household."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import numpy as np
 
 from simulation.engine import Engine
 from simulation.inputs import provider_payment
+from simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT
 from simulation.ledger import book, index_factors
-from simulation.schema import JEUGD, LINE, PRODUCT_DOMAIN, PRODUCT_LINE, PRODUCTS, STATES
+from simulation.schema import CARE, JEUGD, LINE, N_SEVERITY, N_STATES, NONE, PRODUCT_DOMAIN, PRODUCT_LINE, PRODUCTS, QUEUE, STATES, WERK
 from tests.conftest import small_profile
 
 
@@ -35,6 +37,53 @@ def test_households_conserved_and_no_negative_stocks(baseline):
     # care per domain in the state tallies equals the product stocks of that domain
     for d in range(5):
         np.testing.assert_array_equal(t.occupancy[:, d, STATES.index("care")].sum(axis=1), stock[:, d == PRODUCT_DOMAIN].sum(axis=1))
+
+
+def _in_care(rows, households: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Clients in care per (provider, product) among the selected households."""
+    in_care = (rows.state == CARE) & households[:, None]
+    count = np.zeros(shape, np.int64)
+    np.add.at(count, (rows.provider[in_care], rows.product[in_care]), 1)
+    return count
+
+
+def test_tallies_match_a_recount_of_the_households(baseline):
+    """Most households sleep between scheduled events, their monthly tallies carried per chunk.
+
+    Every month the tallies must equal a count over all rows: end-of-month occupancy, stock,
+    self-reliant, multi-problem and duplicate households from the rows after the step;
+    client-months billed, benefit and co-payment months from the rows before it. A need that ends at
+    age 18 or with the household's departure is not counted in that month, so those lie between
+    the count over households without a demographic event and the count over all.
+    """
+    profile = small_profile(baseline.profile, 6000, burn_in_years=1)
+    engine = Engine(profile, baseline.params, seed=6, horizon_months=24)
+    copay = engine.rates.copay_product
+    hh = engine.households
+    for _ in range(12 * profile.burn_in_years + 24):
+        before = hh.copy()
+        engine.step()
+        t = engine.last_month()
+        active, formal = (hh.state != NONE).sum(axis=1), (hh.state >= QUEUE).sum(axis=1)
+        occupancy = np.zeros((5, N_STATES, N_SEVERITY), np.int64)
+        np.add.at(occupancy, (np.arange(5)[None, :].repeat(hh.size, 0), hh.state, hh.severity), 1)
+        occupancy[:, NONE] = 0
+        occupancy[:, NONE, 0] = hh.size - occupancy.sum(axis=(1, 2))
+        np.testing.assert_array_equal(t.occupancy[0], occupancy)
+        everyone = np.ones(hh.size, bool)
+        quiet = before.next_demography > engine.month - 1  # no demographic event this month
+        np.testing.assert_array_equal(t.stock[0], _in_care(hh, everyone, t.stock[0].shape))
+        billed = t.billed[0]
+        assert (_in_care(before, quiet, billed.shape) <= billed).all() and (billed <= _in_care(before, everyone, billed.shape)).all()
+        assert t.house[0, H_SELF_RELIANT] == (active == 0).sum()
+        assert t.house[0, H_MULTI_PROBLEM] == (active >= 2).sum()
+        assert t.house[0, H_DUPLICATE] == (formal >= 2).sum()
+        on_benefit = before.state[:, WERK] != NONE
+        assert on_benefit[quiet].sum() <= t.house[0, H_BENEFIT_MONTHS] <= on_benefit.sum()
+        income_class = np.where(on_benefit, 0, before.income)
+        paying = ((before.state == CARE) & (copay[np.maximum(before.product, 0)] == 1)).sum(axis=1)
+        for k in range(3):
+            assert paying[quiet & (income_class == k)].sum() <= t.house[0, H_COPAY_LOW + k] <= paying[income_class == k].sum()
 
 
 def test_ledger_equals_sum_over_provisions(baseline):
@@ -61,6 +110,7 @@ _DIGEST = """
 import hashlib, numpy as np, numba
 from scenarios.loader import BASELINE, load_scenario
 from simulation.engine import Engine
+from simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT
 from tests.conftest import small_profile
 sc = load_scenario(BASELINE)
 engine = Engine(small_profile(sc.profile, 30000, burn_in_years=1), sc.params, seed=9, horizon_months=24)
