@@ -475,9 +475,9 @@ def _chunk(
     inv = 1.0 / np.maximum(rates5, 1e-300)
     inv_not = 1.0 / np.maximum(1.0 - rates5, 1e-300)
 
-    # Households without a need and with nothing scheduled sleep. Collecting the others first,
-    # without branches, keeps the random mix of sleeping and awake households from costing a
-    # mispredicted branch each (measured: ~55 ns per awake household).
+    # Households sleep until their wake month (see the module docstring). Collecting the awake
+    # ones first, without branches, keeps the random mix of sleeping and awake households from
+    # costing a mispredicted branch each (measured: ~55 ns per awake household).
     awake = sc.awake[c]
     first, rows = bounds[c], bounds[c + 1] - bounds[c]
     wake_rows = wake[first : first + rows]
