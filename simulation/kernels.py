@@ -628,7 +628,7 @@ def _chunk(
                     house[H_COPAY_LOW + income_class] += 1
                 duration = m + 1
                 due = escalation[hd]  # NEVER_MONTH outside maatwerk care
-                escalates = due <= month
+                escalates = due <= month  # (an if, not `x if c else y`: numba 0.68 miscompiled the inlined call in that form)
                 if due == UNSCHEDULED:  # admitted since the last visit: this month's own draw
                     escalates = screened_below(hk, d, base + K_CARE_ESCALATE, care_escalate[p] * mult)
                 if escalates:
