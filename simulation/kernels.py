@@ -879,6 +879,19 @@ def _add_into(total: np.ndarray, part: np.ndarray) -> None:
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _prefetch_entry(h: int, d: int, state, severity, entered, product, door, provider, next_onset) -> None:
+    """Prefetch what serving a queue or waiting-list entry (h, d) reads and writes (see ``simulation.prefetch``)."""
+    hd = _flat(h, d)
+    prefetch(state, hd)
+    prefetch(severity, hd)
+    prefetch(entered, hd)
+    prefetch(product, hd)
+    prefetch(door, hd)
+    prefetch(provider, hd)
+    prefetch(next_onset, hd)
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _formal(state, h: int) -> int:
     """Domains of household h in a formal trajectory (queue, decision, waiting list or care)."""
     formal = 0
@@ -924,12 +937,19 @@ def service_pass(
     for i in range(n_q):
         h, d = qh[i], qd[i]
         hd = _flat(h, d)
+        if i + 2 * AHEAD < n_q:  # entries in household order: in a large population their rows are far apart
+            prefetch(entered, _flat(qh[i + 2 * AHEAD], qd[i + 2 * AHEAD]))
+            prefetch(team, qh[i + 2 * AHEAD])
         waited = np.int64(month - entered[hd])
         keys[i] = (_counter(team[h], integrated, d) << 40) | ((32_767 - waited) << 24) | _tiebreak(mk, h, d)
     served = np.zeros(capacity.shape[0], np.int64)
-    for i in _key_order(keys, 40 + _bits(capacity.shape[0])):
+    queued = _key_order(keys, 40 + _bits(capacity.shape[0]))
+    for r in range(n_q):
+        i = queued[r]
         h, d = qh[i], qd[i]
         hd = _flat(h, d)
+        if r + AHEAD < n_q:  # in queue order the rows are scattered: fetch ahead
+            _prefetch_entry(qh[queued[r + AHEAD]], qd[queued[r + AHEAD]], state, severity, entered, product, door, provider, next_onset)
         counter = _counter(team[h], integrated, d)
         if served[counter] >= capacity[counter]:
             queue[counter, 0] += 1
@@ -994,10 +1014,14 @@ def service_pass(
         order[n_sort] = i
         n_sort += 1
     full = np.zeros(slots.shape[1], np.bool_)  # no free slot left for the product this month
-    for j in _key_order(keys[:n_sort], 41):
-        i = order[j]
+    ranked = _key_order(keys[:n_sort], 41)
+    for r in range(n_sort):
+        i = order[ranked[r]]
         h, d = wh[i], wd[i]
         hd = _flat(h, d)
+        if r + AHEAD < n_sort:  # in waiting order the rows are scattered: fetch ahead
+            ahead = order[ranked[r + AHEAD]]
+            _prefetch_entry(wh[ahead], wd[ahead], state, severity, entered, product, door, provider, next_onset)
         p = product[hd]
         priority = door[hd] == D_CRISIS or door[hd] == D_JUDGE
         if full[p] and not priority:
