@@ -505,6 +505,10 @@ def _chunk(
             prefetch(next_demography, ahead)
             prefetch(network, ahead)
             prefetch(income, ahead)
+            prefetch(children, ahead)
+            prefetch(young, ahead)
+            prefetch(adults, ahead)
+            prefetch(elderly, ahead)
         if context[h] & CTX_ASLEEP:  # woken: this month it is tallied by its visit
             income_class = 0 if state[_flat(h, WERK)] != NONE else income[h]
             _asleep_tally(asleep, -1, state, severity, product, provider, door, copay_product, income_class, h)
