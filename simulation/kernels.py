@@ -270,7 +270,9 @@ def _schedule(hh: Households, rt: Rates, stay: np.ndarray, h: int, hk: np.uint64
     mult = rt.scalars[P_BENEFIT_MULT_SCHULDEN]
     first, decision = (month + 1, DEM_NEXT) if after_event else (month, DEM_NOW)
     log_quiet = _log_quiet(stay, nc, ny, na, ne)
-    next_demography = geometric_month_log(first, log_quiet, uniform(hk, decision)) if log_quiet < 0.0 else NEVER_MONTH
+    next_demography = NEVER_MONTH
+    if log_quiet < 0.0:  # an if, not a conditional expression, around an inlined call (see the maatwerk escalation)
+        next_demography = geometric_month_log(first, log_quiet, uniform(hk, decision))
     hh.next_demography[h] = next_demography
     wake = next_demography
     for d in range(N_DOMAINS):
