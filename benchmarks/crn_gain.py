@@ -13,9 +13,8 @@ import argparse
 import time
 
 import numpy as np
-
-from experiments.runner import run_scenarios
-from scenarios.loader import BASELINE, SCENARIO_DIR, load_scenario
+from sdsim.experiments.runner import run_scenarios
+from sdsim.scenarios.loader import BASELINE, SCENARIO_DIR, load_scenario
 
 INDEPENDENT_SEED = 1_000_003  # any seed other than the paired one
 

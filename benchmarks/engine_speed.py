@@ -27,19 +27,19 @@ def _child(task: dict) -> dict:
     """Runs inside a subprocess: one measurement, returned as a dict."""
     import resource
 
-    from scenarios.loader import BASELINE, load_scenario
+    from sdsim.scenarios.loader import BASELINE, load_scenario
 
     scenario = load_scenario(BASELINE)
     kind = task["kind"]
     started = time.perf_counter()
     if kind == "compile":
-        from simulation.engine import Engine
+        from sdsim.simulation.engine import Engine
 
         engine = Engine(scenario.profile.scaled(1000).model_copy(update={"burn_in_years": 0}), scenario.params, horizon_months=1)
         engine.step()
         return {"seconds": time.perf_counter() - started}
     if kind in ("engine", "engine_reference_rules"):
-        from simulation.engine import Engine
+        from sdsim.simulation.engine import Engine
 
         profile, params = scenario.profile, scenario.params
         if kind == "engine_reference_rules":
@@ -59,9 +59,10 @@ def _child(task: dict) -> dict:
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
     if kind == "mesa":
+        from sdsim.simulation.engine import Engine
+
         from benchmarks.mesa_reference import ReferenceModel
         from benchmarks.mesa_reference_setup import reference_setup
-        from simulation.engine import Engine
 
         profile, params = reference_setup(scenario, task["households"])
         engine = Engine(profile, params, seed=1, horizon_months=1)
@@ -73,7 +74,7 @@ def _child(task: dict) -> dict:
             model.step()
         return {"rate": task["households"] * task["months"] / (time.perf_counter() - t0)}
     if kind == "replicates":
-        from experiments.runner import run_scenario
+        from sdsim.experiments.runner import run_scenario
 
         t0 = time.perf_counter()
         run_scenario(scenario, task["replicates"], seed=1, years=task["years"], workers=task["workers"])

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
-
-from simulation.inputs import HAZARD_MONTHS, Rates, S, Structure
-from simulation.population import Households
-from simulation.schema import (
+from sdsim.simulation.inputs import HAZARD_MONTHS, Rates, S, Structure
+from sdsim.simulation.population import Households
+from sdsim.simulation.schema import (
     CARE,
     D_ACCESS,
     D_CRISIS,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from scenarios.loader import Scenario
-from simulation.parameters import NAMES, Parameters
-from simulation.profile import Profile
+from sdsim.scenarios.loader import Scenario
+from sdsim.simulation.parameters import NAMES, Parameters
+from sdsim.simulation.profile import Profile
 
 
 def reference_setup(baseline: Scenario, households: int) -> tuple[Profile, Parameters]:

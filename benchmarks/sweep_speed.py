@@ -19,13 +19,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-from experiments.executors import DaskExecutor, LocalExecutor, execute
-from experiments.runner import default_workers
-from experiments.sensitivity import METRICS, OUTPUT_YEARS, Problem, sample
-from experiments.sweep import Sweep
-from scenarios.loader import BASELINE, load_scenario
-from simulation.parameters import BY_NAME
+from sdsim.experiments.executors import DaskExecutor, LocalExecutor, execute
+from sdsim.experiments.runner import default_workers
+from sdsim.experiments.sensitivity import METRICS, OUTPUT_YEARS, Problem, sample
+from sdsim.experiments.sweep import Sweep
+from sdsim.scenarios.loader import BASELINE, load_scenario
+from sdsim.simulation.parameters import BY_NAME
 
 SOBOL_PARAMETERS = (
     "escalate.jeugd",

@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from scenarios.loader import BASELINE, ScenarioError, load_scenario
-from simulation.parameters import BY_NAME
+from sdsim.scenarios.loader import BASELINE, ScenarioError, load_scenario
+from sdsim.simulation.parameters import BY_NAME
 
 EXIT_USAGE = 2
 TABLE_METRICS = (
@@ -123,11 +123,10 @@ def _table(summary: dict) -> str:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run replicates, write outputs, print a short table."""
+    from sdsim.experiments.output import monthly_csv, provenance, write_atomic, write_json
+    from sdsim.experiments.runner import run_scenario
+    from sdsim.experiments.summary import yearly_summary
     from tqdm import tqdm
-
-    from experiments.output import monthly_csv, provenance, write_atomic, write_json
-    from experiments.runner import run_scenario
-    from experiments.summary import yearly_summary
 
     scenario = load_scenario(args.scenario)
     years = args.years or scenario.years
@@ -146,11 +145,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run the base and alternatives with the same seeds; write comparison.json/.csv and report.html."""
+    from sdsim.experiments.compare import check_comparable, paired_summary, run_comparison
+    from sdsim.experiments.output import comparison_csv, provenance, write_atomic, write_json
+    from sdsim.experiments.report import write_report
     from tqdm import tqdm
-
-    from experiments.compare import check_comparable, paired_summary, run_comparison
-    from experiments.output import comparison_csv, provenance, write_atomic, write_json
-    from experiments.report import write_report
 
     base = load_scenario(args.base)
     alternatives = [load_scenario(path) for path in args.alternatives]
@@ -186,9 +184,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def _run_store(sweep, args: argparse.Namespace) -> dict:
     """Run a sweep into ``args.out`` on the chosen executor, with a progress bar (rate, ETA)."""
+    from sdsim.experiments.executors import DaskExecutor, LocalExecutor, execute
     from tqdm import tqdm
-
-    from experiments.executors import DaskExecutor, LocalExecutor, execute
 
     if args.executor == "dask" or args.scheduler:
         executor = DaskExecutor(args.workers, args.scheduler)
@@ -204,7 +201,7 @@ def _run_store(sweep, args: argparse.Namespace) -> dict:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a sweep file into a resumable Parquet store."""
-    from experiments.sweep import load_sweep
+    from sdsim.experiments.sweep import load_sweep
 
     sweep = load_sweep(args.sweep)
     started = time.perf_counter()
@@ -219,12 +216,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Sobol or Morris indices of 5-year outputs, noise-aware, with plots."""
     import numpy as np
-
-    from experiments import sensitivity as sa
-    from experiments.compare import check_comparable
-    from experiments.output import provenance_of, write_json
-    from experiments.store import read_store
-    from experiments.sweep import Sweep, check_shared_burn_in
+    from sdsim.experiments import sensitivity as sa
+    from sdsim.experiments.compare import check_comparable
+    from sdsim.experiments.output import provenance_of, write_json
+    from sdsim.experiments.store import read_store
+    from sdsim.experiments.sweep import Sweep, check_shared_burn_in
 
     problem = sa.load_problem(args.params)
     scenarios = [load_scenario(args.scenario)]
@@ -266,7 +262,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_parameters(args: argparse.Namespace) -> int:
     """Print the parameter registry."""
-    from simulation.parameters import REGISTRY
+    from sdsim.simulation.parameters import REGISTRY
 
     print(f"{'name':48s} {'default':>12s} {'plausible range':>26s}  unit; source")
     for p in REGISTRY:

@@ -12,12 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from experiments.runner import MonteCarloResult, run_scenarios
-from scenarios.loader import Scenario, ScenarioError
-from simulation.indicators import metric_kind
-from simulation.levers import policy_profile
-from simulation.schema import BUDGET_LINES, PRODUCT_LINE, PRODUCTS
+from sdsim.experiments.runner import MonteCarloResult, run_scenarios
+from sdsim.scenarios.loader import Scenario, ScenarioError
+from sdsim.simulation.indicators import metric_kind
+from sdsim.simulation.levers import policy_profile
+from sdsim.simulation.schema import BUDGET_LINES, PRODUCT_LINE, PRODUCTS
 
 QUANTILES = {"p5": 5, "p50": 50, "p95": 95}
 PERIOD_YEARS = 5  # the multi-year total reported beside each calendar year (meerjarenraming)

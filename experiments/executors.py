@@ -17,10 +17,9 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import numpy as np
-
-from experiments.runner import _one_thread_per_process, default_workers
-from experiments.sweep import Sweep, run_chunk
-from scenarios.loader import ScenarioError
+from sdsim.experiments.runner import _one_thread_per_process, default_workers
+from sdsim.experiments.sweep import Sweep, run_chunk
+from sdsim.scenarios.loader import ScenarioError
 
 Result = tuple[int, dict[str, np.ndarray]]
 
@@ -129,8 +128,8 @@ def execute(
     Chunks are written as they arrive (atomically), so memory stays bounded and a killed sweep
     loses at most the chunks in flight; ``complete.json`` is written only when all chunks exist.
     """
-    from experiments.output import provenance_of
-    from experiments.store import finish, open_store, write_chunk
+    from sdsim.experiments.output import provenance_of
+    from sdsim.experiments.store import finish, open_store, write_chunk
 
     root = Path(root)
     done = open_store(root, sweep.describe(), resume)

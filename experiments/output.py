@@ -13,8 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
-
-from experiments.runner import MonteCarloResult
+from sdsim.experiments.runner import MonteCarloResult
 
 PACKAGES = ("sdsim", "numpy", "numba", "scipy", "mesa", "pydantic", "matplotlib", "pyarrow", "dask", "distributed", "SALib")
 

@@ -19,13 +19,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
-
-from experiments.compare import FACTORS, PERIOD_YEARS, Comparison, attribution, uncontrolled_share
-from experiments.output import write_atomic
-from experiments.runner import MonteCarloResult
-from simulation.levers import lever_of
-from simulation.parameters import BY_NAME
-from simulation.schema import BUDGET_LINES, DOMAINS, PRODUCT_LINE, PRODUCTS
+from sdsim.experiments.compare import FACTORS, PERIOD_YEARS, Comparison, attribution, uncontrolled_share
+from sdsim.experiments.output import write_atomic
+from sdsim.experiments.runner import MonteCarloResult
+from sdsim.simulation.levers import lever_of
+from sdsim.simulation.parameters import BY_NAME
+from sdsim.simulation.schema import BUDGET_LINES, DOMAINS, PRODUCT_LINE, PRODUCTS
 
 LABELS = {
     "nl": {

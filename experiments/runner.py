@@ -15,14 +15,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
-
-from scenarios.loader import Scenario
-from simulation.engine import Engine
-from simulation.indicators import monthly_indicators, yearly
-from simulation.ledger import book
-from simulation.parameters import Parameters
-from simulation.population import Households
-from simulation.profile import Profile
+from sdsim.scenarios.loader import Scenario
+from sdsim.simulation.engine import Engine
+from sdsim.simulation.indicators import monthly_indicators, yearly
+from sdsim.simulation.ledger import book
+from sdsim.simulation.parameters import Parameters
+from sdsim.simulation.population import Households
+from sdsim.simulation.profile import Profile
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from scenarios.loader import ScenarioError, read_toml
-from simulation.parameters import BY_NAME
-from simulation.schema import BUDGET_LINES
+from sdsim.scenarios.loader import ScenarioError, read_toml
+from sdsim.simulation.parameters import BY_NAME
+from sdsim.simulation.schema import BUDGET_LINES
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from experiments.output import write_json
-from scenarios.loader import ScenarioError
+from sdsim.experiments.output import write_json
+from sdsim.scenarios.loader import ScenarioError
 
 if TYPE_CHECKING:
     import pyarrow as pa

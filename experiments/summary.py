@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-
-from experiments.runner import MonteCarloResult
-from simulation.indicators import metric_kind
+from sdsim.experiments.runner import MonteCarloResult
+from sdsim.simulation.indicators import metric_kind
 
 QUANTILES = {"p5": 5, "p50": 50, "p95": 95}
 

@@ -34,10 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
-from scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, load_scenario, read_toml
-from simulation.indicators import yearly
-from simulation.parameters import ParameterError, check_value
+from sdsim.scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, load_scenario, read_toml
+from sdsim.simulation.indicators import yearly
+from sdsim.simulation.parameters import ParameterError, check_value
 
 SWEEP_KEYS = {"name", "scenarios", "replicates", "seed", "years", "metrics", "chunk_size", "design", "burn_in"}
 BURN_IN = ("row", "shared")
@@ -120,7 +119,7 @@ class Sweep:
 
 def run_task(sweep: Sweep, task_id: int) -> np.ndarray:
     """Run one task and reduce it to one value per output column (calendar-year aggregates)."""
-    from experiments.runner import run_replicate
+    from sdsim.experiments.runner import run_replicate
 
     s, j, r = sweep.task(task_id)
     scenario = sweep.scenarios[s]
@@ -188,7 +187,7 @@ def load_sweep(path: Path | str) -> Sweep:
         raise ScenarioError(path, "burn_in", f"expected one of {', '.join(BURN_IN)}, got {burn_in!r}")
     check_shared_burn_in(path, rows, burn_in)
     metrics = data.get("metrics", list(SUMMARY_METRICS))
-    from simulation.indicators import metric_kind, metric_names
+    from sdsim.simulation.indicators import metric_kind, metric_names
 
     if not isinstance(metrics, list) or not metrics:
         raise ScenarioError(path, "metrics", "expected a list of metric names")

@@ -1,5 +1,5 @@
 """Scenario and municipality-profile files (TOML) and their loader/validator."""
 
-from scenarios.loader import Scenario, ScenarioError, load_scenario
+from sdsim.scenarios.loader import Scenario, ScenarioError, load_scenario
 
 __all__ = ["Scenario", "ScenarioError", "load_scenario"]

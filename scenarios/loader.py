@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
-
-from simulation.parameters import ParameterError, Parameters, check_value
-from simulation.profile import Profile
+from sdsim.simulation.parameters import ParameterError, Parameters, check_value
+from sdsim.simulation.profile import Profile
 
 SCENARIO_KEYS = {"name", "description", "extends", "profile", "years", "parameters"}
 SCENARIO_DIR = Path(__file__).resolve().parent

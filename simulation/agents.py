@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-
-from simulation.schema import BUDGET_LINES, DOMAINS, DOORS, PRODUCT, PRODUCTS, SEVERITIES, STATES
+from sdsim.simulation.schema import BUDGET_LINES, DOMAINS, DOORS, PRODUCT, PRODUCTS, SEVERITIES, STATES
 
 if TYPE_CHECKING:
-    from simulation.model import SocialDomainModel
+    from sdsim.simulation.model import SocialDomainModel
 
 
 class AccessTeam(mesa.Agent):

@@ -10,15 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from simulation.inputs import Rates, Structure, compile_rates, compile_structure
-from simulation.kernels import N_HOUSE, SLEEP_CARE, Scratch, Tallies, advance, demography_tables, household_pass, schedule_all, service_pass
-from simulation.levers import policy_profile, policy_rates
-from simulation.parameters import Parameters
-from simulation.population import Households, synthesize
-from simulation.profile import Profile
-from simulation.rng import stream_key
-from simulation.schema import N_DOMAINS, N_EVENTS, N_PRODUCTS, N_SEVERITY, N_STATES, TALLY_DTYPE
+from sdsim.simulation.inputs import Rates, Structure, compile_rates, compile_structure
+from sdsim.simulation.kernels import (
+    N_HOUSE,
+    SLEEP_CARE,
+    Scratch,
+    Tallies,
+    advance,
+    demography_tables,
+    household_pass,
+    schedule_all,
+    service_pass,
+)
+from sdsim.simulation.levers import policy_profile, policy_rates
+from sdsim.simulation.parameters import Parameters
+from sdsim.simulation.population import Households, synthesize
+from sdsim.simulation.profile import Profile
+from sdsim.simulation.rng import stream_key
+from sdsim.simulation.schema import N_DOMAINS, N_EVENTS, N_PRODUCTS, N_SEVERITY, N_STATES, TALLY_DTYPE
 
 CHUNK = 16_384  # households per chunk; boundaries are fixed, so results do not depend on threads
 

@@ -8,10 +8,9 @@ has a kind: ``stock`` (a level: yearly value = mean over the year's months), ``f
 from __future__ import annotations
 
 import numpy as np
-
-from simulation.kernels import H_BENEFIT_MONTHS, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT, Tallies
-from simulation.ledger import Ledger
-from simulation.schema import (
+from sdsim.simulation.kernels import H_BENEFIT_MONTHS, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT, Tallies
+from sdsim.simulation.ledger import Ledger
+from sdsim.simulation.schema import (
     BUDGET_LINES,
     DECISION,
     DOMAINS,
@@ -128,8 +127,8 @@ def yearly(series: dict[str, np.ndarray], months_per_year: int = 12) -> dict[str
 
 def metric_names() -> tuple[str, ...]:
     """Every metric ``monthly_indicators`` produces (from an empty month)."""
-    from simulation.engine import allocate_tallies
-    from simulation.schema import N_PRODUCTS
+    from sdsim.simulation.engine import allocate_tallies
+    from sdsim.simulation.schema import N_PRODUCTS
 
     tallies = allocate_tallies(1, 1, 1)
     lines = len(BUDGET_LINES)

@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-
-from simulation.parameters import Parameters
-from simulation.profile import UNLIMITED, Profile
-from simulation.schema import (
+from sdsim.simulation.parameters import Parameters
+from sdsim.simulation.profile import UNLIMITED, Profile
+from sdsim.simulation.schema import (
     AGE_GROUPS,
     DOMAINS,
     HEAVY_PRODUCT,

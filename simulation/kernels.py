@@ -38,11 +38,10 @@ from typing import NamedTuple
 
 import numpy as np
 from numba import njit, prange, uint64
-
-from simulation.inputs import Rates, S, Structure
-from simulation.population import NEVER, Households, draw_household
-from simulation.prefetch import prefetch
-from simulation.rng import (
+from sdsim.simulation.inputs import Rates, S, Structure
+from sdsim.simulation.population import NEVER, Households, draw_household
+from sdsim.simulation.prefetch import prefetch
+from sdsim.simulation.rng import (
     NEVER_MONTH,
     binomial_chain,
     geometric_month,
@@ -55,7 +54,7 @@ from simulation.rng import (
     screened_uniform,
     uniform,
 )
-from simulation.schema import (
+from sdsim.simulation.schema import (
     CARE,
     D_ACCESS,
     D_CRISIS,

@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-
-from simulation.inputs import Rates, compile_structure, provider_payment
-from simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, H_MULTI_PROBLEM, Tallies
-from simulation.levers import policy_costs, policy_profile, shift_costs
-from simulation.parameters import Parameters
-from simulation.profile import Profile
-from simulation.schema import (
+from sdsim.simulation.inputs import Rates, compile_structure, provider_payment
+from sdsim.simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, H_MULTI_PROBLEM, Tallies
+from sdsim.simulation.levers import policy_costs, policy_profile, shift_costs
+from sdsim.simulation.parameters import Parameters
+from sdsim.simulation.profile import Profile
+from sdsim.simulation.schema import (
     BUDGET_LINES,
     DOMAINS,
     INCOME_CLASSES,

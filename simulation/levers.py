@@ -16,11 +16,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-
-from simulation.inputs import Rates, S, survival_from_hazard
-from simulation.parameters import BY_NAME, SHIFTABLE, Parameters
-from simulation.profile import Profile
-from simulation.schema import (
+from sdsim.simulation.inputs import Rates, S, survival_from_hazard
+from sdsim.simulation.parameters import BY_NAME, SHIFTABLE, Parameters
+from sdsim.simulation.profile import Profile
+from sdsim.simulation.schema import (
     DOMAINS,
     INCOME_CLASSES,
     JEUGD,

@@ -9,13 +9,12 @@ of the profile's start year.
 from __future__ import annotations
 
 import mesa
-
-from simulation.agents import AccessTeam, GPPractice, HouseholdView, Municipality, Provider
-from simulation.engine import Engine
-from simulation.indicators import monthly_indicators
-from simulation.ledger import book
-from simulation.parameters import Parameters
-from simulation.profile import Profile
+from sdsim.simulation.agents import AccessTeam, GPPractice, HouseholdView, Municipality, Provider
+from sdsim.simulation.engine import Engine
+from sdsim.simulation.indicators import monthly_indicators
+from sdsim.simulation.ledger import book
+from sdsim.simulation.parameters import Parameters
+from sdsim.simulation.profile import Profile
 
 DEFAULT_REPORTED = (
     "spending.total",

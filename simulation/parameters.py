@@ -13,8 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-
-from simulation.schema import AGE_GROUPS, DOMAINS, INCOME_CLASSES, PRODUCTS, T_MAATWERK
+from sdsim.simulation.schema import AGE_GROUPS, DOMAINS, INCOME_CLASSES, PRODUCTS, T_MAATWERK
 
 PROBABILITY = (0.0, 1.0)
 NON_NEGATIVE = (0.0, float("inf"))

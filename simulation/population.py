@@ -11,10 +11,9 @@ from typing import NamedTuple
 
 import numpy as np
 from numba import njit
-
-from simulation.inputs import Structure
-from simulation.rng import NEVER_MONTH, household_month_key, uniform
-from simulation.schema import (
+from sdsim.simulation.inputs import Structure
+from sdsim.simulation.rng import NEVER_MONTH, household_month_key, uniform
+from sdsim.simulation.schema import (
     COUNT_DTYPE,
     FLOAT_DTYPE,
     HIDDEN,

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from simulation.schema import BUDGET_LINES, DOMAINS, INCOME_CLASSES, PAYMENT_MODELS, PRODUCT
+from sdsim.simulation.schema import BUDGET_LINES, DOMAINS, INCOME_CLASSES, PAYMENT_MODELS, PRODUCT
 
 Probability = Field(ge=0.0, le=1.0)
 UNLIMITED = 2**40  # slots or intakes that never bind

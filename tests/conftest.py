@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from scenarios.loader import BASELINE, load_scenario
-from simulation.parameters import NAMES, Parameters
-from simulation.profile import UNLIMITED, Profile
+from sdsim.scenarios.loader import BASELINE, load_scenario
+from sdsim.simulation.parameters import NAMES, Parameters
+from sdsim.simulation.profile import UNLIMITED, Profile
 
 #: parameters that switch off every coupling the mean-field oracle does not model
 DECOUPLED = {

@@ -9,10 +9,9 @@ kernels except the compiled rate arrays; it is a second reading of the rules, no
 from __future__ import annotations
 
 import numpy as np
-
-from simulation.inputs import HAZARD_MONTHS, Rates, S, Structure
-from simulation.population import Households
-from simulation.schema import (
+from sdsim.simulation.inputs import HAZARD_MONTHS, Rates, S, Structure
+from sdsim.simulation.population import Households
+from sdsim.simulation.schema import (
     CARE,
     DECISION,
     GENERAL,

@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from experiments.cli import main
-from scenarios.loader import SCENARIO_DIR
+from sdsim.experiments.cli import main
+from sdsim.scenarios.loader import SCENARIO_DIR
 
 DEFAULT_PROFILE = SCENARIO_DIR / "profiles" / "default.toml"
 
@@ -128,7 +127,9 @@ def test_bad_profile_exits_2_with_one_line(tmp_path, capsys, edit, expect):
 
 
 def test_missing_scenario_file_via_console_script(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "experiments.cli", "run", str(tmp_path / "missing.toml")], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sdsim.experiments.cli", "run", str(tmp_path / "missing.toml")], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"sdsim: error: {tmp_path / 'missing.toml'}: file not found"
 

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from experiments.cli import main
-from experiments.compare import attribution, run_comparison
-from experiments.runner import run_scenarios
-from scenarios.loader import SCENARIO_DIR, load_scenario
+from sdsim.experiments.cli import main
+from sdsim.experiments.compare import attribution, run_comparison
+from sdsim.experiments.runner import run_scenarios
+from sdsim.scenarios.loader import SCENARIO_DIR, load_scenario
 
 DEFAULT_PROFILE = SCENARIO_DIR / "profiles" / "default.toml"
 
@@ -169,8 +168,8 @@ SCENARIO_FILES = (
 
 @pytest.mark.parametrize("name", SCENARIO_FILES)
 def test_scenario_files_load_and_pair_with_the_baseline(name):
-    from experiments.compare import check_comparable
-    from simulation.levers import lever_of
+    from sdsim.experiments.compare import check_comparable
+    from sdsim.simulation.levers import lever_of
 
     baseline, scenario = load_scenario(SCENARIO_DIR / "baseline.toml"), load_scenario(SCENARIO_DIR / f"{name}.toml")
     check_comparable(baseline, scenario)

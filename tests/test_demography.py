@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from sdsim.simulation.engine import Engine
 
-from simulation.engine import Engine
 from tests.conftest import small_profile
 
 RATES = {"child": 0.02, "young": 0.05, "adult": 0.01, "death": 0.03, "birth": 0.02}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from sdsim.simulation.engine import Engine
+from sdsim.simulation.parameters import NAMES
+from sdsim.simulation.schema import DOMAINS, PRODUCTS
 
-from simulation.engine import Engine
-from simulation.parameters import NAMES
-from simulation.schema import DOMAINS, PRODUCTS
 from tests.conftest import decoupled, small_profile
 
 

@@ -9,12 +9,25 @@ import subprocess
 import sys
 
 import numpy as np
+from sdsim.simulation.engine import Engine
+from sdsim.simulation.inputs import provider_payment
+from sdsim.simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT
+from sdsim.simulation.ledger import book, index_factors
+from sdsim.simulation.schema import (
+    CARE,
+    JEUGD,
+    LINE,
+    N_SEVERITY,
+    N_STATES,
+    NONE,
+    PRODUCT_DOMAIN,
+    PRODUCT_LINE,
+    PRODUCTS,
+    QUEUE,
+    STATES,
+    WERK,
+)
 
-from simulation.engine import Engine
-from simulation.inputs import provider_payment
-from simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT
-from simulation.ledger import book, index_factors
-from simulation.schema import CARE, JEUGD, LINE, N_SEVERITY, N_STATES, NONE, PRODUCT_DOMAIN, PRODUCT_LINE, PRODUCTS, QUEUE, STATES, WERK
 from tests.conftest import small_profile
 
 
@@ -108,9 +121,9 @@ def test_ledger_equals_sum_over_provisions(baseline):
 
 _DIGEST = """
 import hashlib, numpy as np, numba
-from scenarios.loader import BASELINE, load_scenario
-from simulation.engine import Engine
-from simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT
+from sdsim.scenarios.loader import BASELINE, load_scenario
+from sdsim.simulation.engine import Engine
+from sdsim.simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT
 from tests.conftest import small_profile
 sc = load_scenario(BASELINE)
 engine = Engine(small_profile(sc.profile, 30000, burn_in_years=1), sc.params, seed=9, horizon_months=24)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sdsim.simulation.engine import Engine
+from sdsim.simulation.indicators import monthly_indicators
+from sdsim.simulation.ledger import book
+from sdsim.simulation.levers import LEVERS, lever_of
+from sdsim.simulation.parameters import NAMES
 
-from simulation.engine import Engine
-from simulation.indicators import monthly_indicators
-from simulation.ledger import book
-from simulation.levers import LEVERS, lever_of
-from simulation.parameters import NAMES
 from tests.conftest import small_profile
 
 REPLICATES = 8
@@ -86,6 +86,6 @@ def test_every_lever_has_parameters_and_a_seed():
 
 def test_levers_at_defaults_change_nothing(baseline):
     """Defaults mean "as today": the lever-adjusted profile equals the profile."""
-    from simulation.levers import policy_profile
+    from sdsim.simulation.levers import policy_profile
 
     assert policy_profile(baseline.profile, baseline.params) == baseline.profile

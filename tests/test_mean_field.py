@@ -4,11 +4,11 @@ Markov recursion of the same rates (tests/oracles.py) within 3 standard errors."
 from __future__ import annotations
 
 import numpy as np
+from sdsim.simulation.engine import Engine
+from sdsim.simulation.population import synthesize
+from sdsim.simulation.rng import stream_key
+from sdsim.simulation.schema import CARE, DECISION, DOMAINS, GENERAL, HIDDEN, NONE, PRODUCTS, STATES
 
-from simulation.engine import Engine
-from simulation.population import synthesize
-from simulation.rng import stream_key
-from simulation.schema import CARE, DECISION, DOMAINS, GENERAL, HIDDEN, NONE, PRODUCTS, STATES
 from tests.conftest import decoupled, small_profile
 from tests.oracles import mean_field
 
@@ -59,7 +59,7 @@ def test_occupancy_matches_mean_field_recursion(baseline):
 
 def test_population_is_keyed_by_replicate(baseline):
     profile = small_profile(baseline.profile, 500)
-    from simulation.inputs import compile_structure
+    from sdsim.simulation.inputs import compile_structure
 
     st = compile_structure(profile, baseline.params)
     a = synthesize(500, int(stream_key(1, 0)), st)

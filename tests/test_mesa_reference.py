@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-
-from benchmarks.mesa_reference import FLOWS, ReferenceModel
-from benchmarks.mesa_reference_setup import reference_setup
-from simulation.engine import Engine
-from simulation.schema import (
+from sdsim.simulation.engine import Engine
+from sdsim.simulation.schema import (
     CARE,
     DECISION,
     DOMAINS,
@@ -23,6 +20,9 @@ from simulation.schema import (
     WAITLIST,
     WMO,
 )
+
+from benchmarks.mesa_reference import FLOWS, ReferenceModel
+from benchmarks.mesa_reference_setup import reference_setup
 
 HOUSEHOLDS = 3000
 MONTHS = 36

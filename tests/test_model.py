@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from sdsim.simulation.engine import Engine
+from sdsim.simulation.model import SocialDomainModel
+from sdsim.simulation.schema import PRODUCT_TIER, T_SPECIALIST
 
-from simulation.engine import Engine
-from simulation.model import SocialDomainModel
-from simulation.schema import PRODUCT_TIER, T_SPECIALIST
 from tests.conftest import small_profile
 
 

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from experiments.cli import main
+from sdsim.experiments.cli import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import stats
-
-from simulation.rng import stream_key, uniforms
+from sdsim.simulation.rng import stream_key, uniforms
 
 N = 200_000
 

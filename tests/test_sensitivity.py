@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from experiments import sensitivity as sa
-from experiments.cli import main
+from sdsim.experiments import sensitivity as sa
+from sdsim.experiments.cli import main
 
 # Ishigami (a = 7, b = 0.1) on [-pi, pi]^3: analytic first-order and total indices.
 ISHIGAMI_S1 = [0.3139, 0.4424, 0.0]

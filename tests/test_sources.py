@@ -8,9 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-
-from scenarios.loader import SCENARIO_DIR
-from simulation.parameters import REGISTRY
+from sdsim.scenarios.loader import SCENARIO_DIR
+from sdsim.simulation.parameters import REGISTRY
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "nl_public_figures.csv"
 

@@ -10,12 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
-
-from experiments.cli import main
-from experiments.executors import DaskExecutor, LocalExecutor, execute
-from experiments.store import COMPLETE, chunk_path, read_store
-from experiments.sweep import load_sweep
-from scenarios.loader import SCENARIO_DIR
+from sdsim.experiments.cli import main
+from sdsim.experiments.executors import DaskExecutor, LocalExecutor, execute
+from sdsim.experiments.store import COMPLETE, chunk_path, read_store
+from sdsim.experiments.sweep import load_sweep
+from sdsim.scenarios.loader import SCENARIO_DIR
 
 SWEEP = """name = "test-sweep"
 scenarios = ["base.toml"]
@@ -78,7 +77,7 @@ def test_kill_9_then_resume_gives_the_identical_store(tmp_path):
     sweep = load_sweep(sweep_file)
     execute(sweep, tmp_path / "whole", LocalExecutor(1))
     store = tmp_path / "killed"
-    command = [sys.executable, "-m", "experiments.cli", "sweep", str(sweep_file), "--workers", "1", "--out", str(store)]
+    command = [sys.executable, "-m", "sdsim.experiments.cli", "sweep", str(sweep_file), "--workers", "1", "--out", str(store)]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while not chunk_path(store, 3).exists() and proc.poll() is None and time.monotonic() < deadline:
