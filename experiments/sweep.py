@@ -7,7 +7,7 @@ A sweep file::
     replicates = 4
     seed = 0
     years = 5
-    metrics = ["spending.total"]           # optional (default: SUMMARY_METRICS)
+    metrics = ["spending.total"]           # optional (default: SUMMARY_METRICS, the series of DEFAULT_METRICS)
     chunk_size = 64                        # tasks per stored chunk (optional)
     burn_in = "row"                        # or "shared" (optional, see below)
     [design]                               # a full grid of parameter values (optional)
