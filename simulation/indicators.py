@@ -133,7 +133,8 @@ METRICS: tuple[Metric, ...] = (
     # money
     Metric("spending", "flow", "uitgaven", "spending", "EUR", _LINES),
     Metric("revenue", "flow", "inkomsten", "revenue", "EUR", (*_LINES, "copayments")),
-    # derived over every member (not in monthly_indicators; yearly() adds them)
+    # derived over every member (not in monthly_indicators; yearly() adds them); a ratio over no
+    # intake or no need is 0, as the report and the sensitivity analysis of 0.4.0 gave it
     Metric("reach", "ratio", "bereik (aandeel met passende hulp)", "reach (share in need with support)", "share",
            num=("clients", "general_users"), den=("clients", "general_users", "hidden_need", "queue", "decision", "waitlist"),
            empty=0.0),
@@ -166,15 +167,20 @@ _FLOW_EVENTS = tuple(name for name in FAMILY if name in EVENT)
 _MEMBER_RATIOS = tuple(f"{m.name}.{d}" for d in DOMAINS for m in FAMILY.values() if m.kind == "ratio")  # as 0.4.0 wrote them
 
 
-def metric(name: str) -> Metric:
-    """The declaration of a metric: its own row, or its family's (``name`` = ``head.member``)."""
+def _split(name: str) -> tuple[Metric, str | None]:
+    """A metric's declaration and its member in a family (None for a row of its own)."""
     if name in SERIES:
-        return SERIES[name]
+        return SERIES[name], None
     head, _, member = name.rpartition(".")
     family = FAMILY.get(head)
     if family is None or member not in family.over:
         raise KeyError(f"unknown metric {name!r}")
-    return family
+    return family, member
+
+
+def metric(name: str) -> Metric:
+    """The declaration of a metric: its own row, or its family's (``name`` = ``head.member``)."""
+    return _split(name)[0]
 
 
 def metric_kind(name: str) -> str:
@@ -184,9 +190,9 @@ def metric_kind(name: str) -> str:
 
 def label(name: str, lang: str = "en") -> str:
     """The metric's label in ``lang`` (``nl`` or ``en``), with the member of a family (``"spending, total"``)."""
-    m = metric(name)
+    m, member = _split(name)
     text = m.nl if lang == "nl" else m.en
-    return f"{text}, {name[len(m.name) + 1 :].replace('_', ' ')}" if m.over else text
+    return f"{text}, {member.replace('_', ' ')}" if member else text
 
 
 def unit(name: str, lang: str = "en") -> str:
@@ -203,12 +209,8 @@ def parts(names: Sequence[str]) -> tuple[str, ...]:
     """The stock and flow series (as ``monthly_indicators`` writes them) from which ``names`` follow, in order."""
     out: dict[str, None] = {}
     for name in names:
-        m = metric(name)
-        if not m.num:
-            out[name] = None
-        else:
-            member = name[len(m.name) + 1 :] if m.over else None
-            out.update(dict.fromkeys(_members(m.num + m.den, member)))
+        m, member = _split(name)
+        out.update(dict.fromkeys(_members(m.num + m.den, member) if m.num else (name,)))
     return tuple(out)
 
 
@@ -229,10 +231,9 @@ def value(series: dict[str, np.ndarray], name: str) -> np.ndarray:
     """Metric ``name`` from ``series`` (a series of it, or its definition over its parts; any shape)."""
     if name in series:
         return series[name]
-    m = metric(name)
+    m, member = _split(name)
     if not m.num:
         raise KeyError(f"{name!r} is not in the series")
-    member = name[len(m.name) + 1 :] if m.over else None
     if m.kind != "ratio":
         return _sum(series, m.num, member)
     return ratio(_sum(series, m.num, member), _sum(series, m.den, member), m.empty)
