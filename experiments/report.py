@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter
 from sdsim.experiments.compare import FACTORS, PERIOD_YEARS, Comparison, attribution, uncontrolled_share
 from sdsim.experiments.output import write_atomic
 from sdsim.experiments.runner import MonteCarloResult
+from sdsim.experiments.summary import QUANTILES
 from sdsim.simulation.indicators import label as metric_label
 from sdsim.simulation.indicators import metric_kind, over_period, unit
 from sdsim.simulation.levers import lever_of
@@ -102,6 +103,7 @@ OUTCOMES = (
     "exits_to_work",
     "households.duplicate_trajectories",
 )
+BAND = [QUANTILES["p5"], QUANTILES["p95"]]  # the uncertainty band of every figure and table
 COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6")
 
 
@@ -129,7 +131,7 @@ def _line_series(series: dict[str, np.ndarray], head: str) -> dict[str, np.ndarr
 
 
 def _fan(ax, years, values: np.ndarray, colour: str, label: str) -> None:
-    lo, hi = np.percentile(values, [5, 95], axis=0)
+    lo, hi = np.percentile(values, BAND, axis=0)
     ax.fill_between(years, lo, hi, color=colour, alpha=0.2, linewidth=0)
     ax.plot(years, values.mean(axis=0), color=colour, label=label)
 
@@ -204,7 +206,7 @@ def write_report(comparison: Comparison, out: Path, provenance: dict, lang: str 
     parts = [f"<h1>{t['title']}</h1>", f"<p>{html.escape(', '.join(names))}; {t['method']}</p>"]
     for alt in comparison.alternatives:
         d = comparison.differences(alt)["spending.total"][:, :period].sum(axis=1)
-        p5, p95 = np.percentile(d, [5, 95])
+        p5, p95 = np.percentile(d, BAND)
         summary = t["summary"].format(alt=alt.scenario.name, years=period, mean=_euros(d.mean()), p5=_euros(p5), p95=_euros(p95),
                                       prob=float((d < 0).mean()))  # fmt: skip
         parts.append(f"<p class='summary'>{html.escape(summary)}</p>")
@@ -228,7 +230,7 @@ def write_report(comparison: Comparison, out: Path, provenance: dict, lang: str 
         cells = []
         for s in series:
             v = over_period(s, metric, period)
-            lo, hi = np.percentile(v, [5, 95])
+            lo, hi = np.percentile(v, BAND)
             fmt = "{:.1%}" if unit(metric) == "share" else "{:,.1f}"
             cells.append(f"{fmt.format(v.mean())} [{fmt.format(lo)}, {fmt.format(hi)}]")
         rows.append(f"<tr><td>{html.escape(_outcome_label(metric, lang))}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
