@@ -170,6 +170,7 @@ class Target:
 _NO_PERSONS = "the model counts households, not children: two children of one household are one case (issue 10 item 3)"
 _SPEND = "model euros at the start-year price level (no indexation in the first year); CBS euros of the figure's year"
 
+# fmt: off
 TARGETS: tuple[Target, ...] = (
     # --- youth care (Jeugdwet) ------------------------------------------------------------------
     Target(
@@ -271,7 +272,8 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "route_jeugdarts", "route: jeugdarts", "routes", (Row("share_started_jeugdarts", "2021*"),), "share", "percent", None,
-        status="not_produced", band="points", criterion=True, note="one medical door in the model, compared with huisarts (issue 10 item 4)",
+        status="not_produced", band="points", criterion=True,
+        note="one medical door in the model, compared with huisarts (issue 10 item 4)",
     ),
     Target(
         "route_crisis", "route: crisis (no CBS category)", "routes", (), "share", "percent", Measure("route_share", ("crisis",), JEUGDHULP),
@@ -293,8 +295,9 @@ TARGETS: tuple[Target, ...] = (
         Measure("unique", ("wmo_hbh",)), denominator="inhabitants_2019", criterion=True,
     ),
     Target(
-        "wmo_begeleiding_clients", "Wmo clients: begeleiding (ondersteuning thuis)", "wmo", (Row("wmo_ondersteuning_thuis_clients", "2017"),),
-        "count", "inhabitants", Measure("unique", ("wmo_begeleiding",)), denominator="inhabitants_2017", criterion=True,
+        "wmo_begeleiding_clients", "Wmo clients: begeleiding (ondersteuning thuis)", "wmo",
+        (Row("wmo_ondersteuning_thuis_clients", "2017"),), "count", "inhabitants", Measure("unique", ("wmo_begeleiding",)),
+        denominator="inhabitants_2017", criterion=True,
         note="CBS 2017 (the latest national figure in the data)",
     ),
     Target(
@@ -349,8 +352,9 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "wmo_spending_iv3_escalated", "Wmo spending, Iv3 6.81 (escalated care 18+)", "wmo",
-        (Row("taakveld_geescaleerde_zorg_18plus_lasten", "2017*"),), "count", "inhabitants", Measure("flow", ("spending.wmo_beschermd_wonen",)),
-        multiplier=1e6, denominator="inhabitants_2017", note=f"includes opvang, which the model does not have; {_SPEND}",
+        (Row("taakveld_geescaleerde_zorg_18plus_lasten", "2017*"),), "count", "inhabitants",
+        Measure("flow", ("spending.wmo_beschermd_wonen",)), multiplier=1e6, denominator="inhabitants_2017",
+        note=f"includes opvang, which the model does not have; {_SPEND}",
     ),
     # --- work and income (Participatiewet) --------------------------------------------------------
     Target(
@@ -369,6 +373,8 @@ TARGETS: tuple[Target, ...] = (
         criterion=True, note=f"the national BUIG budget for Participatiewet benefits (realised spending differs by a few %); {_SPEND}",
     ),
 )
+
+# fmt: on
 
 # Indicators of sources.csv that the table does not compare, and why (model inputs and the like).
 NOT_COMPARED: dict[str, str] = {

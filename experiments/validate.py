@@ -25,7 +25,6 @@ from sdsim.calibration.targets import (
     Measure,
     Row,
     Target,
-    figure_value,
     judge,
     national_basis,
     scaled_figure,
@@ -126,10 +125,8 @@ def measure_value(measure: Measure, year: ReplicateYear) -> float:
         return float(census.unique[measure.items])
     of = [PRODUCT[p] for p in measure.of]
     total = census.admissions[of].sum()
-    if measure.kind == "started_share":
-        part = census.admissions[idx].sum()
-    else:  # route_share
-        part = census.admissions[of, DOORS.index(measure.items[0])].sum()
+    # started_share: admissions to the products; route_share: admissions through the door
+    part = census.admissions[idx].sum() if measure.kind == "started_share" else census.admissions[of, DOORS.index(measure.items[0])].sum()
     return float(100.0 * part / total) if total else float("nan")
 
 
@@ -192,8 +189,17 @@ def _verdict(target: Target, passed: bool | None, has_model: bool) -> str:
     return "pass" if passed else "FAIL"
 
 
+def _number(text: str) -> str:
+    """A published value with thousands separators where it is a whole number of 1,000 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        return text
+    return f"{value:,}"
+
+
 def _published(rows: tuple[Row, ...], sources: dict[Row, dict[str, str]]) -> str:
-    return " + ".join(f"{sources[r]['value']} {sources[r]['unit']} ({r.period})" for r in rows)
+    return " + ".join(f"{_number(sources[r]['value'])} {sources[r]['unit']} ({r.period})" for r in rows)
 
 
 def build_table(scenario: Scenario, years: list[ReplicateYear], seed: int) -> Validation:
@@ -238,16 +244,28 @@ def build_table(scenario: Scenario, years: list[ReplicateYear], seed: int) -> Va
         keys = [r for r in sources if r.indicator == indicator]
         target = Target(indicator, indicator.replace("_", " "), "not compared", (), "share", "percent", None, "not_produced", note=reason)
         lines.append(
-            Line(target, _published(tuple(keys), sources), None, None, None, None, None, None, None, "", "not compared",
-                 "; ".join(dict.fromkeys(sources[r]["source"] for r in keys)), "".join(dict.fromkeys(sources[r]["quality"] for r in keys)),
-                 "; ".join(str(r) for r in keys), "")  # fmt: skip
+            Line(
+                target=target,
+                published="; ".join(f"{_number(sources[r]['value'])} {sources[r]['unit']} ({r.period})" for r in keys),
+                national_basis=None,
+                figure=None,
+                mean=None,
+                p5=None,
+                p95=None,
+                ratio=None,
+                difference=None,
+                band="",
+                verdict="not compared",
+                source="; ".join(dict.fromkeys(sources[r]["source"] for r in keys)),
+                quality="".join(dict.fromkeys(sources[r]["quality"] for r in keys)),
+                rows="; ".join(str(r) for r in keys),
+                model_definition="",
+            )
         )
     return Validation(scenario, seed, len(years), scenario.profile.start_year, basis, tuple(lines))
 
 
-def run_validation(
-    scenario: Scenario, replicates: int, seed: int = 0, on_done: Callable[[int], None] | None = None
-) -> Validation:
+def run_validation(scenario: Scenario, replicates: int, seed: int = 0, on_done: Callable[[int], None] | None = None) -> Validation:
     """Run replicates 0..R-1 of ``scenario`` (in this process) and build the table."""
     years = []
     for r in range(replicates):
@@ -283,6 +301,8 @@ def exact(value: float | None) -> str:
 
 def _basis(line: Line) -> str:
     t = line.target
+    if line.verdict == "not compared":
+        return "-"
     if t.basis in ("percent", "ratio"):
         return BASIS_LABEL[t.basis]
     if t.scaling == "rate":
