@@ -168,6 +168,7 @@ class Target:
 
 
 _NO_PERSONS = "the model counts households, not children: two children of one household are one case (issue 10 item 3)"
+_DRONTEN = "derived per inhabitant from Dronten's accounts (one municipality, its own booking choices); not a criterion"
 _SPEND = "model euros at the start-year price level (no indexation in the first year); CBS euros of the figure's year"
 
 # fmt: off
@@ -360,7 +361,8 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "bijstand_households", "households with bijstand", "participatie", (Row("share_households_with_bijstand", "2014"),), "rate",
         "households", Measure("stock_mean", ("households.bijstand",)), multiplier=0.01, criterion=True,
-        note="CBS: households dependent on bijstand for a year or more (2014; 2019 not in the data); model: yearly mean stock",
+        note="CBS: households on bijstand for a year or more (2014; no 2019 household figure in the data), so a lower bound"
+        " for all households on bijstand; model: all households on bijstand, yearly mean",
     ),
     Target(
         "bijstand_persons", "persons with bijstand", "participatie", (Row("bijstand_persons", "2019Q4"),), "count", "inhabitants",
@@ -371,6 +373,39 @@ TARGETS: tuple[Target, ...] = (
         "bijstand_spending", "bijstand benefits spending", "participatie", (Row("buig_budget_participatiewet", "2019"),), "count",
         "inhabitants", Measure("flow", ("spending.participatie_bijstand",)), multiplier=1e6, denominator="inhabitants_2019",
         criterion=True, note=f"the national BUIG budget for Participatiewet benefits (realised spending differs by a few %); {_SPEND}",
+    ),
+    # --- a municipality of this size: Dronten (~41,000 inhabitants), Iv3 taakvelden, rekening 2017 -------
+    Target(
+        "dronten_jeugd", "youth spending, Iv3 6.72 + 6.82", "Dronten 2017 (municipal)",
+        (Row("taakveld_6_72_maatwerkdienstverlening_18min_lasten_per_inhabitant", "2017", "Dronten"),
+         Row("taakveld_6_82_geescaleerde_zorg_18min_lasten_per_inhabitant", "2017", "Dronten")), "rate", "inhabitants",
+        Measure("flow", ("spending.jeugd_ambulant", "spending.jeugd_verblijf", "spending.jeugd_gedwongen_kader")), note=_DRONTEN,
+    ),
+    Target(
+        "dronten_wmo", "Wmo spending, Iv3 6.6 + 6.71", "Dronten 2017 (municipal)",
+        (Row("taakveld_6_6_maatwerkvoorzieningen_wmo_lasten_per_inhabitant", "2017", "Dronten"),
+         Row("taakveld_6_71_maatwerkdienstverlening_18plus_lasten_per_inhabitant", "2017", "Dronten")), "rate", "inhabitants",
+        Measure("flow", tuple(f"spending.{p}" for p in WMO_EXCL_VERBLIJF)), note=_DRONTEN,
+    ),
+    Target(
+        "dronten_inkomen", "income support, Iv3 6.3 inkomensregelingen", "Dronten 2017 (municipal)",
+        (Row("taakveld_6_3_inkomensregelingen_lasten_per_inhabitant", "2017", "Dronten"),), "rate", "inhabitants",
+        Measure("flow", ("spending.participatie_bijstand",)), note=f"6.3 also holds bijzondere bijstand and minimabeleid; {_DRONTEN}",
+    ),
+    Target(
+        "dronten_begeleide_participatie", "beschut werk, Iv3 6.4 begeleide participatie", "Dronten 2017 (municipal)",
+        (Row("taakveld_6_4_begeleide_participatie_lasten_per_inhabitant", "2017", "Dronten"),), "rate", "inhabitants",
+        Measure("flow", ("spending.participatie_beschut_werk",)), note=_DRONTEN,
+    ),
+    Target(
+        "dronten_wijkteams", "access teams, Iv3 6.2 wijkteams", "Dronten 2017 (municipal)",
+        (Row("taakveld_6_2_wijkteams_lasten_per_inhabitant", "2017", "Dronten"),), "rate", "inhabitants",
+        Measure("flow", ("spending.toegang",)), note=f"model: access staff of all laws; {_DRONTEN}",
+    ),
+    Target(
+        "dronten_samenkracht", "general provisions, Iv3 6.1 samenkracht en burgerparticipatie", "Dronten 2017 (municipal)",
+        (Row("taakveld_6_1_samenkracht_burgerparticipatie_lasten_per_inhabitant", "2017", "Dronten"),), "rate", "inhabitants",
+        Measure("flow", ("spending.algemene_voorzieningen",)), note=f"model: general provisions of all laws; {_DRONTEN}",
     ),
 )
 

@@ -30,6 +30,7 @@ from sdsim.calibration.targets import (
     scaled_figure,
     source_rows,
 )
+from sdsim.experiments.output import provenance_of
 from sdsim.experiments.runner import replicate_engine
 from sdsim.scenarios.loader import Scenario
 from sdsim.simulation.indicators import monthly_indicators
@@ -339,15 +340,21 @@ def header(v: Validation) -> list[str]:
 COLUMNS = ("quantity", "published figure", "basis", "figure here", "model mean [p5, p95]", "ratio", "band", "verdict")
 
 
+def _money(line: Line) -> bool:
+    return line.target.model is not None and all(m.startswith("spending.") for m in line.target.model.metrics or ("",))
+
+
 def _cells(line: Line) -> tuple[str, ...]:
     share = line.target.scaling == "share"
     crit = " *" if line.target.criterion else ""
+    euro = "€ " if _money(line) or ("euro" in line.published and line.target.scaling != "share") else ""
+    figure = fmt(line.figure, share)
     return (
         line.target.label + crit,
         line.published,
         _basis(line),
-        fmt(line.figure, share),
-        _model(line, share),
+        euro + figure if figure != "-" else figure,
+        (euro if line.mean is not None else "") + _model(line, share),
         _ratio(line),
         line.band,
         line.verdict,
@@ -434,7 +441,10 @@ def html_text(v: Validation) -> str:
         note = "; ".join(x for x in (line.model_definition, line.target.note) if x)
         tds.append(f'<td class="note">{e(note)}</td>')
         body.append("<tr>" + "".join(tds) + "</tr>")
+    prov = provenance_of({"scenario_sha256": v.scenario.sha256})
     intro = "".join(f"<p>{e(x)}</p>" for x in header(v))
+    intro += f'<p class="muted">sdsim {e(str(prov["packages"]["sdsim"]))}, git {e(str(prov["git_revision"]))}, '
+    intro += f"scenario sha256 {e(v.scenario.sha256)}</p>"
     summary = text_table(v).splitlines()[-1]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>sdsim validation</title>'
