@@ -213,14 +213,14 @@ TARGETS: tuple[Target, ...] = (
         note=f"model: budget lines jeugd ambulant + verblijf + gedwongen kader; {_SPEND}",
     ),
     Target(
-        "jeugd_spending_iv3", "youth spending, Iv3 6.72 + 6.82 (maatwerk and escalated care 18-)", "jeugd",
+        "jeugd_spending_iv3", "youth spending, Iv3 6.72 + 6.82 (18-)", "jeugd",
         (Row("taakveld_maatwerkdienstverlening_18min_lasten", "2017*"), Row("taakveld_geescaleerde_zorg_18min_lasten", "2017*")),
         "count", "inhabitants",
         Measure("flow", ("spending.jeugd_ambulant", "spending.jeugd_verblijf", "spending.jeugd_gedwongen_kader")),
         multiplier=1e6, denominator="inhabitants_2017", note=f"CBS Iv3 realised 2017; {_SPEND}",
     ),
     Target(
-        "jeugd_spending_total", "youth spending, total (incl. access and voorliggend veld)", "jeugd",
+        "jeugd_spending_total", "youth spending, total (incl. access)", "jeugd",
         (Row("jeugd_spending_municipalities", "2019"),), "count", "inhabitants", None, status="not_produced",
         multiplier=1e9, denominator="inhabitants_2019", criterion=True,
         note="access staff and general provisions are booked on shared lines (toegang, algemene voorzieningen), not per law",
@@ -233,7 +233,7 @@ TARGETS: tuple[Target, ...] = (
     ),
     # --- youth protection -------------------------------------------------------------------------
     Target(
-        "jb_stock", "jeugdbescherming measures in force on 31 December", "jeugdbescherming",
+        "jb_stock", "jeugdbescherming measures in force, 31 December", "jeugdbescherming",
         (Row("jb_measures_in_force", "2019-12-31"),), "count", "youth_0_17", Measure("stock_end", ("clients.jeugdbescherming",)),
         denominator="youth_0_17_2019", criterion=True, note="model: households under a measure (CBS: measures; a child can have two)",
     ),
@@ -243,7 +243,7 @@ TARGETS: tuple[Target, ...] = (
         denominator="youth_0_17_2019", note="model: admissions to a measure (households)",
     ),
     Target(
-        "jb_youth", "youth 0-17 with jeugdbescherming per year (persons)", "jeugdbescherming",
+        "jb_youth", "youth with jeugdbescherming per year (persons)", "jeugdbescherming",
         (Row("jeugdbescherming_youth_0_17", "2019*"),), "count", "youth_0_17", Measure("unique", ("jeugdbescherming",)),
         status="proxy", denominator="youth_0_17_2019", note=f"model: households under a measure during the year; {_NO_PERSONS}",
     ),
@@ -346,7 +346,7 @@ TARGETS: tuple[Target, ...] = (
         "rate", "inhabitants", Measure("flow", tuple(f"spending.{p}" for p in WMO_ALL)), criterion=True, note=_SPEND,
     ),
     Target(
-        "wmo_spending_iv3", "Wmo spending, Iv3 6.71 + 6.6 (maatwerk 18+ and Wmo maatwerkvoorzieningen)", "wmo",
+        "wmo_spending_iv3", "Wmo spending, Iv3 6.71 + 6.6 (maatwerk 18+)", "wmo",
         (Row("taakveld_maatwerkdienstverlening_18plus_lasten", "2017*"), Row("taakveld_maatwerkvoorziening_wmo_lasten", "2017*")),
         "count", "inhabitants", Measure("flow", tuple(f"spending.{p}" for p in WMO_EXCL_VERBLIJF)), multiplier=1e6,
         denominator="inhabitants_2017", note=f"CBS Iv3 realised 2017; {_SPEND}",
@@ -403,7 +403,7 @@ TARGETS: tuple[Target, ...] = (
         Measure("flow", ("spending.toegang",)), note=f"model: access staff of all laws; {_DRONTEN}",
     ),
     Target(
-        "dronten_samenkracht", "general provisions, Iv3 6.1 samenkracht en burgerparticipatie", "Dronten 2017 (municipal)",
+        "dronten_samenkracht", "general provisions, Iv3 6.1 samenkracht", "Dronten 2017 (municipal)",
         (Row("taakveld_6_1_samenkracht_burgerparticipatie_lasten_per_inhabitant", "2017", "Dronten"),), "rate", "inhabitants",
         Measure("flow", ("spending.algemene_voorzieningen",)), note=f"model: general provisions of all laws; {_DRONTEN}",
     ),

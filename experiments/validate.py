@@ -152,7 +152,8 @@ class Line:
     """One line of the validation table (numbers exact; formatting is the writers' job)."""
 
     target: Target
-    published: str  # the figure as published: value, unit, period
+    published: str  # the figure as published: value, unit, geography and period (thousands separated)
+    published_raw: str  # the same with the values exactly as in sources.csv
     national_basis: float | None
     figure: float | None  # scaled to the municipality
     mean: float | None
@@ -199,8 +200,9 @@ def _number(text: str) -> str:
     return f"{value:,}"
 
 
-def _published(rows: tuple[Row, ...], sources: dict[Row, dict[str, str]]) -> str:
-    return " + ".join(f"{_number(sources[r]['value'])} {sources[r]['unit']} ({r.period})" for r in rows)
+def _published(rows: tuple[Row, ...], sources: dict[Row, dict[str, str]], pretty: bool = True, join: str = " + ") -> str:
+    number = _number if pretty else str
+    return join.join(f"{number(sources[r]['value'])} {sources[r]['unit']} ({r.geography} {r.period})" for r in rows)
 
 
 def build_table(scenario: Scenario, years: list[ReplicateYear], seed: int) -> Validation:
@@ -223,6 +225,8 @@ def build_table(scenario: Scenario, years: list[ReplicateYear], seed: int) -> Va
             Line(
                 target=target,
                 published=_published(target.figure, sources) + (f" / ({_published(target.per, sources)})" if target.per else ""),
+                published_raw=_published(target.figure, sources, False)
+                + (f" / ({_published(target.per, sources, False)})" if target.per else ""),
                 national_basis=national_basis(target.denominator, sources) if den else None,
                 figure=figure,
                 mean=mean,
@@ -247,7 +251,8 @@ def build_table(scenario: Scenario, years: list[ReplicateYear], seed: int) -> Va
         lines.append(
             Line(
                 target=target,
-                published="; ".join(f"{_number(sources[r]['value'])} {sources[r]['unit']} ({r.period})" for r in keys),
+                published=_published(tuple(keys), sources, join="; "),
+                published_raw=_published(tuple(keys), sources, False, "; "),
                 national_basis=None,
                 figure=None,
                 mean=None,
@@ -307,7 +312,7 @@ def _basis(line: Line) -> str:
     if t.basis in ("percent", "ratio"):
         return BASIS_LABEL[t.basis]
     if t.scaling == "rate":
-        return f"{BASIS_LABEL[t.basis]} (rate as published)"
+        return f"{BASIS_LABEL[t.basis]} (published rate)"
     return f"{BASIS_LABEL[t.basis]} (NL {fmt(line.national_basis)})"
 
 
@@ -361,9 +366,16 @@ def _cells(line: Line) -> tuple[str, ...]:
     )
 
 
-def text_table(v: Validation, width: int = 60) -> str:
-    """The aligned table for the terminal (long cells shortened to ``width``)."""
-    cells = [tuple(c if len(c) <= width else c[: width - 1] + "…" for c in _cells(line)) for line in v.lines]
+WIDTHS = (52, 40, 30)  # terminal widths of the quantity, published figure and basis columns (longer cells are shortened)
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def text_table(v: Validation) -> str:
+    """The aligned table for the terminal (long text cells shortened; the CSV and HTML have them whole)."""
+    cells = [tuple(_shorten(c, WIDTHS[i]) if i < len(WIDTHS) else c for i, c in enumerate(_cells(line))) for line in v.lines]
     widths = [max(len(COLUMNS[i]), *(len(c[i]) for c in cells)) for i in range(len(COLUMNS))]
     right = {3, 4, 5}
 
@@ -385,7 +397,7 @@ def text_table(v: Validation, width: int = 60) -> str:
 
 
 CSV_COLUMNS = (
-    "group", "key", "quantity", "status", "criterion", "published", "basis", "national_basis", "figure_scaled",
+    "group", "key", "quantity", "status", "criterion", "year", "published", "basis", "national_basis", "figure_scaled",
     "model_mean", "model_p5", "model_p95", "ratio", "difference", "band", "verdict", "model_definition",
     "source_rows", "source", "quality", "note",
 )  # fmt: skip
@@ -400,7 +412,7 @@ def csv_text(v: Validation) -> str:
         t = line.target
         writer.writerow(
             [
-                t.group, t.key, t.label, t.status, "yes" if t.criterion else "", line.published, BASIS_LABEL[t.basis],
+                t.group, t.key, t.label, t.status, "yes" if t.criterion else "", v.year, line.published_raw, BASIS_LABEL[t.basis],
                 exact(line.national_basis), exact(line.figure), exact(line.mean), exact(line.p5), exact(line.p95),
                 exact(line.ratio), exact(line.difference), line.band, line.verdict, line.model_definition,
                 line.rows, line.source, line.quality, t.note,
