@@ -350,7 +350,7 @@ def _money(line: Line) -> bool:
 
 
 def _cells(line: Line) -> tuple[str, ...]:
-    share = line.target.scaling == "share"
+    share = line.target.basis == "percent"
     crit = " *" if line.target.criterion else ""
     euro = "€ " if _money(line) or ("euro" in line.published and line.target.scaling != "share") else ""
     figure = fmt(line.figure, share)
