@@ -143,7 +143,8 @@ def test_cli_writes_csv_and_html(tmp_path, capsys):
     assert gp["verdict"] in ("pass", "FAIL") and float(gp["model_p5"]) <= float(gp["model_mean"]) <= float(gp["model_p95"])
     assert next(r for r in rows if r["key"] == "route_gi")["verdict"] == "not produced"
     html = (out / "validation.html").read_text()
-    assert html.startswith("<!DOCTYPE html>") and "<table>" in html and "http" not in html  # self-contained
+    assert html.startswith("<!DOCTYPE html>") and "<table>" in html
+    assert 'src="' not in html and "<link" not in html and "@import" not in html  # self-contained: nothing to fetch
     # --strict: exit 1 while any acceptance criterion of issue 10 fails (today several do)
     assert main(["validate", str(scenario), "--replicates", "1", "--out", str(out), "--strict"]) == 1
 
