@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="shared (default): start every design row from the scenario's state at the start year; row: each row burns in itself",
     )
     _executor_options(sens, "sdsim-sensitivity")
+    validate = sub.add_parser("validate", help="compare the model with published figures (CBS): table, CSV, HTML")
+    validate.add_argument("scenario", nargs="?", type=Path, default=BASELINE, help="scenario TOML (default: scenarios/baseline.toml)")
+    validate.add_argument("--replicates", type=_positive, default=20, help="Monte Carlo replicates (default 20)")
+    validate.add_argument("--seed", type=_non_negative, default=0, help="seed (default 0)")
+    validate.add_argument("--out", type=Path, default=Path("sdsim-validate"), help="output folder (default sdsim-validate)")
+    validate.add_argument("--strict", action="store_true", help="exit 1 unless every acceptance criterion of issue 10 passes")
     params = sub.add_parser("parameters", help="list every model parameter with default, range and source")
     params.add_argument("--prefix", default="", help="only names starting with this")
     return parser
@@ -255,6 +261,23 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Run the comparable year, print the validation table, write validation.csv and validation.html."""
+    from sdsim.experiments import validate
+    from sdsim.experiments.output import write_atomic
+    from tqdm import tqdm
+
+    scenario = load_scenario(args.scenario)
+    with tqdm(total=args.replicates, desc=f"validate {scenario.name}", unit="replicate", delay=3.0, file=sys.stderr) as bar:
+        table = validate.run_validation(scenario, args.replicates, seed=args.seed, on_done=bar.update)
+    out: Path = args.out
+    write_atomic(out / "validation.csv", validate.csv_text(table))
+    write_atomic(out / "validation.html", validate.html_text(table))
+    print(validate.text_table(table))
+    print(f"-> {out}/validation.csv, {out}/validation.html")
+    return 1 if args.strict and not validate.criteria_met(table) else 0
+
+
 def cmd_parameters(args: argparse.Namespace) -> int:
     """Print the parameter registry."""
     from sdsim.simulation.parameters import REGISTRY
@@ -276,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
             "compare": cmd_compare,
             "sweep": cmd_sweep,
             "sensitivity": cmd_sensitivity,
+            "validate": cmd_validate,
             "parameters": cmd_parameters,
         }
         return commands[args.command](args)
