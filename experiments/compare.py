@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from sdsim.experiments.runner import MonteCarloResult, run_scenarios
 from sdsim.scenarios.loader import Scenario, ScenarioError
+from sdsim.simulation.compiled import policy_profile
 from sdsim.simulation.indicators import metric_kind
-from sdsim.simulation.levers import policy_profile
 from sdsim.simulation.schema import BUDGET_LINES, PRODUCT_LINE, PRODUCTS
 
 QUANTILES = {"p5": 5, "p50": 50, "p95": 95}

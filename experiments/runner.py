@@ -82,7 +82,7 @@ def run_replicate(
     params = scenario.params if params is None else params
     engine = replicate_engine(scenario.profile, params, seed, replicate, 12 * years, start)
     tallies = engine.run()
-    return monthly_indicators(tallies, book(tallies, engine.rates, params, scenario.profile))
+    return monthly_indicators(tallies, book(tallies, engine.compiled))
 
 
 def _batch(

@@ -36,11 +36,13 @@ from pathlib import Path
 import numpy as np
 from sdsim.scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, load_scenario, read_toml
 from sdsim.simulation.indicators import yearly
+from sdsim.simulation.levers import LEVERS
 from sdsim.simulation.parameters import ParameterError, check_value
 
 SWEEP_KEYS = {"name", "scenarios", "replicates", "seed", "years", "metrics", "chunk_size", "design", "burn_in"}
 BURN_IN = ("row", "shared")
-STRUCTURAL = ("lever.providers.",)  # change the providers themselves: not allowed with a shared burn-in
+# parameters of levers that change the provider contracts themselves: not allowed with a shared burn-in
+STRUCTURAL = tuple(p.name for lever in LEVERS if lever.changes_providers for p in lever.parameters)
 SUMMARY_METRICS = (
     "spending.total",
     *(f"spending.{line}" for line in ("jeugd_ambulant", "jeugd_verblijf", "jeugd_gedwongen_kader", "wmo_hbh", "wmo_begeleiding")),
@@ -214,7 +216,7 @@ def check_shared_burn_in(path: Path | str, rows: Sequence[dict[str, float]], bur
     if burn_in != "shared":
         return
     for name in sorted({n for row in rows for n in row}):
-        if name.startswith(STRUCTURAL):
+        if name in STRUCTURAL:
             raise ScenarioError(path, f"design.{name}", 'changes the providers; use burn_in = "row" for it')
 
 

@@ -70,7 +70,7 @@ class SocialDomainModel(mesa.Model):
         """Advance one month and collect the indicators."""
         self.engine.step()
         month = self.engine.last_month()
-        ledger = book(month, self.engine.rates, self.params, self.profile, first_month=self.engine.months_done - 1)
+        ledger = book(month, self.engine.compiled, first_month=self.engine.months_done - 1)
         self.indicators = {k: float(v[0]) for k, v in monthly_indicators(month, ledger).items()}
         self.datacollector.collect(self)
 
