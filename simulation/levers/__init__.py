@@ -95,7 +95,7 @@ def no_costs(profile: Profile, params: Parameters) -> dict[str, float]:
     return {}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per module: equal when the same, hashable
 class Lever:
     """One policy lever: what it is, its parameters, its hooks and its expected directions.
 
