@@ -110,3 +110,12 @@ def test_every_profile_lever_reaches_the_profile(baseline):
         "lever.providers.contracts": 0.5,
     }.items():
         assert policy_profile(baseline.profile, baseline.params.replace({name: value})) != baseline.profile, name
+
+
+def test_skill_mix_then_integration_gain_clipped_once(baseline):
+    """L10 and L2 both move a team's triage accuracy: skill mix first, then the gain of a team made integrated, clipped once."""
+    changes = {"lever.access.integrated": 1.0, "lever.access.triage_delta": -0.3, "lever.access.triage_gain": 0.5}
+    teams = policy_profile(baseline.profile, baseline.params.replace(changes)).access_teams
+    for before, after in zip(baseline.profile.access_teams, teams, strict=True):
+        gain = 0.0 if before.integrated else 0.5
+        assert after.integrated and after.triage_accuracy == float(np.clip(before.triage_accuracy - 0.3 + gain, 0.0, 1.0))
