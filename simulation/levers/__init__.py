@@ -142,7 +142,10 @@ def discover(package: ModuleType) -> tuple[Lever, ...]:
 
 
 def in_hook_order(levers: tuple[Lever, ...]) -> tuple[Lever, ...]:
-    """The levers in the order their hooks run: as listed, except that a lever waits for those in its ``after``."""
+    """The levers in the order their hooks run: as listed, except that a lever waits for those in its ``after``.
+
+    Ids in ``after`` that are not among ``levers`` are ignored; levers that wait for each other are an error.
+    """
     ids = {lever.id for lever in levers}
     pending, done, order = list(levers), set(), []
     while pending:
