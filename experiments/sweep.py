@@ -216,7 +216,7 @@ def check_shared_burn_in(path: Path | str, rows: Sequence[dict[str, float]], bur
     if burn_in != "shared":
         return
     for name in sorted({n for row in rows for n in row}):
-        if name in STRUCTURAL:
+        if name.startswith(STRUCTURAL):
             raise ScenarioError(path, f"design.{name}", 'changes the providers; use burn_in = "row" for it')
 
 
