@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from sdsim.simulation.levers import Check, Lever, LeverPrices
-from sdsim.simulation.parameter import ASSUMPTION, NON_NEGATIVE, declare, spread
+from sdsim.simulation.parameter import ASSUMPTION, NON_NEGATIVE, Parameter, declare, spread
 from sdsim.simulation.schema import PRODUCT, PRODUCTS, T_MAATWERK
 
 if TYPE_CHECKING:
@@ -19,7 +19,8 @@ _COST_MONTH = {"wmo_hbh": 150.0, "wmo_begeleiding": 300.0, "wmo_hulpmiddelen": 6
 _SD, _SW = "seed:[SD]", "seed:[SW]"
 
 
-def _parameters(name: str) -> tuple:
+def _parameters(name: str) -> tuple[Parameter, ...]:
+    """The lever's parameters for one maatwerk product."""
     cost = _COST_MONTH.get(name, 150.0)
     return (
         declare(
