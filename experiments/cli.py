@@ -1,9 +1,14 @@
-"""The ``sdsim`` command line.
+"""The ``sdsim`` command line: five sub-commands.
 
-``sdsim run [SCENARIO.toml] [--replicates R] [--seed S] [--years Y] [--out DIR]`` runs Monte Carlo
-replicates and writes ``DIR/summary.json`` and ``DIR/monthly.csv``; ``sdsim compare BASE ALT...``
-runs scenarios with common random numbers and writes ``DIR/comparison.json``, ``comparison.csv`` and
-``report.html``; ``sdsim parameters`` lists the parameter registry. User mistakes print one line and exit with status 2, never a traceback.
+- ``sdsim run [SCENARIO.toml]``: Monte Carlo replicates; writes ``DIR/summary.json`` and
+  ``DIR/monthly.csv`` and prints the default metrics (``indicators.DEFAULT_METRICS``).
+- ``sdsim compare BASE ALT...``: scenarios with common random numbers; writes
+  ``DIR/comparison.json``, ``comparison.csv`` and ``report.html``.
+- ``sdsim sweep SWEEP.toml``: scenarios x a parameter design x replicates into a resumable store.
+- ``sdsim sensitivity SCENARIO.toml --params PARAMS.toml``: Sobol or Morris indices with SALib.
+- ``sdsim parameters``: the parameter registry.
+
+User mistakes print one line and exit with status 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,20 +22,6 @@ from sdsim.scenarios.loader import BASELINE, ScenarioError, load_scenario
 from sdsim.simulation.parameters import BY_NAME
 
 EXIT_USAGE = 2
-TABLE_METRICS = (
-    ("spending.total", "spending, total (EUR)"),
-    ("spending.jeugd_ambulant", "  jeugd ambulant"),
-    ("spending.jeugd_verblijf", "  jeugd verblijf"),
-    ("spending.wmo_hbh", "  wmo hbh"),
-    ("spending.participatie_bijstand", "  bijstand"),
-    ("revenue.total", "revenue, total (EUR)"),
-    ("clients_tier.general", "clients general provisions"),
-    ("clients_tier.maatwerk", "clients maatwerk"),
-    ("clients_tier.specialist", "clients specialist"),
-    ("clients_tier.forced", "clients gedwongen kader"),
-    ("waiting_time.access.jeugd", "wait access jeugd (months)"),
-    ("crises.jeugd", "crises jeugd"),
-)
 
 
 def _positive(text: str) -> int:
@@ -48,7 +39,7 @@ def _non_negative(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (sub-commands ``run`` and ``parameters``)."""
+    """The argument parser (sub-commands ``run``, ``compare``, ``sweep``, ``sensitivity`` and ``parameters``)."""
     parser = argparse.ArgumentParser(prog="sdsim", description="Client flows and money in a Dutch municipality's social domain.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run Monte Carlo replicates of a scenario")
@@ -91,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="shared (default): start every design row from the scenario's state at the start year; row: each row burns in itself",
     )
     _executor_options(sens, "sdsim-sensitivity")
+    validate = sub.add_parser("validate", help="compare the model with published figures (CBS): table, CSV, HTML")
+    validate.add_argument("scenario", nargs="?", type=Path, default=BASELINE, help="scenario TOML (default: scenarios/baseline.toml)")
+    validate.add_argument("--replicates", type=_positive, default=20, help="Monte Carlo replicates (default 20)")
+    validate.add_argument("--seed", type=_non_negative, default=0, help="seed (default 0)")
+    validate.add_argument("--out", type=Path, default=Path("sdsim-validate"), help="output folder (default sdsim-validate)")
+    validate.add_argument("--strict", action="store_true", help="exit 1 unless every acceptance criterion of issue 10 passes")
     params = sub.add_parser("parameters", help="list every model parameter with default, range and source")
     params.add_argument("--prefix", default="", help="only names starting with this")
     return parser
@@ -109,15 +106,19 @@ def _fmt(value: float) -> str:
 
 
 def _table(summary: dict) -> str:
+    """The default metrics in the first and last year, mean [p5, p95]; budget lines without spending are left out."""
+    from sdsim.simulation.indicators import DEFAULT_METRICS, label, unit
+
     years = list(summary)
     shown = [years[0], years[-1]] if len(years) > 1 else years
-    lines = [f"{'metric':32s}" + "".join(f"{y + ' mean [p5, p95]':>36s}" for y in shown)]
-    for metric, label in TABLE_METRICS:
-        cells = []
-        for y in shown:
-            s = summary[y].get(metric)
-            cells.append(f"{_fmt(s['mean'])} [{_fmt(s['p5'])}, {_fmt(s['p95'])}]" if s else "n/a")
-        lines.append(f"{label:32s}" + "".join(f"{c:>36s}" for c in cells))
+    lines = [f"{'metric':44s}" + "".join(f"{y + ' mean [p5, p95]':>36s}" for y in shown)]
+    for metric in DEFAULT_METRICS:
+        stats = [summary[y].get(metric) for y in shown]
+        if metric.startswith("spending.") and not any(s and (s["p5"] or s["p95"]) for s in stats):
+            continue
+        cells = [f"{_fmt(s['mean'])} [{_fmt(s['p5'])}, {_fmt(s['p95'])}]" if s else "n/a" for s in stats]
+        name = f"{label(metric)} ({unit(metric)})" if unit(metric) else label(metric)
+        lines.append(f"{name:44s}" + "".join(f"{c:>36s}" for c in cells))
     return "\n".join(lines)
 
 
@@ -233,7 +234,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     x = np.clip(x, low, high)  # unbounded distributions (norm, lognorm) stay within what the model accepts
     rows = tuple(dict(zip(problem.names, map(float, row), strict=True)) for row in x)
     extra = {"method": args.method, "n": args.n, "problem": {"names": problem.names, "bounds": problem.bounds, "dists": problem.dists}}
-    check_shared_burn_in(args.params, rows, args.burn_in)
+    check_shared_burn_in(args.params, scenarios, rows, args.burn_in)
     sweep = Sweep(f"sensitivity-{args.method}", tuple(scenarios), rows, args.replicates, args.seed, sa.OUTPUT_YEARS, sa.METRICS, 32,
                   args.params, extra, args.burn_in)  # fmt: skip
     started = time.perf_counter()
@@ -260,6 +261,23 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Run the comparable year, print the validation table, write validation.csv and validation.html."""
+    from sdsim.experiments import validate
+    from sdsim.experiments.output import write_atomic
+    from tqdm import tqdm
+
+    scenario = load_scenario(args.scenario)
+    with tqdm(total=args.replicates, desc=f"validate {scenario.name}", unit="replicate", delay=3.0, file=sys.stderr) as bar:
+        table = validate.run_validation(scenario, args.replicates, seed=args.seed, on_done=bar.update)
+    out: Path = args.out
+    write_atomic(out / "validation.csv", validate.csv_text(table))
+    write_atomic(out / "validation.html", validate.html_text(table))
+    print(validate.text_table(table))
+    print(f"-> {out}/validation.csv, {out}/validation.html")
+    return 1 if args.strict and not validate.criteria_met(table) else 0
+
+
 def cmd_parameters(args: argparse.Namespace) -> int:
     """Print the parameter registry."""
     from sdsim.simulation.parameters import REGISTRY
@@ -281,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
             "compare": cmd_compare,
             "sweep": cmd_sweep,
             "sensitivity": cmd_sensitivity,
+            "validate": cmd_validate,
             "parameters": cmd_parameters,
         }
         return commands[args.command](args)

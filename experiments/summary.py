@@ -9,6 +9,11 @@ from sdsim.simulation.indicators import metric_kind
 QUANTILES = {"p5": 5, "p50": 50, "p95": 95}
 
 
+def spread(values: np.ndarray) -> dict[str, float]:
+    """Mean and ``QUANTILES`` of values over replicates (NaN-free)."""
+    return {"mean": float(values.mean())} | {k: float(np.percentile(values, q)) for k, q in QUANTILES.items()}
+
+
 def yearly_summary(result: MonteCarloResult) -> dict[str, dict[str, dict[str, float]]]:
     """``{year: {metric: {mean, p5, p50, p95, kind}}}`` over replicates."""
     per_year = result.per_year
@@ -21,8 +26,6 @@ def yearly_summary(result: MonteCarloResult) -> dict[str, dict[str, dict[str, fl
             v = v[np.isfinite(v)]
             if v.size == 0:
                 continue
-            stats = {"mean": float(v.mean())}
-            stats.update({k: float(np.percentile(v, q)) for k, q in QUANTILES.items()})
-            row[metric] = {**stats, "kind": metric_kind(metric)}
+            row[metric] = {**spread(v), "kind": metric_kind(metric)}
         out[str(start + y)] = row
     return out

@@ -21,6 +21,7 @@ from sdsim.simulation.ledger import book
 from sdsim.simulation.levers import LEVERS, in_hook_order, lever_of, profile_as_today
 from sdsim.simulation.parameters import NAMES
 from sdsim.simulation.schema import EVENTS
+from sdsim.simulation.streams import DOMAIN_STREAMS
 
 from tests.conftest import small_profile
 
@@ -70,6 +71,7 @@ def test_every_lever_is_documented_and_checked(lever):
     assert lever.seed and lever.mechanism and lever.direction and lever.title
     assert lever.checks, f"{lever.id} has no expected direction"
     assert set(lever.kernel_events) <= set(EVENTS)
+    assert set(lever.kernel_decisions) <= set(DOMAIN_STREAMS)
     for check in lever.checks:
         assert check.direction in (-1, +1)
         assert all(lever_of(name) is not None for name in check.changes), "a check changes levers only"

@@ -12,9 +12,9 @@ one ``LEVER = Lever(...)`` with
   unit of a kernel tally that the lever adds costs) and ``costs`` (fixed euros the lever itself
   costs: a POH-jeugd, a prevention budget, a general provision's lump sum). A hook that is "as
   today" leaves its input unchanged;
-- the kernel decisions it drives, named by the events counted where they are taken
-  (``schema.EVENTS``: triage refusal, the shift to a general provision, the coordinator's plan);
-  the decisions themselves stay in ``simulation.kernels``;
+- the kernel decisions it drives, named by their random streams (``simulation.streams``) and the
+  events counted where they are taken (``schema.EVENTS``: triage refusal, the shift to a general
+  provision, the coordinator's plan); the decisions themselves stay in ``simulation.transitions``;
 - its expected directions (``Check``), which ``tests/test_levers.py`` runs for every lever found.
 
 The levers are the modules of this package, plus those of every package registered under the
@@ -108,10 +108,9 @@ class Lever:
         checks: expected directions, tested with paired replicates.
         parameters: its own parameters (``lever.*``), defaults "as today".
         instruments: name prefixes of behavioural parameters it acts through (``copay.`` for L9).
+        kernel_decisions: the random streams (``streams.DOMAIN_STREAMS``) of the decisions the kernels take for it.
         kernel_events: ``schema.EVENTS`` counted where the kernels take its decision.
         after: ids of levers whose hooks run before its own (where both change one value).
-        changes_providers: changes the number of provider contracts, so households in care
-            cannot keep theirs (no shared burn-in).
         profile: changes the profile's data in place (structure: teams, practices, contracts).
         rates: returns the behavioural rates as the lever makes them.
         prices: returns the unit prices of what the lever adds.
@@ -126,9 +125,9 @@ class Lever:
     checks: tuple[Check, ...]
     parameters: tuple[Parameter, ...] = ()
     instruments: tuple[str, ...] = ()
+    kernel_decisions: tuple[str, ...] = ()
     kernel_events: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
-    changes_providers: bool = False
     profile: Callable[[ProfileData, Parameters], None] = profile_as_today
     rates: Callable[[Rates, Parameters], Rates] = rates_as_today
     prices: Callable[[LeverPrices, Parameters], LeverPrices] = prices_as_today

@@ -114,6 +114,7 @@ LEVER = Lever(
     direction="fewer maatwerk clients, more general users, lower spending if cheaper",
     seed="[SD] §4.9, [SW] Bijlage 1.3, [VS]",
     parameters=tuple(p for name in SHIFTABLE for p in _parameters(name)),
+    kernel_decisions=("shift",),
     kernel_events=("shifted_general",),
     rates=shift_demand,
     prices=general_provision_prices,

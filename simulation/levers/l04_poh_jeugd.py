@@ -41,6 +41,7 @@ LEVER = Lever(
             NON_NEGATIVE,
         ),
     ),
+    kernel_decisions=("poh",),  # the POH-jeugd handles a GP request at tier 1
     profile=raise_poh_share,
     costs=poh_staff,
     checks=(

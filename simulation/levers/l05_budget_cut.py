@@ -51,6 +51,7 @@ LEVER = Lever(
             (0.0, 10.0),
         ),
     ),
+    kernel_decisions=("refuse",),
     kernel_events=("refused_eligibility",),
     profile=provider_ceilings,
     rates=stricter_eligibility,

@@ -53,6 +53,7 @@ LEVER = Lever(
         ),
         declare("lever.casusregie.cost_month", 250.0, (150.0, 400.0), "euro per coordinated household-month", ASSUMPTION, NON_NEGATIVE),
     ),
+    kernel_decisions=("plan",),
     kernel_events=("handled_in_plan",),
     rates=coordinate,
     prices=coordinators,

@@ -42,7 +42,6 @@ LEVER = Lever(
         ),
     ),
     after=("L5",),  # ceilings cut the slots before they are pooled over fewer contracts
-    changes_providers=True,
     profile=consolidate,
     checks=(Check("contract overhead", {CONTRACTS: 0.5}, ("spending.overhead",), -1),),
 )
