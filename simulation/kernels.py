@@ -118,10 +118,12 @@ from sdsim.simulation.tallies import (
     care_at,
     event_at,
     occupancy_at,
+    offsets,
 )
 from sdsim.simulation.transitions import (
     ASKED,
     ESCALATED,
+    NO_EVENT,
     RESOLVED,
     UNSCHEDULED,
     any_event,
@@ -206,7 +208,7 @@ P_TRANSITION18_TO_WMO = S["transition18.to_wmo"]
 class Scratch(NamedTuple):
     """Per-chunk work space of ``household_pass`` (its counts summed in fixed order afterwards)."""
 
-    layout: np.ndarray  # tally offsets in a count vector (``simulation.tallies.tally_layout``)
+    layout: np.ndarray  # tally offsets in a count vector (``simulation.tallies.tally_layout``); kernels read it as a tuple
     counts: np.ndarray  # (chunks, counts) this month's counts of the chunk's households
     asleep: np.ndarray  # (chunks, counts) a month of the households asleep, carried over
     fell_asleep: np.ndarray  # (chunks, counts) a month of those falling asleep this month
@@ -234,7 +236,7 @@ def _log_quiet(stay: np.ndarray, nc, ny, na, ne) -> float:
 def demography_tables(rt: Rates) -> np.ndarray:
     """stay[0, g, k] = P(none of k persons of group g has a demographic event this month), g = 4: birth; stay[1]: its log."""
     stay = np.empty((2, 5, 128))
-    probs = _demography_rates(rt)
+    probs = _demography_rates(rt.scalars)
     for g in range(5):
         for k in range(128):
             stay[0, g, k] = (1.0 - probs[g]) ** k
@@ -242,19 +244,30 @@ def demography_tables(rt: Rates) -> np.ndarray:
     return stay
 
 
-@njit(cache=True, nogil=True)
-def _demography_rates(rt: Rates) -> np.ndarray:
+@njit(cache=True, nogil=True, inline="always")
+def _demography_rates(s: np.ndarray) -> tuple[float, float, float, float, float]:
     """Monthly probabilities: a child, young adult or adult ages out, an elderly person dies, a birth."""
-    s = rt.scalars
-    return np.array(
-        [
-            s[P_DEMOGRAPHY_CHILD_AGES_OUT],
-            s[P_DEMOGRAPHY_YOUNG_AGES_OUT],
-            s[P_DEMOGRAPHY_ADULT_AGES_OUT],
-            s[P_DEMOGRAPHY_ELDERLY_DEATH],
-            s[P_DEMOGRAPHY_BIRTH],
-        ]
+    return (
+        s[P_DEMOGRAPHY_CHILD_AGES_OUT],
+        s[P_DEMOGRAPHY_YOUNG_AGES_OUT],
+        s[P_DEMOGRAPHY_ADULT_AGES_OUT],
+        s[P_DEMOGRAPHY_ELDERLY_DEATH],
+        s[P_DEMOGRAPHY_BIRTH],
     )
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _inverses(p: tuple[float, float, float, float, float]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """1 / p and 1 / (1 - p) of each demographic probability (for ``rng.binomial_chain``)."""
+    inv = (1.0 / max(p[0], 1e-300), 1.0 / max(p[1], 1e-300), 1.0 / max(p[2], 1e-300), 1.0 / max(p[3], 1e-300), 1.0 / max(p[4], 1e-300))
+    inv_not = (
+        1.0 / max(1.0 - p[0], 1e-300),
+        1.0 / max(1.0 - p[1], 1e-300),
+        1.0 / max(1.0 - p[2], 1e-300),
+        1.0 / max(1.0 - p[3], 1e-300),
+        1.0 / max(1.0 - p[4], 1e-300),
+    )
+    return inv, inv_not
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -389,42 +402,46 @@ def _needs_now(state, h: int) -> tuple[int, int]:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _unmet_month(
-    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, current: int, hk, month: int,
-    rt: Rates, st: Structure, h: int, team: int, gp: int, net: float, mult: float, income_class: int, in_trajectory: int,
-) -> None:  # fmt: skip
-    """A month of an unmet need (hidden, general provision, queue, decision, waiting list): its event, if any.
+def _unmet_event(
+    hk, d: int, current: int, due: int, month: int, v: int, replaced: int, resolve_own, escalate_rate, ask, ask_income,
+    general_resolve, general_stepup, shift_resolve, shift_escalate, shift_stepup, s, net: float, mult: float, income_class: int,
+) -> int:  # fmt: skip
+    """This month's event of an unmet need (hidden, general provision, queue, decision, waiting list), or ``NO_EVENT``.
 
-    A hidden need or general provision has its next event scheduled (drawn here when not yet drawn);
-    in a queue, decision or waiting list the month's own draw decides. Without an event, a decision
-    whose term has passed is issued.
+    A hidden need or general provision has its next event scheduled (``due``; drawn here when not yet
+    drawn); in a queue, decision or waiting list the month's own draw decides.
     """
-    event = 0
-    if current <= GENERAL:  # HIDDEN or GENERAL
-        due = next_onset[hd]
-        if due <= month:
-            p1, p2, p3 = _need_rates(
-                rt.resolve_own, rt.escalate, rt.ask, rt.ask_income, rt.general_resolve, rt.general_stepup, rt.shift_resolve,
-                rt.shift_escalate, rt.shift_stepup, rt.scalars, d, severity[hd], current, product[hd], net, mult, income_class,
-            )  # fmt: skip
-            event = unmet_event(hk, d, due, p1, p2, p3)
-    else:  # QUEUE, DECISION, WAITLIST: the month's draw, computed only when some event is possible
-        p1 = rt.resolve_own[d] * net
-        p2 = rt.escalate[d] * (1.0 - rt.scalars[P_NETWORK_PROTECTION] * net) * mult
-        event = unmet_event(hk, d, UNSCHEDULED, p1, p2, 0.0)
+    if current > GENERAL:  # QUEUE, DECISION, WAITLIST: the month's draw, computed only when some event is possible
+        p1 = resolve_own[d] * net
+        p2 = escalate_rate[d] * (1.0 - s[P_NETWORK_PROTECTION] * net) * mult
+        return unmet_event(hk, d, UNSCHEDULED, p1, p2, 0.0)
+    if due > month:
+        return NO_EVENT
+    p1, p2, p3 = _need_rates(
+        resolve_own, escalate_rate, ask, ask_income, general_resolve, general_stepup, shift_resolve, shift_escalate, shift_stepup,
+        s, d, v, current, replaced, net, mult, income_class,
+    )  # fmt: skip
+    return unmet_event(hk, d, due, p1, p2, p3)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _unmet_transition(
+    event: int, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, current: int, hk,
+    month: int, judge: float, gp_door: float, poh: float, plan: float, counter: int, delay: int, in_trajectory: int, product_cdf,
+) -> None:  # fmt: skip
+    """What an unmet need's event does: resolution, escalation, a step-up or request; without one, a decision due is issued."""
     if event == RESOLVED:
         resolve(state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, current, month)
     elif event == ESCALATED:
         escalate(state, entered, product, door, provider, next_onset, severity, counts, off, hd, d, current, month)
     elif event == ASKED and current == GENERAL:
-        step_up(state, entered, product, door, provider, next_onset, counts, off, hd, d, counter_of(team, st.team_integrated, d), month)
+        step_up(state, entered, product, door, provider, next_onset, counts, off, hd, d, counter, month)
     elif event == ASKED:
         request(
             state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month,
-            counter_of(team, st.team_integrated, d), rt.door_judge[d], rt.door_gp[d] * st.gp_referral[gp], st.gp_poh[gp],
-            rt.in_plan[d], in_trajectory, rt.product_cdf,
+            counter, judge, gp_door, poh, plan, in_trajectory, product_cdf,
         )  # fmt: skip
-    elif current == DECISION and month - entered[hd] >= st.team_delay[team]:  # beschikking issued
+    elif current == DECISION and month - entered[hd] >= delay:  # beschikking issued
         enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, product[hd], door[hd])
 
 
@@ -450,74 +467,66 @@ def _register_waiting(waiting, pending, back: int, now: int, hd) -> None:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _next_onset(state, next_onset, hd, h: int, d: int, current: int, on_benefit: bool, hh: Households, rt: Rates, hk, month: int) -> int:
+def _next_onset(
+    state, next_onset, hd, h: int, d: int, current: int, on_benefit: bool, onset_rate, onset_income, benefit_mult: float,
+    nc: int, ny: int, na: int, ne: int, income: int, next_demography: int, hk, month: int,
+) -> int:  # fmt: skip
     """The month of the next onset of a domain without need: drawn anew when its need just ended or the benefit changed."""
     werk = state[flat(h, WERK)] != NONE
     if current != NONE or (d == SCHULDEN and werk != on_benefit):
-        nc, ny, na, ne = hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h]
-        p = onset_probability(rt.onset, rt.onset_income, nc, ny, na, ne, hh.income[h], werk, rt.scalars[P_BENEFIT_MULT_SCHULDEN], d)
-        schedule_next_onset(next_onset, hd, p, hk, d, month, hh.next_demography[h])
+        p = onset_probability(onset_rate, onset_income, nc, ny, na, ne, income, werk, benefit_mult, d)
+        schedule_next_onset(next_onset, hd, p, hk, d, month, next_demography)
     return next_onset[hd]
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _end_visit(
-    state, severity, product, provider, door, next_onset, escalation, wake, context, counts, fell_asleep, off, rt: Rates, h: int, hk,
-    month: int, active: int, formal: int, queued: int, earliest: int, next_event: int, unscheduled: bool, net: float, income: int,
+def _sleep_or_wait(
+    state, severity, product, provider, door, wake, context, counts, fell_asleep, off, copay_product, h: int, month: int,
+    ctx: int, active: int, formal: int, queued: int, wake_month: int, income_class: int,
 ) -> int:  # fmt: skip
-    """Schedule what is not drawn yet (or all, when the probabilities changed); fall asleep without a formal trajectory.
-
-    Returns 1 if the household fell asleep (in no queue, decision or waiting list: until its next scheduled event).
-    """
-    multi_mult = rt.scalars[P_MULTIPROBLEM_ESCALATION_MULT]
-    werk = state[flat(h, WERK)] != NONE
-    income_class = 0 if werk else income
-    ctx = (CTX_MULTI if active >= 2 and multi_mult != 1.0 else 0) | (CTX_BENEFIT if werk else 0)
-    redraw = ctx != (context[h] & (CTX_MULTI | CTX_BENEFIT))  # their probabilities changed
-    if redraw or unscheduled:
-        next_event = _schedule_unmet(
-            state, severity, product, next_onset, escalation, rt.resolve_own, rt.escalate, rt.ask, rt.ask_income, rt.general_resolve,
-            rt.general_stepup, rt.shift_resolve, rt.shift_escalate, rt.shift_stepup, rt.care_escalate, rt.scalars, h, hk, month,
-            redraw, net, multi_mult if active >= 2 else 1.0, income_class,
-        )  # fmt: skip
+    """End the visit: asleep until ``wake_month`` without a formal trajectory, else awake next month; 1 if it fell asleep."""
     count_household_at_month_end(counts, off, 1, active, formal)
     if queued > 0:  # a queue, decision or waiting list moves every month
         wake[h] = month + 1
         context[h] = ctx
         return 0
-    wake[h] = min(earliest, next_event)
+    wake[h] = wake_month
     context[h] = ctx | CTX_ASLEEP
-    count_state(fell_asleep, off, 1, state, severity, product, provider, door, rt.copay_product, income_class, h)
+    count_state(fell_asleep, off, 1, state, severity, product, provider, door, copay_product, income_class, h)
     return 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def _chunk(
-    hh: Households, rt: Rates, st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, key: np.uint64, month: int, c: int
-) -> None:
+    hh: Households, state, severity, entered, product, provider, door, last_end, next_onset, escalation, rt: Rates,
+    st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, key: np.uint64, month: int, c: int,
+) -> None:  # fmt: skip
     """Advance households bounds[c]..bounds[c+1] by one month, counting into row ``c`` of ``sc``.
 
-    Every array is bound to a local name once, outside the household loop: attribute access on a
-    NamedTuple inside a branchy loop costs numba a reference-count update each time.
+    Compiled without numba's reference counting (``_nrt=False``): the rules are small inlined
+    functions taking the columns they change, and every array passed to one would otherwise cost an
+    atomic reference-count update per call (measured: 4x slower). Nothing here allocates; every array
+    lives in ``Households``, ``Rates``, ``Structure`` or ``Scratch`` for the whole run.
     """
     children, young, adults, elderly = hh.children, hh.young, hh.adults, hh.elderly
     income, network, team, gp = hh.income, hh.network, hh.team, hh.gp
-    # (N, domains) columns as flat views, indexed by hd = flat(h, d)
-    state, severity, entered, product = hh.state.ravel(), hh.severity.ravel(), hh.entered.ravel(), hh.product.ravel()
-    provider, door, last_end, next_onset = hh.provider.ravel(), hh.door.ravel(), hh.last_end.ravel(), hh.next_onset.ravel()
-    next_demography, wake, context, escalation = hh.next_demography, hh.wake, hh.context, hh.escalation.ravel()
-    severity_cdf, effectiveness, care_escalate = rt.severity_cdf, rt.effectiveness, rt.care_escalate
+    next_demography, wake, context = hh.next_demography, hh.wake, hh.context
+    onset_rate, onset_income, severity_cdf = rt.onset, rt.onset_income, rt.severity_cdf
+    resolve_own, escalate_rate, ask, ask_income = rt.resolve_own, rt.escalate, rt.ask, rt.ask_income
+    door_gp, door_judge, general_resolve, general_stepup = rt.door_gp, rt.door_judge, rt.general_resolve, rt.general_stepup
+    shift_resolve, shift_escalate, shift_stepup = rt.shift_resolve, rt.shift_escalate, rt.shift_stepup
+    effectiveness, care_escalate, in_plan, s = rt.effectiveness, rt.care_escalate, rt.in_plan, rt.scalars
     product_cdf, copay_product = rt.product_cdf, rt.copay_product
-    off, counts, asleep, fell_asleep = sc.layout, sc.counts[c], sc.asleep[c], sc.fell_asleep[c]
+    integrated, team_delay, gp_referral, gp_poh = st.team_integrated, st.team_delay, st.gp_referral, st.gp_poh
+    off, counts, asleep, fell_asleep = offsets(sc.layout), sc.counts[c], sc.asleep[c], sc.fell_asleep[c]
     pending, waiting = sc.pending[c], sc.waiting[c]
     back = waiting.shape[0] - 1
     counts[:] = 0
     fell_asleep[:] = 0
     pending[:] = 0
-    multi_mult = rt.scalars[P_MULTIPROBLEM_ESCALATION_MULT]
-    rates5 = _demography_rates(rt)
-    inv = 1.0 / np.maximum(rates5, 1e-300)
-    inv_not = 1.0 / np.maximum(1.0 - rates5, 1e-300)
+    multi_mult, benefit_mult = s[P_MULTIPROBLEM_ESCALATION_MULT], s[P_BENEFIT_MULT_SCHULDEN]
+    rates5 = _demography_rates(s)
+    inv, inv_not = _inverses(rates5)
 
     awake, sleepers, fell = sc.awake[c], sc.sleepers[c : c + 1], 0
     rows = bounds[c + 1] - bounds[c]
@@ -584,13 +593,25 @@ def _chunk(
                     month, care_escalate, effectiveness, product_cdf, mult,
                 )  # fmt: skip
             else:
-                _unmet_month(
-                    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, current, hk, month,
-                    rt, st, h, team[h], gp[h], net, mult, income_class, in_trajectory,
+                event = _unmet_event(
+                    hk, d, current, next_onset[hd], month, severity[hd], product[hd], resolve_own, escalate_rate, ask, ask_income,
+                    general_resolve, general_stepup, shift_resolve, shift_escalate, shift_stepup, s, net, mult, income_class,
+                )  # fmt: skip
+                g, t = gp[h], team[h]
+                _unmet_transition(
+                    event, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, current, hk,
+                    month, door_judge[d], door_gp[d] * gp_referral[g], gp_poh[g], in_plan[d], counter_of(t, integrated, d),
+                    team_delay[t], in_trajectory, product_cdf,
                 )  # fmt: skip
             now = state[hd]
             if now == NONE:
-                earliest = min(earliest, _next_onset(state, next_onset, hd, h, d, current, on_benefit, hh, rt, hk, month))
+                earliest = min(
+                    earliest,
+                    _next_onset(
+                        state, next_onset, hd, h, d, current, on_benefit, onset_rate, onset_income, benefit_mult, children[h],
+                        young[h], adults[h], elderly[h], income[h], next_demography[h], hk, month,
+                    ),
+                )  # fmt: skip
                 continue
             active += 1
             formal += now >= QUEUE
@@ -602,9 +623,20 @@ def _chunk(
             else:  # a queue, decision or waiting list moves every month
                 queued += 1
                 _register_waiting(waiting, pending, back, now, hd)
-        fell += _end_visit(
-            state, severity, product, provider, door, next_onset, escalation, wake, context, counts, fell_asleep, off, rt, h, hk,
-            month, active, formal, queued, earliest, next_event, unscheduled, net, income[h],
+        # --- schedule what is not drawn yet (all of it when the probabilities changed); sleep or wait ---
+        werk = state[flat(h, WERK)] != NONE
+        income_class = 0 if werk else income[h]
+        ctx = (CTX_MULTI if active >= 2 and multi_mult != 1.0 else 0) | (CTX_BENEFIT if werk else 0)
+        redraw = ctx != (context[h] & (CTX_MULTI | CTX_BENEFIT))
+        if redraw or unscheduled:
+            next_event = _schedule_unmet(
+                state, severity, product, next_onset, escalation, resolve_own, escalate_rate, ask, ask_income, general_resolve,
+                general_stepup, shift_resolve, shift_escalate, shift_stepup, care_escalate, s, h, hk, month, redraw, net,
+                multi_mult if active >= 2 else 1.0, income_class,
+            )  # fmt: skip
+        fell += _sleep_or_wait(
+            state, severity, product, provider, door, wake, context, counts, fell_asleep, off, copay_product, h, month, ctx,
+            active, formal, queued, min(earliest, next_event), income_class,
         )  # fmt: skip
     add_into(counts, asleep)  # the households asleep all month
     counts[at(off, X_HOUSE, H_SELF_RELIANT)] += rows - n_awake - sleepers[0]  # not visited since the start: no need
@@ -652,8 +684,14 @@ def household_pass(
     scheduled: ``next_onset`` and ``next_demography`` hold the month they happen, drawn from a
     geometric law when the spell starts, so a household without needs costs one comparison a month.
     """
+    # (N, domains) columns as flat views, indexed by hd = flat(h, d) (made here: _chunk cannot make a view)
+    state, severity, entered, product = hh.state.ravel(), hh.severity.ravel(), hh.entered.ravel(), hh.product.ravel()
+    provider, door, last_end, next_onset = hh.provider.ravel(), hh.door.ravel(), hh.last_end.ravel(), hh.next_onset.ravel()
+    escalation = hh.escalation.ravel()
     for c in prange(bounds.shape[0] - 1):
-        _chunk(hh, rt, st, sc, stay, bounds, key, month, c)
+        _chunk(
+            hh, state, severity, entered, product, provider, door, last_end, next_onset, escalation, rt, st, sc, stay, bounds, key, month, c
+        )
 
 
 @njit(cache=True, nogil=True)
@@ -661,7 +699,7 @@ def reduce_chunks(sc: Scratch, bounds: np.ndarray, row: np.ndarray) -> None:
     """Sum the chunks' counts into the month's ``row``; household-domains with no need are the rest."""
     for c in range(bounds.shape[0] - 1):
         add_into(row, sc.counts[c])
-    off = sc.layout
+    off = offsets(sc.layout)
     for d in range(N_DOMAINS):
         counted = 0
         for s in range(N_STATES):
@@ -783,8 +821,8 @@ def serve_access_queues(
     """
     state, severity, entered, product = hh.state.ravel(), hh.severity.ravel(), hh.entered.ravel(), hh.product.ravel()
     provider, door, next_onset, team = hh.provider.ravel(), hh.door.ravel(), hh.next_onset.ravel(), hh.team
-    integrated, triage, delay, capacity = st.team_integrated, st.team_triage, st.team_delay, st.counter_capacity.ravel()
-    off = sc.layout
+    integrated, capacity = st.team_integrated, st.counter_capacity.ravel()
+    off = offsets(sc.layout)
     mk = month_key(key, month)
     qh, qd, n_q = _gather(sc, 0, 0)
     wh, wd, n_w = _gather(sc, 1, n_q)
@@ -798,13 +836,32 @@ def serve_access_queues(
         keys[i] = (counter_of(team[h], integrated, d) << 40) | ((32_767 - waited) << 24) | _tiebreak(mk, h, d)
     served = np.zeros(capacity.shape[0], np.int64)
     queued = _key_order(keys, 40 + _bits(capacity.shape[0]))
+    n_w = _serve_in_order(
+        state, severity, entered, product, door, provider, next_onset, team, capacity, rt, st, row, off, qh, qd, queued, served, wh, wd,
+        n_w, mk, month,
+    )  # fmt: skip
+    for counter in range(capacity.shape[0]):
+        row[at(off, X_QUEUE, counter * 3 + 2)] = served[counter]
+    return wh, wd, n_w
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _serve_in_order(
+    state, severity, entered, product, door, provider, next_onset, team, capacity, rt: Rates, st: Structure, row, off, qh, qd,
+    queued, served, wh, wd, n_w: int, mk, month: int,
+) -> int:  # fmt: skip
+    """Serve the queue entries in ``queued`` order up to each counter's capacity; returns the waiting-list length.
+
+    Without reference counting (see ``_chunk``); the arrays are the caller's.
+    """
+    n_q = queued.shape[0]
     for r in range(n_q):
         i = queued[r]
         h, d = qh[i], qd[i]
         hd = flat(h, d)
         if r + AHEAD < n_q:  # in queue order the rows are scattered: fetch ahead
             _prefetch_entry(qh[queued[r + AHEAD]], qd[queued[r + AHEAD]], state, severity, entered, product, door, provider, next_onset)
-        counter = counter_of(team[h], integrated, d)
+        counter = counter_of(team[h], st.team_integrated, d)
         if served[counter] >= capacity[counter]:
             row[at(off, X_QUEUE, counter * 3)] += 1
             continue
@@ -814,7 +871,7 @@ def serve_access_queues(
         row[event_at(off, d, E_ACCESS_WAIT)] += month - entered[hd]
         new_state = _triage(
             state, entered, product, door, provider, next_onset, row, off, hd, d, household_key(mk, h), month, v,
-            triage[team[h]], delay[team[h]], rt.refusal[d], rt.shift_share, rt.product_cdf,
+            st.team_triage[team[h]], st.team_delay[team[h]], rt.refusal[d], rt.shift_share, rt.product_cdf,
         )  # fmt: skip
         if new_state == WAITLIST:
             wh[n_w] = h
@@ -824,9 +881,7 @@ def serve_access_queues(
         row[occupancy_at(off, d, new_state, v)] += 1
         if new_state == GENERAL and _needs_now(state, h)[1] == 1:  # no longer in two formal trajectories
             row[at(off, X_HOUSE, H_DUPLICATE)] -= 1
-    for counter in range(capacity.shape[0]):
-        row[at(off, X_QUEUE, counter * 3 + 2)] = served[counter]
-    return wh, wd, n_w
+    return n_w
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -843,24 +898,9 @@ def _best_provider(offer_start, offer_provider, slots, row, off, p: int) -> tupl
 
 @njit(cache=True, nogil=True, inline="always")
 def _admit(
-    state,
-    entered,
-    product,
-    door,
-    provider,
-    next_onset,
-    escalation,
-    row,
-    off,
-    rt: Rates,
-    hd,
-    h: int,
-    d: int,
-    v: int,
-    prov: int,
-    mk,
-    month: int,
-) -> None:
+    state, entered, product, door, provider, next_onset, escalation, row, off, survival, hazard, hd, h: int, d: int, v: int, prov: int,
+    mk, month: int,
+) -> None:  # fmt: skip
     """Admit household-domain ``hd`` to its product at provider ``prov``; draw when its care ends."""
     p = product[hd]
     row[event_at(off, d, E_ADMISSIONS)] += 1
@@ -872,7 +912,7 @@ def _admit(
     enter(state, entered, product, door, provider, next_onset, hd, month, CARE, p, door[hd])
     provider[hd] = prov
     exit_draw = uniform(household_key(mk, h), stream(d, K_EXIT))
-    next_onset[hd] = month + care_duration(rt.survival, rt.hazard, p, exit_draw)  # while in care: the exit month
+    next_onset[hd] = month + care_duration(survival, hazard, p, exit_draw)  # while in care: the exit month
     escalation[hd] = UNSCHEDULED if PRODUCT_TIER[p] == T_MAATWERK else NEVER_MONTH  # drawn at the next visit
 
 
@@ -893,7 +933,7 @@ def admit_from_waiting_lists(
     state, severity, entered, product = hh.state.ravel(), hh.severity.ravel(), hh.entered.ravel(), hh.product.ravel()
     provider, door, next_onset, escalation = hh.provider.ravel(), hh.door.ravel(), hh.next_onset.ravel(), hh.escalation.ravel()
     slots, offer_start, offer_provider = st.provider_slots, st.offer_start, st.offer_provider
-    off = sc.layout
+    off = offsets(sc.layout)
     mk = month_key(key, month)
     free = np.zeros(slots.shape[1], np.int64)  # free slots per product over all its providers
     for p in range(slots.shape[1]):
@@ -917,8 +957,24 @@ def admit_from_waiting_lists(
         keys[n_sort] = (priority << 40) | ((32_767 - waited) << 24) | _tiebreak(mk, h, d)
         order[n_sort] = i
         n_sort += 1
-    full = np.zeros(slots.shape[1], np.bool_)  # no free slot left for the product this month
     ranked = _key_order(keys[:n_sort], 41)
+    full = np.zeros(slots.shape[1], np.bool_)  # no free slot left for the product this month
+    _admit_in_order(
+        state, severity, entered, product, door, provider, next_onset, escalation, rt, st, row, off, wh, wd, order, ranked, full, mk, month
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def _admit_in_order(
+    state, severity, entered, product, door, provider, next_onset, escalation, rt: Rates, st: Structure, row, off, wh, wd, order,
+    ranked, full, mk, month: int,
+) -> None:  # fmt: skip
+    """Admit the waiting-list entries in ``ranked`` order while their product has a free slot (priority entries always).
+
+    Without reference counting (see ``_chunk``); the arrays are the caller's.
+    """
+    slots, offer_start, offer_provider = st.provider_slots, st.offer_start, st.offer_provider
+    n_sort = ranked.shape[0]
     for r in range(n_sort):
         i = order[ranked[r]]
         h, d = wh[i], wd[i]
@@ -934,7 +990,10 @@ def admit_from_waiting_lists(
         if best < 0 or (best_free <= 0 and not priority):
             full[p] = True
             continue
-        _admit(state, entered, product, door, provider, next_onset, escalation, row, off, rt, hd, h, d, severity[hd], best, mk, month)
+        _admit(
+            state, entered, product, door, provider, next_onset, escalation, row, off, rt.survival, rt.hazard, hd, h, d, severity[hd],
+            best, mk, month,
+        )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)

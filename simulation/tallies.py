@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 from numba import njit
+from numba.np.unsafe.ndarray import to_fixed_tuple
 from sdsim.simulation.schema import N_DOMAINS, N_EVENTS, N_PRODUCTS, N_SEVERITY, N_STATES, TALLY_DTYPE
 
 # Household-level columns of the ``house`` tally.
@@ -131,28 +132,35 @@ class Tallies:
 
 
 # --- flat indices into a count vector (numba) -----------------------------------------------
+N_OFFSETS = len(TALLIES) + 1
 
 
 @njit(cache=True, nogil=True, inline="always")
-def event_at(off: np.ndarray, d: int, event: int) -> int:
+def offsets(layout: np.ndarray) -> tuple[int, ...]:
+    """The layout as a tuple of integers: passing it around the kernels costs no reference counting, unlike an array."""
+    return to_fixed_tuple(layout, N_OFFSETS)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def event_at(off: tuple[int, ...], d: int, event: int) -> int:
     """Index of ``events[d, event]``."""
     return off[X_EVENTS] + d * N_EVENTS + event
 
 
 @njit(cache=True, nogil=True, inline="always")
-def occupancy_at(off: np.ndarray, d: int, state: int, severity: int) -> int:
+def occupancy_at(off: tuple[int, ...], d: int, state: int, severity: int) -> int:
     """Index of ``occupancy[d, state, severity]``."""
     return off[X_OCCUPANCY] + (d * N_STATES + state) * N_SEVERITY + severity
 
 
 @njit(cache=True, nogil=True, inline="always")
-def care_at(off: np.ndarray, x: int, provider: int, product: int) -> int:
+def care_at(off: tuple[int, ...], x: int, provider: int, product: int) -> int:
     """Index of ``tally[provider, product]`` of a (provider, product) tally ``x``."""
     return off[x] + provider * N_PRODUCTS + product
 
 
 @njit(cache=True, nogil=True, inline="always")
-def at(off: np.ndarray, x: int, i: int) -> int:
+def at(off: tuple[int, ...], x: int, i: int) -> int:
     """Index of element ``i`` of tally ``x`` (flat within the tally)."""
     return off[x] + i
 
