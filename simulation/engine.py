@@ -18,7 +18,7 @@ from sdsim.simulation.population import Households, synthesize
 from sdsim.simulation.profile import Profile
 from sdsim.simulation.rng import stream_key
 from sdsim.simulation.schema import N_DOMAINS, TALLY_DTYPE
-from sdsim.simulation.tallies import Tallies, tally_layout
+from sdsim.simulation.tallies import Tallies, carried_ranges, tally_layout
 
 CHUNK = 16_384  # households per chunk; boundaries are fixed, so results do not depend on threads
 
@@ -37,6 +37,7 @@ def _scratch(chunks: int, n_providers: int, n_counters: int) -> Scratch:
     layout = tally_layout(n_providers, n_counters)
     return Scratch(
         layout=layout,
+        carried=carried_ranges(layout),
         counts=np.zeros((chunks, layout[-1]), TALLY_DTYPE),
         asleep=np.zeros((chunks, layout[-1]), TALLY_DTYPE),
         fell_asleep=np.zeros((chunks, layout[-1]), TALLY_DTYPE),

@@ -109,11 +109,13 @@ from sdsim.simulation.tallies import (
     X_QUEUE,
     X_STOCK,
     add_into,
+    add_ranges,
     at,
     care_at,
     event_at,
     occupancy_at,
     offsets,
+    zero_ranges,
 )
 from sdsim.simulation.transitions import (
     ASKED,
@@ -188,6 +190,7 @@ class Scratch(NamedTuple):
     """Per-chunk work space of ``household_pass`` (its counts summed in fixed order afterwards)."""
 
     layout: np.ndarray  # tally offsets in a count vector (``simulation.tallies.tally_layout``); kernels read it as a tuple
+    carried: np.ndarray  # (ranges, 2) the parts of a count vector that a sleeping household carries
     counts: np.ndarray  # (chunks, counts) this month's counts of the chunk's households
     asleep: np.ndarray  # (chunks, counts) a month of the households asleep, carried over
     fell_asleep: np.ndarray  # (chunks, counts) a month of those falling asleep this month
@@ -516,7 +519,7 @@ def _chunk(
     pending, waiting = sc.pending[c], sc.waiting[c]
     back = waiting.shape[0] - 1
     counts[:] = 0
-    fell_asleep[:] = 0
+    zero_ranges(fell_asleep, sc.carried)  # counted by count_state: carried tallies only
     pending[:] = 0
     multi_mult, benefit_mult = s[P_MULTIPROBLEM_ESCALATION_MULT], s[P_BENEFIT_MULT_SCHULDEN]
     rates5 = _demography_rates(s)
@@ -625,9 +628,9 @@ def _chunk(
             state, severity, product, provider, door, wake, context, counts, fell_asleep, off, copay_product, h, month, ctx,
             active, formal, queued, min(earliest, next_event), income_class,
         )  # fmt: skip
-    add_into(counts, asleep)  # the households asleep all month
+    add_ranges(counts, asleep, sc.carried)  # the households asleep all month
     counts[at(off, X_HOUSE, H_SELF_RELIANT)] += rows - n_awake - sleepers[0]  # not visited since the start: no need
-    add_into(asleep, fell_asleep)
+    add_ranges(asleep, fell_asleep, sc.carried)
     sleepers[0] += fell
 
 

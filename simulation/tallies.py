@@ -87,6 +87,19 @@ def tally_layout(n_providers: int, n_counters: int) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
 
 
+def carried_ranges(layout: np.ndarray) -> np.ndarray:
+    """The [start, end) ranges of the count vector that a sleeping household carries (adjacent tallies merged)."""
+    ranges: list[list[int]] = []
+    for x, tally in enumerate(TALLIES):
+        if not tally.carried:
+            continue
+        if ranges and ranges[-1][1] == layout[x]:
+            ranges[-1][1] = int(layout[x + 1])
+        else:
+            ranges.append([int(layout[x]), int(layout[x + 1])])
+    return np.array(ranges, dtype=np.int64)
+
+
 class Tallies:
     """Monthly counts of a run: ``counts[month, layout[x]:layout[x + 1]]`` is tally x, read by name.
 
@@ -170,3 +183,19 @@ def add_into(total: np.ndarray, part: np.ndarray) -> None:
     """Add the count vector ``part`` into ``total`` (numpy's += on views allocates in numba)."""
     for i in range(total.shape[0]):
         total[i] += part[i]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def add_ranges(total: np.ndarray, part: np.ndarray, ranges: np.ndarray) -> None:
+    """Add ``part`` into ``total`` over the [start, end) ``ranges`` only (the carried tallies)."""
+    for r in range(ranges.shape[0]):
+        for i in range(ranges[r, 0], ranges[r, 1]):
+            total[i] += part[i]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def zero_ranges(vector: np.ndarray, ranges: np.ndarray) -> None:
+    """Set ``vector`` to 0 over the [start, end) ``ranges`` only."""
+    for r in range(ranges.shape[0]):
+        for i in range(ranges[r, 0], ranges[r, 1]):
+            vector[i] = 0
