@@ -328,7 +328,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     table = read_store(args.out)
     results = {}
     print(f"{len(rows)} design rows x {args.replicates} replicates x {len(scenarios)} scenarios in {time.perf_counter() - started:.0f} s")
-    for name, values in sa.outputs(table, len(scenarios), len(rows), args.replicates, args.years).items():
+    for name, values in sa.outputs(table, len(scenarios), len(rows), args.replicates, args.years, sweep.start_year).items():
         indices = sa.analyze(problem, args.method, x, values.mean(axis=1), seed=args.seed)
         noise = sa.noise_share(values)
         unresolved = sa.unresolved(problem, args.method, indices)

@@ -267,15 +267,17 @@ METRICS = (
 )
 
 
-def outputs(table: pa.Table, n_scenarios: int, rows: int, replicates: int, years: int = OUTPUT_YEARS) -> dict[str, np.ndarray]:
-    """``{output: (rows, replicates)}`` summed over the first ``years`` years, and paired differences alt - base.
+def outputs(
+    table: pa.Table, n_scenarios: int, rows: int, replicates: int, years: int = OUTPUT_YEARS, start: int = 0
+) -> dict[str, np.ndarray]:
+    """``{output: (rows, replicates)}`` summed over the first ``years`` years from ``start``, and paired differences alt - base.
 
     Outputs: spending (total and per budget line), escalations (escalations and crises, all
     domains) and the mean access waiting time in months.
     """
 
     def five_years(metric: str) -> np.ndarray:  # (scenarios, rows, replicates); tasks are ordered that way
-        return sum(table.column(f"{metric}@{y}").to_numpy() for y in range(years)).reshape(n_scenarios, rows, replicates)
+        return sum(table.column(f"{metric}@{start + y}").to_numpy() for y in range(years)).reshape(n_scenarios, rows, replicates)
 
     per = {m: five_years(m) for m in METRICS if m.startswith("spending.")}
     per["escalations"] = sum(five_years(f"{h}.{d}") for h in ("escalations", "crises") for d in DOMAIN_NAMES)

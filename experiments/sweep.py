@@ -90,9 +90,19 @@ class Sweep:
         return -(-self.n_tasks // self.chunk_size)
 
     @property
+    def start_year(self) -> int:
+        """The first calendar year of the outputs (every scenario of a sweep shares it)."""
+        return self.scenarios[0].profile.start_year
+
+    @property
+    def design_names(self) -> tuple[str, ...]:
+        """The parameters the design sets (a column each in the store)."""
+        return tuple(sorted({name for row in self.rows for name in row}))
+
+    @property
     def columns(self) -> tuple[str, ...]:
-        """Output columns: ``metric@year`` (year 0 = the profile's start year)."""
-        return tuple(f"{m}@{y}" for m in self.metrics for y in range(self.years))
+        """Output columns: ``metric@year`` with calendar years (``spending.total@2026``)."""
+        return tuple(f"{m}@{self.start_year + y}" for m in self.metrics for y in range(self.years))
 
     def task(self, task_id: int) -> tuple[int, int, int]:
         """(scenario, design row, replicate) of a task id."""
@@ -131,7 +141,11 @@ def run_task(sweep: Sweep, task_id: int) -> np.ndarray:
 
 
 def run_chunk(sweep: Sweep, chunk: int) -> dict[str, np.ndarray]:
-    """Run the tasks of one chunk; return its columns (``task``, ``scenario``, ``row``, ``replicate``, outputs)."""
+    """Run the tasks of one chunk; return its columns.
+
+    ``task``, ``scenario`` (its name), ``row`` (of the design), ``replicate``, one column per design
+    parameter with the row's value, then the outputs ``metric@year``.
+    """
     import numba
 
     numba.set_num_threads(1)  # a worker per core already fills the machine; results do not depend on threads
@@ -139,7 +153,9 @@ def run_chunk(sweep: Sweep, chunk: int) -> dict[str, np.ndarray]:
     ids = np.arange(first, min(first + sweep.chunk_size, sweep.n_tasks), dtype=np.int64)
     values = np.stack([run_task(sweep, int(t)) for t in ids])
     where = np.array([sweep.task(int(t)) for t in ids], dtype=np.int64).reshape(-1, 3)
-    out = {"task": ids, "scenario": where[:, 0], "row": where[:, 1], "replicate": where[:, 2]}
+    names = np.array([s.name for s in sweep.scenarios])
+    out = {"task": ids, "scenario": names[where[:, 0]], "row": where[:, 1], "replicate": where[:, 2]}
+    out.update({p: np.array([sweep.rows[j].get(p, np.nan) for j in where[:, 1]], dtype=np.float64) for p in sweep.design_names})
     out.update({name: values[:, i] for i, name in enumerate(sweep.columns)})
     return out
 
@@ -190,6 +206,8 @@ def load_sweep(path: Path | str) -> Sweep:
     scenarios = tuple(load_scenario(_find(path, n)) for n in names)
     seen: dict[str, str] = {}
     for file, scenario in zip(names, scenarios, strict=True):
+        if scenario.profile.start_year != scenarios[0].profile.start_year:
+            raise ScenarioError(path, "scenarios", f"{file} starts in another year than {names[0]}; the store's columns are calendar years")
         if scenario.name in seen:
             raise ScenarioError(path, "scenarios", f"{file} and {seen[scenario.name]} are both named {scenario.name!r}; names must differ")
         seen[scenario.name] = file
