@@ -1,9 +1,12 @@
 """The ``sdsim`` command line.
 
 ``sdsim run [SCENARIO.toml] [--replicates R] [--seed S] [--years Y] [--out DIR]`` runs Monte Carlo
-replicates and writes ``DIR/summary.json`` and ``DIR/monthly.csv``; ``sdsim compare BASE ALT...``
-runs scenarios with common random numbers and writes ``DIR/comparison.json``, ``comparison.csv`` and
-``report.html``; ``sdsim parameters`` lists the parameter registry. User mistakes print one line and exit with status 2, never a traceback.
+replicates and writes ``DIR/yearly.csv`` (``monthly.parquet`` with ``--monthly``) and, last,
+``DIR/summary.json``; ``sdsim compare BASE ALT...`` runs scenarios with common random numbers and
+writes ``comparison.csv``, ``report.html`` and, last, ``comparison.json``; ``sdsim sweep`` and
+``sdsim sensitivity`` fill a resumable store; ``sdsim parameters`` lists the parameter registry.
+``DIR`` must be new or empty unless ``--overwrite``. User mistakes print one line,
+``sdsim: error: FILE: KEY: what is allowed``, and exit with status 2, never a traceback.
 """
 
 from __future__ import annotations
