@@ -172,6 +172,24 @@ COMPARE_FILES = ("comparison.json", "comparison.csv", "report.html", "figures/*.
 STORE_FILES = ("sensitivity.json", "complete.json", "sweep.json", "chunks/part-*.parquet", "figures/*.png")
 
 
+def check_memory(replicates: int, scenarios: int, years: int) -> None:
+    """Refuse a run whose monthly results (held in memory, 8 bytes a value) would not fit in half of this machine's memory."""
+    from sdsim.simulation.indicators import metric_names
+
+    needed = replicates * scenarios * len(metric_names()) * 12 * years * 8
+    try:
+        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (ValueError, OSError, AttributeError):
+        return
+    if needed > available:
+        raise ScenarioError(
+            "--replicates",
+            "",
+            f"{replicates} replicates x {years} years need {needed / 2**30:.0f} GiB for the monthly results,"
+            f" more than half of this machine's memory ({available / 2**30:.0f} GiB); use fewer, or `sdsim sweep`",
+        )
+
+
 def _output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--csv-dialect", choices=("en", "nl"), default="en", help="en (default): ',' and decimal point; nl: ';' and decimal comma"
@@ -187,6 +205,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     years = args.years or scenario.years
+    check_memory(args.replicates, 1, years)
     out: Path = args.out
     prepare_out(out, args.overwrite, RUN_FILES)
     started = time.perf_counter()
@@ -227,6 +246,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for other in alternatives:
         check_comparable(base, other, shared)
     years = args.years or base.years
+    check_memory(args.replicates, 1 + len(alternatives), years)
     out: Path = args.out
     prepare_out(out, args.overwrite, COMPARE_FILES)
     started = time.perf_counter()
