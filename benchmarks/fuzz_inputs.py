@@ -1,6 +1,6 @@
 """The fuzz test at a larger scale: many more generated files and argument vectors; prints the table.
 
-    python -m benchmarks.fuzz_inputs [FILE_CASES] [ARGV_CASES] [SEED]
+    python -m benchmarks.fuzz_inputs [FILE_CASES] [ARGV_CASES] [MODEL_CASES] [SEED]
 
 Same strategies and checks as ``tests/test_fuzz.py`` (``tests/fuzz.py``), a different seed and many
 more examples; every case that is not a success or a one-line exit 2 is printed after the table.
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from tests import fuzz
 
 
-def main(file_cases: int = 20_000, argv_cases: int = 2_000, chosen_seed: int = 20261129) -> int:
+def main(file_cases: int = 20_000, argv_cases: int = 2_000, model_cases: int = 300, chosen_seed: int = 20261129) -> int:
     root = fuzz.make_folder(Path(tempfile.mkdtemp(prefix="sdsim-fuzz-")))
     common = {"database": None, "deadline": None, "suppress_health_check": list(HealthCheck)}
 
@@ -36,9 +36,16 @@ def main(file_cases: int = 20_000, argv_cases: int = 2_000, chosen_seed: int = 2
     def argvs(argv):
         fuzz.check_argv(root, argv)
 
+    @seed(chosen_seed)
+    @settings(max_examples=model_cases, **common)
+    @given(case=fuzz.extreme_scenarios())
+    def models(case):
+        fuzz.check_model(root, *case)
+
     started = time.perf_counter()
     files()
     argvs()
+    models()
     print(f"{sum(fuzz.TALLY.values())} cases in {time.perf_counter() - started:.0f} s (seed {chosen_seed}; work folder {root})")
     print(fuzz.table())
     for line in fuzz.FAILURES:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 from sdsim.scenarios.loader import SCENARIO_DIR
-from sdsim.simulation.parameters import NAMES
+from sdsim.simulation.parameters import BY_NAME, NAMES
 
 TIMEOUT = 30.0  # seconds per case; a valid case runs a tiny model (60 households, one year)
 TALLY: Counter = Counter()  # (kind, outcome) -> cases
@@ -302,6 +302,39 @@ def check_argv(root: Path, argv: list[str]) -> str:
             return _record("argv", "no strict marker", " ".join(argv))
         return _record("argv", "completed")
     return _record("argv", f"exit {status}", f"{message} <- {' '.join(argv)}")
+
+
+# --- valid extremes, run end to end ----------------------------------------------------------------------
+
+
+@st.composite
+def extreme_scenarios(draw) -> tuple[str, int]:
+    """A scenario text setting up to six parameters to values within their bounds (often at a bound), and a household count."""
+    names = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=6, unique=True))
+    lines = []
+    for name in names:
+        low, high = BY_NAME[name].bounds
+        value = draw(st.one_of(st.sampled_from([low, high, BY_NAME[name].default]), st.floats(low, high)))
+        lines.append(f'"{name}" = {_float(value)}')
+    households = draw(st.sampled_from([1, 2, 10, 60]))
+    return f'name = "extreme"\nextends = "{BASELINE}"\nprofile = "px.toml"\n[parameters]\n' + "\n".join(lines) + "\n", households
+
+
+def check_model(root: Path, text: str, households: int, years: int = 2) -> str:
+    """Run a tiny model on a scenario of valid extremes; it completes with finite, strict outputs or exits 2 with one line."""
+    (root / "px.toml").write_text(profile_text().replace("households = 60", f"households = {households}"))
+    (root / "sx.toml").write_text(text)
+    out = f"out-{next(_COUNTER)}"
+    argv = ["run", "sx.toml", "--replicates", "2", "--years", str(years), "--workers", "1", "--out", out]
+    outcome = check_argv(root, argv)
+    TALLY["argv", outcome] -= 1  # counted below as a model case instead
+    if outcome == "completed":
+        summary = json.loads((root / out / "summary.json").read_text())
+        values = [v for year in summary["years"].values() for stats in year.values() for v in stats.values() if isinstance(v, float)]
+        finite = bool(values) and all(math.isfinite(v) for v in values)
+        return _record("model", "completed" if finite else "not finite", text)
+    TALLY["model", outcome] += 1
+    return outcome
 
 
 def table() -> str:

@@ -14,6 +14,7 @@ from tests import fuzz
 
 FILE_CASES = 2400  # x 4 kinds shared: loading and validation only, a few ms each
 ARGV_CASES = 300  # whole commands in this process; the valid ones run a 60-household model for a year
+MODEL_CASES = 60  # parameters at or within their bounds, run end to end on 1 to 60 households
 SETTINGS = {"derandomize": True, "database": None, "deadline": None, "suppress_health_check": list(HealthCheck)}
 
 
@@ -44,12 +45,21 @@ def test_generated_argument_vectors(folder, argv):
     _no_failures(before)
 
 
+@settings(max_examples=MODEL_CASES, **SETTINGS)
+@given(case=fuzz.extreme_scenarios())
+def test_parameters_at_their_bounds_run_to_finite_outputs(folder, case):
+    before = len(fuzz.FAILURES)
+    fuzz.check_model(folder, *case)
+    _no_failures(before)
+
+
 def test_the_fuzz_covered_both_outcomes():
     """Runs after the two above (file order): the generated cases reached both success and errors, per kind."""
     tally = fuzz.TALLY
-    if not tally:
-        pytest.skip("run with the fuzz tests above")
-    for kind in ("scenario", "profile", "sweep", "params", "argv"):
+    ran = {kind for (kind, _), n in tally.items() if n}
+    if ran != {"scenario", "profile", "sweep", "params", "argv", "model"}:
+        pytest.skip("run with all the fuzz tests above")
+    for kind in ran:
         assert tally[kind, "completed"] > 0 and tally[kind, "exit 2"] > 0, (kind, dict(tally))
-    assert sum(tally.values()) >= FILE_CASES + ARGV_CASES - 50  # hypothesis may stop early only on an exhausted space
+    assert sum(tally.values()) >= FILE_CASES + ARGV_CASES + MODEL_CASES - 50  # hypothesis may stop early only on an exhausted space
     print("\n" + fuzz.table())
