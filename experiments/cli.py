@@ -1,10 +1,15 @@
-"""The ``sdsim`` command line.
+"""The ``sdsim`` command line: five sub-commands.
 
-``sdsim run [SCENARIO.toml] [--replicates R] [--seed S] [--years Y] [--out DIR]`` runs Monte Carlo
-replicates and writes ``DIR/yearly.csv`` (``monthly.parquet`` with ``--monthly``) and, last,
-``DIR/summary.json``; ``sdsim compare BASE ALT...`` runs scenarios with common random numbers and
-writes ``comparison.csv``, ``report.html`` and, last, ``comparison.json``; ``sdsim sweep`` and
-``sdsim sensitivity`` fill a resumable store; ``sdsim parameters`` lists the parameter registry.
+- ``sdsim run [SCENARIO.toml]``: Monte Carlo replicates; writes ``DIR/yearly.csv`` (``monthly.parquet``
+  with ``--monthly``) and, last, ``DIR/summary.json``; prints the default metrics
+  (``indicators.DEFAULT_METRICS``).
+- ``sdsim compare BASE ALT...``: scenarios with common random numbers; writes ``comparison.csv``,
+  ``report.html`` and, last, ``DIR/comparison.json``.
+- ``sdsim sweep SWEEP.toml``: scenarios x a parameter design x replicates into a resumable store.
+- ``sdsim sensitivity SCENARIO.toml --params PARAMS.toml``: Sobol or Morris indices with SALib.
+- ``sdsim validate``: the model against published figures.
+- ``sdsim parameters``: the parameter registry.
+
 ``DIR`` must be new or empty unless ``--overwrite``. User mistakes print one line,
 ``sdsim: error: FILE: KEY: what is allowed``, and exit with status 2, never a traceback.
 """
@@ -22,20 +27,6 @@ from sdsim.scenarios.files import MAX_REPLICATES, MAX_SEED, MAX_WORKERS, MAX_YEA
 from sdsim.scenarios.loader import BASELINE, ScenarioError, load_scenario
 
 EXIT_USAGE = 2
-TABLE_METRICS = (
-    ("spending.total", "spending, total (EUR)"),
-    ("spending.jeugd_ambulant", "  jeugd ambulant"),
-    ("spending.jeugd_verblijf", "  jeugd verblijf"),
-    ("spending.wmo_hbh", "  wmo hbh"),
-    ("spending.participatie_bijstand", "  bijstand"),
-    ("revenue.total", "revenue, total (EUR)"),
-    ("clients_tier.general", "clients general provisions"),
-    ("clients_tier.maatwerk", "clients maatwerk"),
-    ("clients_tier.specialist", "clients specialist"),
-    ("clients_tier.forced", "clients gedwongen kader"),
-    ("waiting_time.access.jeugd", "wait access jeugd (months)"),
-    ("crises.jeugd", "crises jeugd"),
-)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -131,6 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="shared (default): start every design row from the scenario's state at the start year; row: each row burns in itself",
     )
     _executor_options(sens, "sdsim-sensitivity")
+    validate = sub.add_parser("validate", help="compare the model with published figures (CBS): table, CSV, HTML")
+    validate.add_argument("scenario", nargs="?", type=Path, default=BASELINE, help="scenario TOML (default: scenarios/baseline.toml)")
+    validate.add_argument("--replicates", type=_replicates, default=20, help="Monte Carlo replicates (default 20)")
+    validate.add_argument("--seed", type=_seed, default=0, help="seed, 0 <= S < 2**63 (default 0)")
+    validate.add_argument(
+        "--out", type=_folder, default=Path("sdsim-validate"), help="output folder, new or empty (default sdsim-validate)"
+    )
+    _overwrite(validate)
+    validate.add_argument("--strict", action="store_true", help="exit 1 unless every acceptance criterion of issue 10 passes")
     params = sub.add_parser("parameters", help="list every model parameter with default, range and source")
     params.add_argument("--prefix", default="", help="only names starting with this")
     return parser
@@ -155,20 +155,25 @@ def _fmt(value: float) -> str:
 
 
 def _table(summary: dict) -> str:
+    """The default metrics in the first and last year, mean [p5, p95]; budget lines without spending are left out."""
+    from sdsim.simulation.indicators import DEFAULT_METRICS, label, unit
+
     years = list(summary)
     shown = [years[0], years[-1]] if len(years) > 1 else years
-    lines = [f"{'metric':32s}" + "".join(f"{y + ' mean [p5, p95]':>36s}" for y in shown)]
-    for metric, label in TABLE_METRICS:
-        cells = []
-        for y in shown:
-            s = summary[y].get(metric)
-            cells.append(f"{_fmt(s['mean'])} [{_fmt(s['p5'])}, {_fmt(s['p95'])}]" if s else "n/a")
-        lines.append(f"{label:32s}" + "".join(f"{c:>36s}" for c in cells))
+    lines = [f"{'metric':44s}" + "".join(f"{y + ' mean [p5, p95]':>36s}" for y in shown)]
+    for metric in DEFAULT_METRICS:
+        stats = [summary[y].get(metric) for y in shown]
+        if metric.startswith("spending.") and not any(s and (s["p5"] or s["p95"]) for s in stats):
+            continue
+        cells = [f"{_fmt(s['mean'])} [{_fmt(s['p5'])}, {_fmt(s['p95'])}]" if s else "n/a" for s in stats]
+        name = f"{label(metric)} ({unit(metric)})" if unit(metric) else label(metric)
+        lines.append(f"{name:44s}" + "".join(f"{c:>36s}" for c in cells))
     return "\n".join(lines)
 
 
 RUN_FILES = ("summary.json", "yearly.csv", "monthly.parquet", "monthly.csv")
 COMPARE_FILES = ("comparison.json", "comparison.csv", "report.html", "figures/*.png")
+VALIDATE_FILES = ("validation.html", "validation.csv")
 STORE_FILES = ("sensitivity.json", "complete.json", "sweep.json", "chunks/part-*.parquet", "figures/*.png")
 
 
@@ -331,7 +336,7 @@ def sensitivity_sweep(args: argparse.Namespace):
     rows = tuple(dict(zip(problem.names, map(float, row), strict=True)) for row in x)
     check_rows(args.params, rows, scenarios, key="parameters")
     extra = {"method": args.method, "n": args.n, "problem": {"names": problem.names, "bounds": problem.bounds, "dists": problem.dists}}
-    check_shared_burn_in(args.params, rows, args.burn_in)
+    check_shared_burn_in(args.params, scenarios, rows, args.burn_in)
     sweep = Sweep(f"sensitivity-{args.method}", tuple(scenarios), rows, args.replicates, args.seed, args.years, sa.METRICS, 32,
                   args.params, extra, args.burn_in)  # fmt: skip
     return problem, x, sweep
@@ -370,6 +375,25 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Run the comparable year, print the validation table, write validation.csv and validation.html."""
+    from sdsim.experiments import validate
+    from sdsim.experiments.output import prepare_out, write_atomic
+    from tqdm import tqdm
+
+    scenario = load_scenario(args.scenario)
+    check_memory(args.replicates, 1, scenario.years)
+    out: Path = args.out
+    prepare_out(out, args.overwrite, VALIDATE_FILES)
+    with tqdm(total=args.replicates, desc=f"validate {scenario.name}", unit="replicate", delay=3.0, file=sys.stderr) as bar:
+        table = validate.run_validation(scenario, args.replicates, seed=args.seed, on_done=bar.update)
+    write_atomic(out / "validation.csv", validate.csv_text(table))
+    write_atomic(out / "validation.html", validate.html_text(table))  # last: its presence means the validation completed
+    print(validate.text_table(table))
+    print(f"-> {out}/validation.csv, {out}/validation.html")
+    return 1 if args.strict and not validate.criteria_met(table) else 0
+
+
 def cmd_parameters(args: argparse.Namespace) -> int:
     """Print the parameter registry (the names starting with ``--prefix``)."""
     from sdsim.simulation.parameters import REGISTRY
@@ -393,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
             "compare": cmd_compare,
             "sweep": cmd_sweep,
             "sensitivity": cmd_sensitivity,
+            "validate": cmd_validate,
             "parameters": cmd_parameters,
         }
         status = commands[args.command](args)

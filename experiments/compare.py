@@ -12,13 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sdsim.experiments.runner import MonteCarloResult, run_scenarios
+from sdsim.experiments.runner import MonteCarloResult, run_scenarios, shared_start_problem
+from sdsim.experiments.summary import spread
 from sdsim.scenarios.loader import Scenario, ScenarioError
 from sdsim.simulation.indicators import metric_kind
-from sdsim.simulation.levers import policy_profile
 from sdsim.simulation.schema import BUDGET_LINES, PRODUCT_LINE, PRODUCTS
 
-QUANTILES = {"p5": 5, "p50": 50, "p95": 95}
 PERIOD_YEARS = 5  # the multi-year total reported beside each calendar year (meerjarenraming)
 
 
@@ -33,10 +32,9 @@ def check_comparable(base: Scenario, other: Scenario, shared_burn_in: bool = Fal
         )
     if other.years != base.years:
         raise ScenarioError(other.path, "years", f"{other.years} differs from the base scenario's {base.years}")
-    if shared_burn_in:
-        providers = [(g.name, g.count) for g in policy_profile(other.profile, other.params).providers]
-        if providers != [(g.name, g.count) for g in policy_profile(base.profile, base.params).providers]:
-            raise ScenarioError(other.path, "parameters", "changes the provider contracts; compare it with --burn-in own")
+    problem = shared_start_problem(base, other.profile, other.params) if shared_burn_in else None
+    if problem:
+        raise ScenarioError(other.path, "parameters", f"{problem}; compare it with --burn-in own")
 
 
 @dataclass(frozen=True)
@@ -80,8 +78,7 @@ def run_comparison(
 
 def _stats(values: np.ndarray) -> dict[str, float]:
     """Mean, quantiles and P(value < 0) of a paired difference over replicates (NaN-free values)."""
-    out = {"mean": float(values.mean())}
-    out.update({k: float(np.percentile(values, q)) for k, q in QUANTILES.items()})
+    out = spread(values)
     out["prob_lower"] = float((values < 0).mean())  # for spending: the probability that spending falls
     return out
 
@@ -107,14 +104,9 @@ def paired_summary(comparison: Comparison) -> dict[str, dict[str, dict[str, dict
             per[str(start + y)] = row
         span = min(PERIOD_YEARS, n_years)
         period = f"{start}-{start + span - 1}"
-        per[period] = {m: _stats(v[:, :span].sum(axis=1)) for m, v in diffs.items() if _is_flow(m) and np.isfinite(v).all()}
+        per[period] = {m: _stats(v[:, :span].sum(axis=1)) for m, v in diffs.items() if metric_kind(m) == "flow" and np.isfinite(v).all()}
         out[alt.scenario.name] = per
     return out
-
-
-def _is_flow(metric: str) -> bool:
-
-    return metric_kind(metric) == "flow"
 
 
 # --- attribution of the spending difference ---------------------------------------------------

@@ -22,9 +22,12 @@ from matplotlib.ticker import FuncFormatter
 from sdsim.experiments.compare import FACTORS, PERIOD_YEARS, Comparison, attribution, uncontrolled_share
 from sdsim.experiments.output import write_atomic
 from sdsim.experiments.runner import MonteCarloResult
+from sdsim.experiments.summary import QUANTILES
+from sdsim.simulation.indicators import label as metric_label
+from sdsim.simulation.indicators import metric_kind, over_period, unit
 from sdsim.simulation.levers import lever_of
 from sdsim.simulation.parameters import BY_NAME
-from sdsim.simulation.schema import BUDGET_LINES, DOMAINS, PRODUCT_LINE, PRODUCTS
+from sdsim.simulation.schema import BUDGET_LINES, PRODUCT_LINE, PRODUCTS
 
 LABELS = {
     "nl": {
@@ -53,13 +56,7 @@ LABELS = {
         "year": "jaar",
         "scenario": "scenario",
         "line": "begrotingspost",
-        "reach": "bereik (aandeel met passende hulp)",
-        "waiting": "wachttijd toegang (maanden)",
-        "escalations": "escalaties per jaar",
-        "repeat": "herhaalde aanvragen per jaar",
-        "self_reliant": "zelfredzame huishoudens",
-        "to_work": "uitstroom naar werk per jaar",
-        "duplicates": "huishoudens met dubbele trajecten",
+        "per_year": "per jaar",
         "summary": "{alt}: verschil in totale uitgaven over {years} jaar {mean} [{p5}, {p95}]; kans op lagere uitgaven {prob:.0%}",
         "method": "Elk scenario is met dezelfde huishoudens en dezelfde toevalsgetallen doorgerekend (common random numbers); "
         "verschillen zijn per replicatie gepaard.",
@@ -90,18 +87,23 @@ LABELS = {
         "year": "year",
         "scenario": "scenario",
         "line": "budget line",
-        "reach": "reach (share in need with support)",
-        "waiting": "access waiting time (months)",
-        "escalations": "escalations per year",
-        "repeat": "repeat requests per year",
-        "self_reliant": "self-reliant households",
-        "to_work": "outflow to work per year",
-        "duplicates": "households with duplicate trajectories",
+        "per_year": "per year",
         "summary": "{alt}: difference in total spending over {years} years {mean} [{p5}, {p95}]; probability spending falls {prob:.0%}",
         "method": "Every scenario ran with the same households and the same random numbers (common random numbers); "
         "differences are paired per replicate.",
     },
 }
+# Council outcomes, each over the report's period (``indicators.over_period``: flows as yearly means).
+OUTCOMES = (
+    "reach",
+    "waiting_time.access",
+    "escalations",
+    "repeat_requests",
+    "households.self_reliant",
+    "exits_to_work",
+    "households.duplicate_trajectories",
+)
+BAND = [QUANTILES["p5"], QUANTILES["p95"]]  # the uncertainty band of every figure and table
 COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6")
 
 
@@ -129,7 +131,7 @@ def _line_series(series: dict[str, np.ndarray], head: str) -> dict[str, np.ndarr
 
 
 def _fan(ax, years, values: np.ndarray, colour: str, label: str) -> None:
-    lo, hi = np.percentile(values, [5, 95], axis=0)
+    lo, hi = np.percentile(values, BAND, axis=0)
     ax.fill_between(years, lo, hi, color=colour, alpha=0.2, linewidth=0)
     ax.plot(years, values.mean(axis=0), color=colour, label=label)
 
@@ -156,25 +158,12 @@ def _grid(panels: dict[str, list[tuple[np.ndarray, str, str]]], years, title: st
     return _png(fig, path)
 
 
-def _outcomes(series: dict[str, np.ndarray], years: int) -> dict[str, np.ndarray]:
-    """Council outcome indicators per replicate, averaged (stocks) or summed per year (flows) over ``years``."""
-
-    def dom(head: str) -> np.ndarray:
-        return sum(series[f"{head}.{d}"] for d in DOMAINS)[:, :years]
-
-    clients = sum(series[f"clients.{p.name}"] for p in PRODUCTS)[:, :years]
-    supported = clients + dom("general_users")
-    in_need = supported + dom("hidden_need") + dom("queue") + dom("decision") + dom("waitlist")
-    wait = dom("access_wait_months").sum(axis=1) / np.maximum(dom("access_served").sum(axis=1), 1)
-    return {
-        "reach": (supported / np.maximum(in_need, 1)).mean(axis=1),
-        "waiting": wait,
-        "escalations": (dom("escalations") + dom("crises")).mean(axis=1),
-        "repeat": dom("repeat_requests").mean(axis=1),
-        "self_reliant": series["households.self_reliant"][:, :years].mean(axis=1),
-        "to_work": series["exits_to_work.werk"][:, :years].mean(axis=1),
-        "duplicates": series["households.duplicate_trajectories"][:, :years].mean(axis=1),
-    }
+def _outcome_label(metric: str, lang: str) -> str:
+    """The metric's label, its unit and, for a flow, "per year" (outcomes are yearly means)."""
+    text = metric_label(metric, lang)
+    if unit(metric) not in ("", "share"):
+        text += f" ({unit(metric, lang)})"
+    return f"{text} {LABELS[lang]['per_year']}" if metric_kind(metric) == "flow" else text
 
 
 def _changes_table(result: MonteCarloResult, base: MonteCarloResult, t: dict[str, str]) -> str:
@@ -217,7 +206,7 @@ def write_report(comparison: Comparison, out: Path, provenance: dict, lang: str 
     parts = [f"<h1>{t['title']}</h1>", f"<p>{html.escape(', '.join(names))}; {t['method']}</p>"]
     for alt in comparison.alternatives:
         d = comparison.differences(alt)["spending.total"][:, :period].sum(axis=1)
-        p5, p95 = np.percentile(d, [5, 95])
+        p5, p95 = np.percentile(d, BAND)
         summary = t["summary"].format(alt=alt.scenario.name, years=period, mean=_euros(d.mean()), p5=_euros(p5), p95=_euros(p95),
                                       prob=float((d < 0).mean()))  # fmt: skip
         parts.append(f"<p class='summary'>{html.escape(summary)}</p>")
@@ -235,17 +224,16 @@ def write_report(comparison: Comparison, out: Path, provenance: dict, lang: str 
         src = _grid(panels, years, f"{t['difference']}: {alt.scenario.name}", figures / f"difference_{i}.png")
         parts.append(f"<h2>{t['difference']}: {html.escape(alt.scenario.name)}</h2><img alt='difference {i}' src='{src}'>")
     parts.append(f"<h2>{t['outcomes'].format(years=period)}</h2>")
-    outcome = [_outcomes(s, period) for s in series]
     head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
     rows = []
-    for key in outcome[0]:
+    for metric in OUTCOMES:
         cells = []
-        for o in outcome:
-            v = o[key]
-            lo, hi = np.percentile(v, [5, 95])
-            fmt = "{:.1%}" if key == "reach" else "{:,.1f}"
+        for s in series:
+            v = over_period(s, metric, period)
+            lo, hi = np.percentile(v, BAND)
+            fmt = "{:.1%}" if unit(metric) == "share" else "{:,.1f}"
             cells.append(f"{fmt.format(v.mean())} [{fmt.format(lo)}, {fmt.format(hi)}]")
-        rows.append(f"<tr><td>{t[key]}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        rows.append(f"<tr><td>{html.escape(_outcome_label(metric, lang))}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     parts.append(f"<table><tr><th></th>{head}</tr>{''.join(rows)}</table>")
     for alt in comparison.alternatives:
         parts.append(f"<h2>{t['attribution'].format(years=period)}: {html.escape(alt.scenario.name)}</h2>")

@@ -20,6 +20,7 @@ from sdsim.scenarios.loader import Scenario
 from sdsim.simulation.engine import Engine
 from sdsim.simulation.indicators import monthly_indicators, yearly
 from sdsim.simulation.ledger import book
+from sdsim.simulation.levers import policy_profile
 from sdsim.simulation.parameters import Parameters
 from sdsim.simulation.population import Households
 from sdsim.simulation.profile import Profile
@@ -60,14 +61,35 @@ def burned_in(scenario: Scenario, seed: int, replicate: int) -> Households:
     return _BURNED_IN[key]
 
 
+def shared_start_problem(start: Scenario, profile: Profile, params: Parameters) -> str | None:
+    """Why a run of ``profile`` with ``params`` cannot start from ``start``'s burned-in households, or None if it can.
+
+    The households keep their access team, GP practice and provider: the municipality must be the
+    same, and so must the provider groups and their number of contracts as the levers make them
+    (L8 changes them), or a household in care would point at a provider that does not exist.
+    """
+    if profile != start.profile:
+        return f"has another municipality than {start.name}"
+    layout = [(g.name, g.count) for g in policy_profile(profile, params).providers]
+    if layout != [(g.name, g.count) for g in policy_profile(start.profile, start.params).providers]:
+        return "changes the provider contracts"
+    return None
+
+
 def replicate_engine(profile: Profile, params: Parameters, seed: int, replicate: int, months: int, start: Scenario | None = None) -> Engine:
     """An engine for one replicate; with ``start``, it begins at the start year from ``start``'s burned-in state.
 
     Starting every scenario from the same state (a shared burn-in) means their differences begin at
     the start year: today's caseload is given and the changes act from then on.
+
+    Raises:
+        ValueError: ``start``'s households cannot run under ``profile`` and ``params`` (``shared_start_problem``).
     """
     if start is None:
         return Engine(profile, params, seed=seed, replicate=replicate, horizon_months=months)
+    problem = shared_start_problem(start, profile, params)
+    if problem:
+        raise ValueError(f"cannot start from the burned-in state of {start.name}: the run {problem}")
     households = burned_in(start, seed, replicate).copy()
     begin = profile.model_copy(update={"burn_in_years": 0})
     return Engine(begin, params, seed=seed, replicate=replicate, households=households, horizon_months=months)

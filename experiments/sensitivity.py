@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sdsim.scenarios.files import MAX_ROWS, flatten, show
 from sdsim.scenarios.loader import ScenarioError, read_toml
+from sdsim.simulation.indicators import DEFAULT_METRICS, over_period, parts
 from sdsim.simulation.parameters import BY_NAME
-from sdsim.simulation.schema import BUDGET_LINES
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -259,30 +259,21 @@ def plot(problem: Problem, method: str, indices: dict[str, list[float]], title: 
     plt.close(fig)
 
 
-DOMAIN_NAMES = ("jeugd", "wmo", "werk", "schulden", "veiligheid")
-METRICS = (
-    "spending.total",
-    *(f"spending.{line}" for line in BUDGET_LINES),
-    *(f"{head}.{d}" for head in ("escalations", "crises", "access_wait_months", "access_served") for d in DOMAIN_NAMES),
-)
+OUTPUTS = DEFAULT_METRICS  # explained over OUTPUT_YEARS: flows and derived flows summed, stocks averaged, ratios of the sums
+METRICS = parts(OUTPUTS)  # the series the sweep stores for them
 
 
 def outputs(
     table: pa.Table, n_scenarios: int, rows: int, replicates: int, years: int = OUTPUT_YEARS, start: int = 0
 ) -> dict[str, np.ndarray]:
-    """``{output: (rows, replicates)}`` summed over the first ``years`` years from ``start``, and paired differences alt - base.
+    """``{output: (rows, replicates)}`` over the first ``years`` years from calendar year ``start``, and paired differences alt - base.
 
-    Outputs: spending (total and per budget line), escalations (escalations and crises, all
-    domains) and the mean access waiting time in months.
+    Outputs: ``OUTPUTS`` (``indicators.DEFAULT_METRICS``: spending in total and per budget line,
+    clients per tier, the access waiting time, escalations with crises, households) as
+    ``indicators.over_period`` defines them over ``years`` years.
     """
-
-    def five_years(metric: str) -> np.ndarray:  # (scenarios, rows, replicates); tasks are ordered that way
-        return sum(table.column(f"{metric}@{start + y}").to_numpy() for y in range(years)).reshape(n_scenarios, rows, replicates)
-
-    per = {m: five_years(m) for m in METRICS if m.startswith("spending.")}
-    per["escalations"] = sum(five_years(f"{h}.{d}") for h in ("escalations", "crises") for d in DOMAIN_NAMES)
-    served = sum(five_years(f"access_served.{d}") for d in DOMAIN_NAMES)
-    per["waiting_time.access"] = sum(five_years(f"access_wait_months.{d}") for d in DOMAIN_NAMES) / np.maximum(served, 1)
+    yearly = {m: np.stack([table.column(f"{m}@{start + y}").to_numpy() for y in range(years)], axis=-1) for m in METRICS}
+    per = {name: over_period(yearly, name, years, total=True).reshape(n_scenarios, rows, replicates) for name in OUTPUTS}
     out: dict[str, np.ndarray] = {}
     for name, values in per.items():
         out[name] = values[0]

@@ -30,6 +30,11 @@ def check_finite(result: MonteCarloResult) -> None:
             )
 
 
+def spread(values: np.ndarray) -> dict[str, float]:
+    """Mean and ``QUANTILES`` of values over replicates (NaN-free)."""
+    return {"mean": float(values.mean())} | {k: float(np.percentile(values, q)) for k, q in QUANTILES.items()}
+
+
 def yearly_summary(result: MonteCarloResult) -> dict[str, dict[str, dict[str, float]]]:
     """``{year: {metric: {mean, p5, p50, p95, kind}}}`` over replicates.
 
@@ -48,9 +53,7 @@ def yearly_summary(result: MonteCarloResult) -> dict[str, dict[str, dict[str, fl
             v = v[np.isfinite(v)]
             if v.size == 0:
                 continue
-            stats = {"mean": float(v.mean())}
-            stats.update({k: float(np.percentile(v, q)) for k, q in QUANTILES.items()})
-            row[metric] = {**stats, "kind": metric_kind(metric)}
+            row[metric] = {**spread(v), "kind": metric_kind(metric)}
             if v.size < values.shape[0]:
                 row[metric]["replicates"] = int(v.size)
         out[str(start + y)] = row

@@ -7,7 +7,7 @@ A sweep file::
     replicates = 4
     seed = 0
     years = 5
-    metrics = ["spending.total"]           # optional (default: SUMMARY_METRICS)
+    metrics = ["spending.total"]           # optional (default: SUMMARY_METRICS, the series of DEFAULT_METRICS)
     chunk_size = 64                        # tasks per stored chunk (optional)
     burn_in = "row"                        # or "shared" (optional, see below)
     [design]                               # a full grid of parameter values (optional)
@@ -36,31 +36,12 @@ from pathlib import Path
 import numpy as np
 from sdsim.scenarios.files import MAX_REPLICATES, MAX_ROWS, MAX_SEED, MAX_TASKS, MAX_YEARS, flatten, show, whole_number
 from sdsim.scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, check_name, load_scenario, read_toml
-from sdsim.simulation.indicators import yearly
+from sdsim.simulation.indicators import DEFAULT_METRICS, parts, yearly
 from sdsim.simulation.parameters import SHARE_GROUPS, ParameterError, check_shares, check_value
 
 SWEEP_KEYS = {"name", "scenarios", "replicates", "seed", "years", "metrics", "chunk_size", "design", "burn_in"}
 BURN_IN = ("row", "shared")
-STRUCTURAL = ("lever.providers.",)  # change the providers themselves: not allowed with a shared burn-in
-SUMMARY_METRICS = (
-    "spending.total",
-    *(f"spending.{line}" for line in ("jeugd_ambulant", "jeugd_verblijf", "jeugd_gedwongen_kader", "wmo_hbh", "wmo_begeleiding")),
-    *(f"spending.{line}" for line in ("wmo_beschermd_wonen", "participatie_bijstand", "algemene_voorzieningen", "toegang")),
-    "revenue.total",
-    "clients_tier.general",
-    "clients_tier.maatwerk",
-    "clients_tier.specialist",
-    "clients_tier.forced",
-    "escalations.jeugd",
-    "escalations.wmo",
-    "crises.jeugd",
-    "crises.wmo",
-    "access_served.jeugd",
-    "access_wait_months.jeugd",
-    "access_served.wmo",
-    "access_wait_months.wmo",
-    "households.self_reliant",
-)
+SUMMARY_METRICS = parts(DEFAULT_METRICS)  # what a sweep stores by default: the series the default metrics follow from
 
 
 @dataclass(frozen=True)
@@ -231,7 +212,7 @@ def load_sweep(path: Path | str) -> Sweep:
     burn_in = data.get("burn_in", "row")
     if burn_in not in BURN_IN:
         raise ScenarioError(path, "burn_in", f"expected one of {', '.join(BURN_IN)}, got {show(burn_in)}")
-    check_shared_burn_in(path, rows, burn_in)
+    check_shared_burn_in(path, scenarios, rows, burn_in)
     metrics = data.get("metrics", list(SUMMARY_METRICS))
     from sdsim.simulation.indicators import metric_kind, metric_names
 
@@ -258,13 +239,21 @@ def load_sweep(path: Path | str) -> Sweep:
     )
 
 
-def check_shared_burn_in(path: Path | str, rows: Sequence[dict[str, float]], burn_in: str) -> None:
-    """A shared burn-in keeps the households' providers: the design may not change the providers themselves."""
+def check_shared_burn_in(path: Path | str, scenarios: Sequence[Scenario], rows: Sequence[dict[str, float]], burn_in: str) -> None:
+    """A shared burn-in keeps the households' providers: no design row may change them (``runner.shared_start_problem``).
+
+    The error names the first parameter of a refused row that changes them on its own (else the row's first).
+    """
     if burn_in != "shared":
         return
-    for name in sorted({n for row in rows for n in row}):
-        if name.startswith(STRUCTURAL):
-            raise ScenarioError(path, f"design.{name}", 'changes the providers; use burn_in = "row" for it')
+    from sdsim.experiments.runner import shared_start_problem
+
+    for scenario in scenarios:
+        for row in rows:
+            problem = shared_start_problem(scenario, scenario.profile, scenario.params.replace(row))
+            if problem:
+                alone = [n for n in sorted(row) if shared_start_problem(scenario, scenario.profile, scenario.params.replace({n: row[n]}))]
+                raise ScenarioError(path, f"design.{(alone or sorted(row))[0]}", f'{problem}; use burn_in = "row" for it')
 
 
 def _find(path: Path, name: str) -> Path:

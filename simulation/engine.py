@@ -11,23 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from sdsim.simulation.inputs import Rates, Structure, compile_rates, compile_structure
-from sdsim.simulation.kernels import (
-    N_HOUSE,
-    SLEEP_CARE,
-    Scratch,
-    Tallies,
-    advance,
-    demography_tables,
-    household_pass,
-    schedule_all,
-    service_pass,
-)
+from sdsim.simulation.kernels import Scratch, advance, demography_tables, schedule_all
 from sdsim.simulation.levers import policy_profile, policy_rates
 from sdsim.simulation.parameters import Parameters
 from sdsim.simulation.population import Households, synthesize
 from sdsim.simulation.profile import Profile
 from sdsim.simulation.rng import stream_key
-from sdsim.simulation.schema import N_DOMAINS, N_EVENTS, N_PRODUCTS, N_SEVERITY, N_STATES, TALLY_DTYPE
+from sdsim.simulation.schema import N_DOMAINS, TALLY_DTYPE
+from sdsim.simulation.tallies import Tallies, tally_layout
 
 CHUNK = 16_384  # households per chunk; boundaries are fixed, so results do not depend on threads
 
@@ -39,47 +30,20 @@ def chunk_bounds(n: int, chunk: int = CHUNK) -> np.ndarray:
 
 def allocate_tallies(months: int, n_providers: int, n_counters: int) -> Tallies:
     """Zeroed run-level tallies for ``months`` months."""
-
-    def z(*shape: int) -> np.ndarray:
-        return np.full(shape, 0, TALLY_DTYPE)  # written now: first-touch page faults here, not month by month in the kernels
-
-    return Tallies(
-        events=z(months, N_DOMAINS, N_EVENTS),
-        occupancy=z(months, N_DOMAINS, N_STATES, N_SEVERITY),
-        billed=z(months, n_providers, N_PRODUCTS),
-        admitted=z(months, n_providers, N_PRODUCTS),
-        resolved=z(months, n_providers, N_PRODUCTS),
-        stock=z(months, n_providers, N_PRODUCTS),
-        exits=z(months, N_PRODUCTS, 2),
-        house=z(months, N_HOUSE),
-        general=z(months, N_DOMAINS),
-        shifted=z(months, N_PRODUCTS),
-        uncontrolled=z(months, N_PRODUCTS),
-        queue=z(months, n_counters, 3),
-    )
+    return Tallies.zeros(months, n_providers, n_counters)
 
 
 def _scratch(chunks: int, n_providers: int, n_counters: int) -> Scratch:
-    def z(*shape: int) -> np.ndarray:
-        return np.zeros(shape, TALLY_DTYPE)
-
+    layout = tally_layout(n_providers, n_counters)
     return Scratch(
-        events=z(chunks, N_DOMAINS, N_EVENTS),
-        occupancy=z(chunks, N_DOMAINS, N_STATES, N_SEVERITY),
-        billed=z(chunks, n_providers, N_PRODUCTS),
-        resolved=z(chunks, n_providers, N_PRODUCTS),
-        stock=z(chunks, n_providers, N_PRODUCTS),
-        exits=z(chunks, N_PRODUCTS, 2),
-        house=z(chunks, N_HOUSE),
-        general=z(chunks, N_DOMAINS),
-        shifted=z(chunks, N_PRODUCTS),
-        uncontrolled=z(chunks, N_PRODUCTS),
-        arrivals=z(chunks, n_counters),
-        pending=z(chunks, 2),
+        layout=layout,
+        counts=np.zeros((chunks, layout[-1]), TALLY_DTYPE),
+        asleep=np.zeros((chunks, layout[-1]), TALLY_DTYPE),
+        fell_asleep=np.zeros((chunks, layout[-1]), TALLY_DTYPE),
+        sleepers=np.zeros(chunks, TALLY_DTYPE),
+        pending=np.zeros((chunks, 2), TALLY_DTYPE),
         waiting=np.zeros((chunks, CHUNK * N_DOMAINS), np.int32),
         awake=np.zeros((chunks, CHUNK), np.uint32),  # unsigned: indexing needs no negative-index check
-        asleep=z(chunks, SLEEP_CARE + n_providers * N_PRODUCTS),
-        fell_asleep=z(chunks, SLEEP_CARE + n_providers * N_PRODUCTS),
     )
 
 
@@ -124,17 +88,14 @@ class Engine:
 
     def step(self) -> None:
         """Advance one month; record it unless it is a burn-in month."""
+        args = (self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key, self.month, 1)
         if self.month < 0:
-            out, row = self._burn, 0
-            for array in out:
-                array[0] = 0
+            advance(*args, self._burn.counts, 0, True)
         else:
-            if self.months_done == self.tallies.events.shape[0]:
+            if self.months_done == len(self.tallies):
                 self._grow()
-            out, row = self.tallies, self.months_done
+            advance(*args, self.tallies.counts, self.months_done, False)
             self.months_done += 1
-        household_pass(self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key, self.month)
-        service_pass(self.households, self.rates, self.structure, self._scratch, self.bounds, out, row, self.key, self.month)
         self.month += 1
 
     def run(self, months: int | None = None) -> Tallies:
@@ -145,25 +106,24 @@ class Engine:
         months = self.horizon_months if months is None else months
         args = (self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key)
         if self.month < 0:
-            advance(*args, self.month, -self.month, self._burn, 0, True)
+            advance(*args, self.month, -self.month, self._burn.counts, 0, True)
             self.month = 0
-        while self.months_done + months > self.tallies.events.shape[0]:
+        while self.months_done + months > len(self.tallies):
             self._grow()
-        advance(*args, self.month, months, self.tallies, self.months_done, False)
+        advance(*args, self.month, months, self.tallies.counts, self.months_done, False)
         self.month += months
         self.months_done += months
         return self.recorded()
 
     def recorded(self) -> Tallies:
         """Tallies of the recorded months so far (views)."""
-        return Tallies(*(a[: self.months_done] for a in self.tallies))
+        return self.tallies[: self.months_done]
 
     def last_month(self) -> Tallies:
         """Tallies of the month just stepped (burn-in months included), as a one-row view."""
         if self.month <= 0:
             return self._burn
-        return Tallies(*(a[self.months_done - 1 : self.months_done] for a in self.tallies))
+        return self.tallies[self.months_done - 1 : self.months_done]
 
     def _grow(self) -> None:
-        extra = allocate_tallies(max(12, self.tallies.events.shape[0]), self.policy_profile.n_providers, self._n_counters)
-        self.tallies = Tallies(*(np.concatenate((a, b)) for a, b in zip(self.tallies, extra, strict=True)))
+        self.tallies = self.tallies.grown(max(12, len(self.tallies)))

@@ -1,11 +1,19 @@
-"""Monthly indicators (DOMAIN.md §6) as named series, and how each aggregates to a year.
+"""Indicators (DOMAIN.md §6): every metric declared once, its monthly series, and how it aggregates.
 
-``monthly_indicators`` turns tallies and the ledger into ``{metric: array(months)}``. Each metric
-has a kind: ``stock`` (a level: yearly value = mean over the year's months), ``flow`` (yearly value
-= sum) or ``ratio`` (yearly value = sum of numerator / sum of denominator, see ``RATIOS``).
+``METRICS`` declares each metric (or family of metrics, one per product, domain or budget line)
+with its kind, Dutch and English label and unit, and for a ratio or a derived metric its parts:
+the access and provider waiting times, escalations with crises, reach. ``monthly_indicators`` turns
+tallies and the ledger into ``{metric: array(months)}``; ``yearly`` aggregates them to calendar
+years by kind (``stock``: mean of the months, ``flow``: sum, ``ratio``: yearly numerator / yearly
+denominator) and adds the derived metrics; ``over_period`` summarises several years.
+``DEFAULT_METRICS`` is the one list the command line, the Mesa model, sweeps and sensitivity
+analyses use unless told otherwise.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from sdsim.simulation.kernels import H_BENEFIT_MONTHS, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT, Tallies
@@ -24,47 +32,229 @@ from sdsim.simulation.schema import (
     WAITLIST,
 )
 
-# ratio metric -> (numerator metric, denominator metric); both are flows kept in the output.
-RATIOS: dict[str, tuple[str, str]] = {}
-for _d in DOMAINS:
-    RATIOS[f"waiting_time.access.{_d}"] = (f"access_wait_months.{_d}", f"access_served.{_d}")
-    RATIOS[f"waiting_time.provider.{_d}"] = (f"admission_wait_months.{_d}", f"admissions.{_d}")
 
-_FLOW_EVENTS = (
-    "onsets",
-    "requests",
-    "repeat_requests",
+class Metric(NamedTuple):
+    """One metric, declared once: what it is, how it aggregates and how it is presented.
+
+    A row with ``over`` is a family of series ``name.<member>``, one per member (``clients.wmo_hbh``).
+    A row without ``over`` is one series (``households.bijstand``) or, when it has ``num``, a metric
+    derived over every member of other families: the sum of the ``num`` families, or for a ratio the
+    sum of the ``num`` families divided by the sum of the ``den`` families. A family ratio divides
+    member by member (``waiting_time.access.jeugd``); the derived ratio of the same name divides the
+    sums over all domains (``waiting_time.access``).
+
+    Attributes:
+        name: the series name, or the family's head.
+        kind: ``stock`` (a level: a year is the mean of its months), ``flow`` (a year is the sum) or
+            ``ratio`` (a year is the ratio of the yearly numerator and denominator).
+        nl: Dutch label.
+        en: English label.
+        unit: a key of ``UNITS`` ("" for a plain count).
+        over: the members of a family.
+        num: families summed for the numerator (a ratio) or the value (a derived sum).
+        den: families summed for the denominator of a ratio.
+        empty: a ratio's value where its denominator is 0.
+    """
+
+    name: str
+    kind: str
+    nl: str
+    en: str
+    unit: str = ""
+    over: tuple[str, ...] = ()
+    num: tuple[str, ...] = ()
+    den: tuple[str, ...] = ()
+    empty: float = float("nan")
+
+
+UNITS: dict[str, tuple[str, str]] = {  # key -> (Dutch, English)
+    "": ("", ""),
+    "EUR": ("EUR", "EUR"),
+    "months": ("maanden", "months"),
+    "client-months": ("cliëntmaanden", "client-months"),
+    "share": ("aandeel", "share"),
+}
+_PRODUCTS = tuple(p.name for p in PRODUCTS)
+_TIERS = (*(TIERS[t] for t in sorted(set(PRODUCT_TIER.tolist()))), "general")
+_LINES = (*BUDGET_LINES, "total")
+_DOMAIN = {"over": DOMAINS}
+
+METRICS: tuple[Metric, ...] = (
+    # per product
+    Metric("clients", "stock", "cliënten", "clients", over=_PRODUCTS),
+    Metric("inflow", "flow", "instroom", "inflow", over=_PRODUCTS),
+    Metric("outflow", "flow", "uitstroom", "outflow", over=_PRODUCTS),
+    Metric("shift_users", "stock", "gebruikers algemene voorziening i.p.v. maatwerk", "general-provision users instead of maatwerk",
+           over=_PRODUCTS),
+    Metric("client_months", "flow", "cliëntmaanden", "client-months", "client-months", _PRODUCTS),
+    Metric("client_months_uncontrolled", "flow", "cliëntmaanden via huisarts of rechter", "client-months via GP or judge",
+           "client-months", _PRODUCTS),
+    Metric("spending_care", "flow", "zorguitgaven", "care spending", "EUR", _PRODUCTS),
+    Metric("clients_tier", "stock", "cliënten in niveau", "clients in tier", over=_TIERS),
+    # per domain: household-domains in a state at month end
+    Metric("general_users", "stock", "gebruikers algemene voorzieningen", "general-provision users", **_DOMAIN),
+    Metric("hidden_need", "stock", "verborgen hulpvraag", "hidden need", **_DOMAIN),
+    Metric("queue", "stock", "wachtrij toegang", "access queue", **_DOMAIN),
+    Metric("decision", "stock", "wacht op beschikking", "awaiting a decision", **_DOMAIN),
+    Metric("waitlist", "stock", "wachtlijst aanbieder", "provider waiting list", **_DOMAIN),
+    # per domain: events (schema.EVENTS), in the order monthly_indicators writes them
+    Metric("onsets", "flow", "ontstane hulpbehoeften", "onsets of need", **_DOMAIN),
+    Metric("requests", "flow", "hulpvragen", "requests", **_DOMAIN),
+    Metric("repeat_requests", "flow", "herhaalde hulpvragen", "repeat requests", **_DOMAIN),
+    Metric("escalations", "flow", "escalaties", "escalations", **_DOMAIN),
+    Metric("crises", "flow", "crises", "crises", **_DOMAIN),
+    Metric("to_specialist", "flow", "opschaling naar specialistische zorg", "step-ups to specialist care", **_DOMAIN),
+    Metric("door_access", "flow", "aanmeldingen bij de toegang", "arrivals at access", **_DOMAIN),
+    Metric("door_gp", "flow", "verwijzingen door huisarts of specialist", "GP or specialist referrals", **_DOMAIN),
+    Metric("door_judge", "flow", "uitspraken van de rechter", "court orders", **_DOMAIN),
+    Metric("door_general", "flow", "zelfmeldingen algemene voorziening", "self-referrals to a general provision", **_DOMAIN),
+    Metric("resolved_own", "flow", "opgelost op eigen kracht", "resolved by own strength", **_DOMAIN),
+    Metric("resolved_general", "flow", "opgelost in een algemene voorziening", "resolved in a general provision", **_DOMAIN),
+    Metric("resolved_care", "flow", "opgelost in zorg", "resolved in care", **_DOMAIN),
+    Metric("access_served", "flow", "intakes toegang", "access intakes", **_DOMAIN),
+    Metric("access_wait_months", "flow", "wachtmaanden toegang", "months waited for access", "months", DOMAINS),
+    Metric("admissions", "flow", "opnames bij een aanbieder", "admissions", **_DOMAIN),
+    Metric("admission_wait_months", "flow", "wachtmaanden aanbieder", "months waited for a provider", "months", DOMAINS),
+    Metric("exits_to_work", "flow", "uitstroom naar werk", "outflow to work", **_DOMAIN),
+    Metric("gap_18", "flow", "zorg gestopt bij 18 jaar", "care ended at 18", **_DOMAIN),
+    Metric("refused_eligibility", "flow", "afgewezen bij triage", "refused at triage", **_DOMAIN),
+    Metric("shifted_general", "flow", "naar een algemene voorziening verwezen", "sent to a general provision", **_DOMAIN),
+    Metric("handled_in_plan", "flow", "binnen het gezinsplan afgehandeld", "handled in the family plan", **_DOMAIN),
+    # per domain: ratios member by member
+    Metric("waiting_time.access", "ratio", "wachttijd toegang", "access waiting time", "months", DOMAINS,
+           ("access_wait_months",), ("access_served",)),
+    Metric("waiting_time.provider", "ratio", "wachttijd aanbieder", "provider waiting time", "months", DOMAINS,
+           ("admission_wait_months",), ("admissions",)),
+    # households
+    Metric("households.self_reliant", "stock", "zelfredzame huishoudens", "self-reliant households"),
+    Metric("households.multi_problem", "stock", "multiprobleemhuishoudens", "multi-problem households"),
+    Metric("households.bijstand", "stock", "huishoudens in de bijstand", "households on bijstand"),
+    Metric("households.duplicate_trajectories", "stock", "huishoudens met dubbele trajecten", "households with duplicate trajectories"),
+    # money
+    Metric("spending", "flow", "uitgaven", "spending", "EUR", _LINES),
+    Metric("revenue", "flow", "inkomsten", "revenue", "EUR", (*_LINES, "copayments")),
+    # derived over every member (not in monthly_indicators; yearly() adds them); a ratio over no
+    # intake or no need is 0, as the report and the sensitivity analysis of 0.4.0 gave it
+    Metric("reach", "ratio", "bereik (aandeel met passende hulp)", "reach (share in need with support)", "share",
+           num=("clients", "general_users"), den=("clients", "general_users", "hidden_need", "queue", "decision", "waitlist"),
+           empty=0.0),
+    Metric("waiting_time.access", "ratio", "wachttijd toegang", "access waiting time", "months",
+           num=("access_wait_months",), den=("access_served",), empty=0.0),
+    Metric("waiting_time.provider", "ratio", "wachttijd aanbieder", "provider waiting time", "months",
+           num=("admission_wait_months",), den=("admissions",), empty=0.0),
+    Metric("escalations", "flow", "escalaties en crises", "escalations and crises", num=("escalations", "crises")),
+    Metric("repeat_requests", "flow", "herhaalde hulpvragen", "repeat requests", num=("repeat_requests",)),
+    Metric("exits_to_work", "flow", "uitstroom naar werk", "outflow to work", num=("exits_to_work",)),
+)  # fmt: skip
+FAMILY: dict[str, Metric] = {m.name: m for m in METRICS if m.over}
+SERIES: dict[str, Metric] = {m.name: m for m in METRICS if not m.over}
+DERIVED: tuple[Metric, ...] = tuple(m for m in METRICS if m.num and not m.over)
+
+# The metrics the command line shows, the Mesa model records, a sweep stores (their parts) and a
+# sensitivity analysis explains, unless told otherwise.
+DEFAULT_METRICS: tuple[str, ...] = (
+    "spending.total",
+    *(f"spending.{line}" for line in BUDGET_LINES),
+    "revenue.total",
+    *(f"clients_tier.{tier}" for tier in ("general", "maatwerk", "specialist", "forced")),
+    "waiting_time.access",
     "escalations",
-    "crises",
-    "to_specialist",
-    "door_access",
-    "door_gp",
-    "door_judge",
-    "door_general",
-    "resolved_own",
-    "resolved_general",
-    "resolved_care",
-    "access_served",
-    "access_wait_months",
-    "admissions",
-    "admission_wait_months",
-    "exits_to_work",
-    "gap_18",
-    "refused_eligibility",
-    "shifted_general",
-    "handled_in_plan",
+    "households.self_reliant",
+    "households.bijstand",
 )
 
+_FLOW_EVENTS = tuple(name for name in FAMILY if name in EVENT)
+_MEMBER_RATIOS = tuple(f"{m.name}.{d}" for d in DOMAINS for m in FAMILY.values() if m.kind == "ratio")  # as 0.4.0 wrote them
 
-STOCK_HEADS = {"clients", "clients_tier", "general_users", "shift_users", "hidden_need", "queue", "decision", "waitlist", "households"}
+
+def _split(name: str) -> tuple[Metric, str | None]:
+    """A metric's declaration and its member in a family (None for a row of its own)."""
+    if name in SERIES:
+        return SERIES[name], None
+    head, _, member = name.rpartition(".")
+    family = FAMILY.get(head)
+    if family is None or member not in family.over:
+        raise KeyError(f"unknown metric {name!r}")
+    return family, member
+
+
+def metric(name: str) -> Metric:
+    """The declaration of a metric: its own row, or its family's (``name`` = ``head.member``)."""
+    return _split(name)[0]
 
 
 def metric_kind(name: str) -> str:
     """``stock``, ``flow`` or ``ratio`` for a metric name."""
-    if name in RATIOS:
-        return "ratio"
-    head = name.split(".")[0]
-    return "stock" if head in STOCK_HEADS else "flow"
+    return metric(name).kind
+
+
+def label(name: str, lang: str = "en") -> str:
+    """The metric's label in ``lang`` (``nl`` or ``en``), with the member of a family (``"spending, total"``)."""
+    m, member = _split(name)
+    text = m.nl if lang == "nl" else m.en
+    return f"{text}, {member.replace('_', ' ')}" if member else text
+
+
+def unit(name: str, lang: str = "en") -> str:
+    """The metric's unit in ``lang`` ("" for a plain count)."""
+    return UNITS[metric(name).unit][lang == "en"]
+
+
+def _members(heads: tuple[str, ...], member: str | None = None) -> list[str]:
+    """Series of the families ``heads``: one member's, or every member's."""
+    return [f"{h}.{m}" for h in heads for m in ((member,) if member else FAMILY[h].over)]
+
+
+def parts(names: Sequence[str]) -> tuple[str, ...]:
+    """The stock and flow series (as ``monthly_indicators`` writes them) from which ``names`` follow, in order."""
+    out: dict[str, None] = {}
+    for name in names:
+        m, member = _split(name)
+        out.update(dict.fromkeys(_members(m.num + m.den, member) if m.num else (name,)))
+    return tuple(out)
+
+
+def _sum(series: dict[str, np.ndarray], heads: tuple[str, ...], member: str | None) -> np.ndarray:
+    total = 0
+    for head in heads:  # each family summed over its members first, then the families in order
+        total = total + sum(series[s] for s in _members((head,), member))
+    return total
+
+
+def ratio(num: np.ndarray, den: np.ndarray, empty: float = float("nan")) -> np.ndarray:
+    """``num / den``, ``empty`` where ``den`` is 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.maximum(den, 1), empty)
+
+
+def value(series: dict[str, np.ndarray], name: str) -> np.ndarray:
+    """Metric ``name`` from ``series`` (a series of it, or its definition over its parts; any shape)."""
+    if name in series:
+        return series[name]
+    m, member = _split(name)
+    if not m.num:
+        raise KeyError(f"{name!r} is not in the series")
+    if m.kind != "ratio":
+        return _sum(series, m.num, member)
+    return ratio(_sum(series, m.num, member), _sum(series, m.den, member), m.empty)
+
+
+def derived(series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Every derived metric whose parts ``series`` holds."""
+    return {m.name: value(series, m.name) for m in DERIVED if all(p in series for p in parts((m.name,)))}
+
+
+def over_period(series: dict[str, np.ndarray], name: str, years: int, total: bool = False) -> np.ndarray:
+    """A metric over the first ``years`` calendar years of yearly ``series`` (last axis: year).
+
+    A stock is the mean of its yearly values, a flow the mean per year (``total``: the sum), a ratio
+    of flows the ratio of the period's sums, a ratio of stocks the mean of its yearly values.
+    """
+    m = metric(name)
+    if m.kind == "ratio" and metric(parts((name,))[0]).kind == "flow":
+        return value({p: series[p][..., :years].sum(axis=-1) for p in parts((name,))}, name)
+    values = value(series, name)[..., :years]
+    return values.sum(axis=-1) if total and m.kind == "flow" else values.mean(axis=-1)
 
 
 def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray]:
@@ -96,9 +286,8 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
     out["households.multi_problem"] = tallies.house[:, H_MULTI_PROBLEM]
     out["households.bijstand"] = tallies.house[:, H_BENEFIT_MONTHS]
     out["households.duplicate_trajectories"] = tallies.house[:, H_DUPLICATE]
-    for ratio, (num, den) in RATIOS.items():
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[ratio] = np.where(out[den] > 0, out[num] / np.maximum(out[den], 1), np.nan)
+    for ratio in _MEMBER_RATIOS:
+        out[ratio] = value(out, ratio)
     for i, line in enumerate(BUDGET_LINES):
         out[f"spending.{line}"] = ledger.spending[:, i]
         out[f"revenue.{line}"] = ledger.revenue[:, i]
@@ -109,7 +298,7 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
 
 
 def yearly(series: dict[str, np.ndarray], months_per_year: int = 12) -> dict[str, np.ndarray]:
-    """Aggregate monthly series (last axis: month) to calendar years by each metric's kind."""
+    """Aggregate monthly series (last axis: month) to calendar years by each metric's kind, with the ratios and derived metrics."""
     out: dict[str, np.ndarray] = {}
     for name, values in series.items():
         kind = metric_kind(name)
@@ -118,11 +307,10 @@ def yearly(series: dict[str, np.ndarray], months_per_year: int = 12) -> dict[str
         years = values.shape[-1] // months_per_year
         shaped = values[..., : years * months_per_year].reshape(*values.shape[:-1], years, months_per_year)
         out[name] = shaped.mean(axis=-1) if kind == "stock" else shaped.sum(axis=-1)
-    for ratio, (num, den) in RATIOS.items():
-        if num in out and den in out:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[ratio] = np.where(out[den] > 0, out[num] / np.maximum(out[den], 1), np.nan)
-    return out
+    for ratio_name in _MEMBER_RATIOS:
+        if all(p in out for p in parts((ratio_name,))):
+            out[ratio_name] = value(out, ratio_name)
+    return out | derived(out)
 
 
 def metric_names() -> tuple[str, ...]:

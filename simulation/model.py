@@ -11,24 +11,10 @@ from __future__ import annotations
 import mesa
 from sdsim.simulation.agents import AccessTeam, GPPractice, HouseholdView, Municipality, Provider
 from sdsim.simulation.engine import Engine
-from sdsim.simulation.indicators import monthly_indicators
+from sdsim.simulation.indicators import DEFAULT_METRICS, derived, monthly_indicators
 from sdsim.simulation.ledger import book
 from sdsim.simulation.parameters import Parameters
 from sdsim.simulation.profile import Profile
-
-DEFAULT_REPORTED = (
-    "spending.total",
-    "clients_tier.general",
-    "clients_tier.maatwerk",
-    "clients_tier.specialist",
-    "clients_tier.forced",
-    "queue.jeugd",
-    "queue.wmo",
-    "escalations.jeugd",
-    "crises.jeugd",
-    "households.self_reliant",
-    "households.bijstand",
-)
 
 
 class SocialDomainModel(mesa.Model):
@@ -39,7 +25,7 @@ class SocialDomainModel(mesa.Model):
         params: behavioural parameters (default: the registry's defaults).
         seed: the run's seed (also seeds Mesa's own generators, which the engine does not use).
         replicate: replicate number.
-        reported: indicator names the DataCollector records each month.
+        reported: metric names the DataCollector records each month (default ``indicators.DEFAULT_METRICS``).
     """
 
     def __init__(
@@ -48,7 +34,7 @@ class SocialDomainModel(mesa.Model):
         params: Parameters | None = None,
         seed: int = 0,
         replicate: int = 0,
-        reported: tuple[str, ...] = DEFAULT_REPORTED,
+        reported: tuple[str, ...] = DEFAULT_METRICS,
     ) -> None:
         super().__init__(seed=seed)
         self.profile = profile
@@ -71,7 +57,8 @@ class SocialDomainModel(mesa.Model):
         self.engine.step()
         month = self.engine.last_month()
         ledger = book(month, self.engine.rates, self.params, self.profile, first_month=self.engine.months_done - 1)
-        self.indicators = {k: float(v[0]) for k, v in monthly_indicators(month, ledger).items()}
+        series = monthly_indicators(month, ledger)
+        self.indicators = {k: float(v[0]) for k, v in (series | derived(series)).items()}
         self.datacollector.collect(self)
 
     def household(self, index: int) -> HouseholdView:

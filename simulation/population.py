@@ -15,19 +15,25 @@ from sdsim.simulation.inputs import Structure
 from sdsim.simulation.rng import NEVER_MONTH, household_month_key, uniform
 from sdsim.simulation.schema import (
     COUNT_DTYPE,
+    D_NONE,
     FLOAT_DTYPE,
     HIDDEN,
     ID_DTYPE,
     MONTHS_DTYPE,
     N_DOMAINS,
+    NONE,
     STATE_DTYPE,
+    V_MODERATE,
+    V_NONE,
     WERK,
 )
+from sdsim.simulation.streams import HOUSEHOLD_STREAMS
 
 NEVER = -32_000  # last_end of a household-domain that never ended a trajectory
 SETUP_MONTH = -999_000  # RNG month key of the population set-up (far from any simulated month)
-# Decision ids of household draws (domain decisions use 0..N_DOMAINS*32).
-DRAW_TYPE, DRAW_CHILDREN, DRAW_INCOME, DRAW_BENEFIT, DRAW_NETWORK, DRAW_WIJK, DRAW_GP = range(400, 407)
+DRAW_TYPE, DRAW_CHILDREN, DRAW_INCOME = HOUSEHOLD_STREAMS["draw_type"], HOUSEHOLD_STREAMS["draw_children"], HOUSEHOLD_STREAMS["draw_income"]
+DRAW_BENEFIT, DRAW_NETWORK = HOUSEHOLD_STREAMS["draw_benefit"], HOUSEHOLD_STREAMS["draw_network"]
+DRAW_WIJK, DRAW_GP = HOUSEHOLD_STREAMS["draw_wijk"], HOUSEHOLD_STREAMS["draw_gp"]
 
 
 class Households(NamedTuple):
@@ -43,7 +49,7 @@ class Households(NamedTuple):
     team: np.ndarray  # access team serving the wijk
     gp: np.ndarray  # GP practice
     state: np.ndarray  # (N, domains) schema.STATES
-    severity: np.ndarray  # (N, domains) 0 none .. 3 severe
+    severity: np.ndarray  # (N, domains) schema.SEVERITIES
     entered: np.ndarray  # (N, domains) month the current state was entered
     product: np.ndarray  # (N, domains) product while deciding / waiting / in care; in a general provision replacing
     # a product (lever L1), and in the queue after stepping up from it: that product; else -1
@@ -121,12 +127,12 @@ def draw_household(hh: Households, h: int, hk: np.uint64, st: Structure) -> None
     hh.team[h] = st.wijk_team[hh.wijk[h]]
     hh.gp[h] = _first_above(st.gp_cdf, uniform(hk, DRAW_GP))
     for d in range(N_DOMAINS):
-        hh.state[h, d] = 0
-        hh.severity[h, d] = 0
+        hh.state[h, d] = NONE
+        hh.severity[h, d] = V_NONE
         hh.entered[h, d] = 0
         hh.product[h, d] = -1
         hh.provider[h, d] = -1
-        hh.door[h, d] = 0
+        hh.door[h, d] = D_NONE
         hh.last_end[h, d] = NEVER
 
 
@@ -139,7 +145,7 @@ def _synthesize(hh: Households, key: np.uint64, st: Structure) -> None:
         if hh.adults[h] + hh.young[h] > 0 and uniform(hk, DRAW_BENEFIT) < st.benefit_share:
             hh.income[h] = 0
             hh.state[h, WERK] = HIDDEN
-            hh.severity[h, WERK] = 2
+            hh.severity[h, WERK] = V_MODERATE
 
 
 def synthesize(n: int, key: int, structure: Structure) -> Households:

@@ -13,11 +13,11 @@ import numpy as np
 # --- dtypes, chosen on purpose (one place) -------------------------------------------------
 STATE_DTYPE = np.int8  # state, severity, product, door codes (< 128 values each)
 COUNT_DTYPE = np.int8  # persons per age group in a household (<= 127)
-MONTHS_DTYPE = np.int16  # months in state (caps at 32,767 months = 2,730 years)
+MONTHS_DTYPE = np.int16  # month a trajectory last ended (``Households.last_end``; |month| < 32,768)
 ID_DTYPE = np.int16  # team, GP practice, provider, wijk ids (< 32,768 each)
 FLOAT_DTYPE = np.float32  # network strength
 TALLY_DTYPE = np.int64  # every count the kernels return
-MONTHS_CAP = 32_000  # months-in-state saturates here instead of overflowing int16
+MONTHS_CAP = 32_000  # the longest care duration drawn (months), far beyond any horizon
 
 DOMAINS: tuple[str, ...] = ("jeugd", "wmo", "werk", "schulden", "veiligheid")
 JEUGD, WMO, WERK, SCHULDEN, VEILIGHEID = range(5)
@@ -26,6 +26,7 @@ N_DOMAINS = len(DOMAINS)
 AGE_GROUPS: tuple[str, ...] = ("children", "young", "adults", "elderly")  # 0-17, 18-22, 23-74, 75+
 INCOME_CLASSES: tuple[str, ...] = ("low", "middle", "high")
 SEVERITIES: tuple[str, ...] = ("none", "light", "moderate", "severe")
+V_NONE, V_LIGHT, V_MODERATE, V_SEVERE = range(4)
 N_SEVERITY = len(SEVERITIES)
 
 # Per-domain state of a household. CARE is tier maatwerk, specialist or forced by its product.
@@ -35,6 +36,10 @@ N_STATES = len(STATES)
 
 TIERS: tuple[str, ...] = ("own", "general", "maatwerk", "specialist", "forced")
 T_OWN, T_GENERAL, T_MAATWERK, T_SPECIALIST, T_FORCED = range(5)
+# Triage by severity: the tier a need belongs in, and where a wrong triage sends it instead
+# (a need under-served one tier lower; a light need over-served to maatwerk).
+TRIAGE_TIER = np.array([T_OWN, T_GENERAL, T_MAATWERK, T_SPECIALIST], dtype=np.int64)
+MISTRIAGE_TIER = np.array([T_OWN, T_MAATWERK, T_GENERAL, T_MAATWERK], dtype=np.int64)
 
 # How a household entered its current trajectory.
 DOORS: tuple[str, ...] = ("none", "self", "access", "gp", "judge", "crisis")

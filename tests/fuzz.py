@@ -225,9 +225,10 @@ _FLAGS = {
         "--seed": seeds,
         "--years": years,
     },
+    "validate": {"--replicates": small, "--seed": seeds},
     "parameters": {"--prefix": st.sampled_from(["", "door", "xyz", "lever.", "é"])},
 }
-_POSITIONAL = {"run": 1, "compare": 2, "sweep": 1, "sensitivity": 1, "parameters": 0}
+_POSITIONAL = {"run": 1, "compare": 2, "sweep": 1, "sensitivity": 1, "validate": 1, "parameters": 0}
 
 
 @st.composite
@@ -249,7 +250,7 @@ def argvs(draw) -> list[str]:
             argv += [] if "--n" in argv else ["--n", "2"]
         argv += ["--out", draw(outs)]
         argv += draw(st.sampled_from([[], [], ["--overwrite"], ["--csv-dialect", "nl"] if command in ("run", "compare") else []]))
-        if "--workers" not in argv:
+        if "--workers" not in argv and command != "validate":
             argv += ["--workers", "1"]
     return argv
 

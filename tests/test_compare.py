@@ -136,7 +136,7 @@ def test_common_random_numbers_cut_the_variance_of_a_difference(small):
     """Var(5-year spending difference) with independent seeds / with common random numbers >= 10.
 
     The estimate is a ratio of two sample variances over 16 replicates (an F(15, 15) variable
-    around the true ratio); ``benchmarks/crn_gain.py`` measures ~50x on the default municipality,
+    around the true ratio); ``benchmarks/crn_gain.py`` measures ~30x on the default municipality,
     and the 5 % quantile of F(15, 15) is 0.42, so a true gain of 25x or more passes.
     """
     _, base, _, hbh = small

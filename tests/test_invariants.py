@@ -27,6 +27,7 @@ from sdsim.simulation.schema import (
     STATES,
     WERK,
 )
+from sdsim.simulation.tallies import TALLIES
 
 from tests.conftest import small_profile
 
@@ -41,8 +42,8 @@ def test_households_conserved_and_no_negative_stocks(baseline):
     engine, t = _run(baseline)
     n = engine.households.size
     np.testing.assert_array_equal(t.occupancy.sum(axis=(2, 3)), n)  # every household in one state per domain
-    for name, array in zip(t._fields, t, strict=True):
-        assert array.min() >= 0, f"negative {name}"
+    for tally, array in zip(TALLIES, t, strict=True):
+        assert array.min() >= 0, f"negative {tally.name}"
     assert ((engine.households.children >= 0) & (engine.households.elderly >= 0)).all()
     # stock flow: stock_t = stock_{t-1} + admissions_t - exits_t, per product
     stock = t.stock.sum(axis=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sdsim.simulation.engine import Engine
 from sdsim.simulation.model import SocialDomainModel
-from sdsim.simulation.schema import PRODUCT_TIER, T_SPECIALIST
+from sdsim.simulation.schema import DOMAINS, PRODUCT_TIER, T_SPECIALIST
 
 from tests.conftest import small_profile
 
@@ -25,9 +25,8 @@ def test_model_steps_through_engine_and_collects(baseline):
     assert len(model.agents_by_type[type(model.teams[0])]) == 3
     assert sum(p.slots.get("jeugd_ambulant", 0) for p in model.providers) == 40 * 14
     queue = sum(sum(t.queue.values()) for t in model.teams)
-    assert queue == frame.iloc[-1][["queue.jeugd", "queue.wmo"]].sum() + sum(
-        model.indicators[f"queue.{d}"] for d in ("werk", "schulden", "veiligheid")
-    )
+    assert queue == sum(model.indicators[f"queue.{d}"] for d in DOMAINS)
+    assert frame.iloc[-1]["escalations"] == sum(model.indicators[f"{h}.{d}"] for h in ("escalations", "crises") for d in DOMAINS)
     assert model.providers[0].occupancy >= 0
     assert sum(g.registered_households for g in model.gp_practices) == 3000
     assert set(model.municipality.spending_last_month) >= {"jeugd_ambulant", "toegang"}

@@ -151,4 +151,4 @@ def test_shared_burn_in_is_identical_across_workers_and_rejects_structural_lever
     assert shared.equals(read_store(tmp_path / "two"))
     path.write_text(path.read_text().replace('"escalate.jeugd" = [0.02, 0.04]', '"lever.providers.contracts" = [0.5, 1.0]'))
     assert main(["sweep", str(path), "--out", str(tmp_path / "bad")]) == 2
-    assert 'design.lever.providers.contracts: changes the providers; use burn_in = "row"' in capsys.readouterr().err
+    assert 'design.lever.providers.contracts: changes the provider contracts; use burn_in = "row"' in capsys.readouterr().err

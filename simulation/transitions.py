@@ -1,0 +1,456 @@
+"""The model's rules, one small function per arrow of DOMAIN.md §3, inlined into the kernels.
+
+Every function here changes one household-domain (or one household) in place and counts what it
+did into a count vector (``simulation.tallies``); ``simulation.kernels`` calls them in a fixed
+order. They are ``inline="always"``: numba compiles them into the kernels' loops, so naming a rule
+costs nothing at run time. Arguments are the columns a rule reads or writes (flat views of the
+(households, domains) columns, indexed by ``hd = flat(h, d)``), never a NamedTuple: attribute
+access inside the hot loop costs numba a reference-count update each time.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, uint64
+from sdsim.simulation.population import NEVER
+from sdsim.simulation.rng import geometric_month_before, screened_below, screened_uniform, uniform
+from sdsim.simulation.schema import (
+    CARE,
+    D_ACCESS,
+    D_CRISIS,
+    D_GP,
+    D_JUDGE,
+    D_NONE,
+    D_SELF,
+    EVENT,
+    GENERAL,
+    HEAVY_PRODUCT,
+    HIDDEN,
+    MONTHS_CAP,
+    N_DOMAINS,
+    NONE,
+    QUEUE,
+    SCHULDEN,
+    T_FORCED,
+    T_SPECIALIST,
+    TRIAGE_TIER,
+    V_LIGHT,
+    V_MODERATE,
+    V_NONE,
+    V_SEVERE,
+    WAITLIST,
+    WERK,
+    WMO,
+)
+from sdsim.simulation.streams import DOMAIN_STREAM, DOMAIN_STRIDE
+from sdsim.simulation.tallies import (
+    H_BENEFIT_MONTHS,
+    H_COPAY_LOW,
+    H_DUPLICATE,
+    H_MULTI_PROBLEM,
+    H_SELF_RELIANT,
+    X_BILLED,
+    X_EXITS,
+    X_GENERAL,
+    X_HOUSE,
+    X_QUEUE,
+    X_RESOLVED,
+    X_SHIFTED,
+    X_STOCK,
+    X_UNCONTROLLED,
+    at,
+    care_at,
+    event_at,
+    occupancy_at,
+)
+
+K_MAIN, K_SEVERITY, K_DOOR, K_POH = DOMAIN_STREAM["main"], DOMAIN_STREAM["severity"], DOMAIN_STREAM["door"], DOMAIN_STREAM["poh"]
+K_PRODUCT, K_EXIT, K_OUTCOME = DOMAIN_STREAM["product"], DOMAIN_STREAM["exit"], DOMAIN_STREAM["outcome"]
+K_CARE_ESCALATE, K_ONSET_NEXT, K_PLAN = DOMAIN_STREAM["care_escalate"], DOMAIN_STREAM["onset_next"], DOMAIN_STREAM["plan"]
+
+UNSCHEDULED = -(1 << 30)  # next_onset of a hidden need or general provision whose next event is not drawn yet
+REPEAT_WINDOW = 12  # months: a request within this time of the end of the previous trajectory is a repeat
+# Outcomes of the month's competing events of an unmet need (``competing``).
+NO_EVENT, RESOLVED, ESCALATED, ASKED = range(4)
+
+E_ONSETS, E_REQUESTS, E_REPEAT = EVENT["onsets"], EVENT["requests"], EVENT["repeat_requests"]
+E_ESC, E_CRISES, E_TO_SPEC = EVENT["escalations"], EVENT["crises"], EVENT["to_specialist"]
+E_ACCESS, E_GP, E_JUDGE, E_GENERAL = EVENT["door_access"], EVENT["door_gp"], EVENT["door_judge"], EVENT["door_general"]
+E_RES_OWN, E_RES_GEN, E_RES_CARE = EVENT["resolved_own"], EVENT["resolved_general"], EVENT["resolved_care"]
+E_UNRESOLVED, E_CARE_MONTHS, E_CARE_EXITS = EVENT["ended_unresolved"], EVENT["care_exit_months"], EVENT["care_exits"]
+E_WORK, E_TURNED_18, E_GAP_18, E_IN_PLAN = EVENT["exits_to_work"], EVENT["turned_18"], EVENT["gap_18"], EVENT["handled_in_plan"]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def flat(h: int, d: int) -> np.uint64:
+    """Index of (household h, domain d) in the flat view of an (N, domains) column.
+
+    The kernels index flat views: the row stride is then the constant N_DOMAINS, and an unsigned
+    index needs no negative-index check, which keeps the hot loop's live values in registers.
+    """
+    return uint64(h * N_DOMAINS + d)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def stream(d: int, k: int) -> int:
+    """The random stream of decision ``k`` about domain ``d`` (``simulation.streams``)."""
+    return d * DOMAIN_STRIDE + k
+
+
+@njit(cache=True, nogil=True, inline="always")
+def counter_of(team: int, integrated: np.ndarray, d: int) -> int:
+    """The access counter of ``team`` that serves domain ``d`` (an integrated team has one)."""
+    return team * N_DOMAINS + (0 if integrated[team] else d)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def arrive_at_access(counts: np.ndarray, off: np.ndarray, counter: int, d: int) -> None:
+    """Count an arrival at an access counter (a request or a step-up)."""
+    counts[event_at(off, d, E_ACCESS)] += 1
+    counts[at(off, X_QUEUE, counter * 3 + 1)] += 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def pick_product(product_cdf: np.ndarray, d: int, tier: int, u: float) -> int:
+    """The product of domain ``d`` chosen within ``tier`` by uniform ``u``."""
+    for p in range(product_cdf.shape[2]):
+        if u < product_cdf[d, tier, p]:
+            return p
+    return HEAVY_PRODUCT[d]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def enter(state, entered, product, door, provider, next_onset, hd: np.uint64, month: int, new_state: int, p: int, door_code: int) -> None:
+    """Move household-domain ``hd`` into ``new_state`` in ``month``, its next event not yet drawn."""
+    state[hd] = new_state
+    entered[hd] = month
+    next_onset[hd] = UNSCHEDULED
+    product[hd] = p
+    door[hd] = door_code
+    if new_state != CARE:
+        provider[hd] = -1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def onset_probability(onset, onset_income, nc, ny, na, ne, income: int, on_benefit: bool, benefit_mult: float, d: int) -> float:
+    """Monthly probability that a need arises in domain d for this composition and income."""
+    p = (onset[d, 0] * nc + onset[d, 1] * ny + onset[d, 2] * na + onset[d, 3] * ne) * onset_income[d, income]
+    return p * benefit_mult if (d == SCHULDEN and on_benefit) else p
+
+
+@njit(cache=True, nogil=True, inline="always")
+def care_duration(survival: np.ndarray, hazard: np.ndarray, p: int, u: float) -> int:
+    """Months in care (>= 1) by inversion of product p's survival curve with uniform u in [0, 1).
+
+    D = the smallest n with u >= P(D > n): the same law as exiting each month with the hazard
+    ``hazard[p, min(m, 60)]``, drawn once at admission.
+    """
+    last = survival.shape[1] - 1
+    if u >= survival[p, last]:  # survival is non-increasing in n: bisect for the smallest n
+        lo, hi = 1, last  # invariant: u < survival[p, lo - 1] and u >= survival[p, hi]
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if u >= survival[p, mid]:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+    tail = hazard[p, last]
+    if tail <= 0.0 or u <= 0.0:
+        return MONTHS_CAP
+    extra = math.ceil(math.log(u / survival[p, last]) / math.log1p(-tail))
+    return last + max(1, min(extra, MONTHS_CAP))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def competing(u: float, p1: float, p2: float, p3: float) -> int:
+    """Which of three competing monthly events happens for draw ``u`` (``NO_EVENT`` if none).
+
+    Probabilities are taken in order and clipped so that they never sum above 1.
+    """
+    p1 = min(p1, 1.0)
+    if u < p1:
+        return RESOLVED
+    p2 = min(p2, 1.0 - p1)
+    if u < p1 + p2:
+        return ESCALATED
+    if u < p1 + p2 + min(p3, 1.0 - p1 - p2):
+        return ASKED
+    return NO_EVENT
+
+
+@njit(cache=True, nogil=True, inline="always")
+def any_event(p1: float, p2: float, p3: float) -> float:
+    """Probability that one of the three competing events of ``competing`` happens."""
+    p1 = min(p1, 1.0)
+    p2 = min(p2, 1.0 - p1)
+    return p1 + p2 + min(p3, 1.0 - p1 - p2)
+
+
+# --- counting a household's state (awake and asleep households alike) ------------------------
+
+
+@njit(cache=True, nogil=True, inline="always")
+def count_in_service(
+    counts, off, sign: int, d: int, now: int, hd: np.uint64, product, provider, door, copay_product, income_class: int
+) -> None:
+    """Count the month of service of a household-domain in ``now``: general-provision and care months."""
+    if now == GENERAL:
+        replaced = product[hd]
+        if replaced >= 0:  # the general provision that replaces a product (L1)
+            counts[at(off, X_SHIFTED, replaced)] += sign
+        else:
+            counts[at(off, X_GENERAL, d)] += sign
+    elif now == CARE:
+        p = product[hd]
+        counts[care_at(off, X_BILLED, provider[hd], p)] += sign
+        if door[hd] == D_GP or door[hd] == D_JUDGE:  # entered through a door the municipality does not control
+            counts[at(off, X_UNCONTROLLED, p)] += sign
+        if copay_product[p]:
+            counts[at(off, X_HOUSE, H_COPAY_LOW + income_class)] += sign
+
+
+@njit(cache=True, nogil=True, inline="always")
+def count_at_month_end(counts, off, sign: int, d: int, now: int, v: int, hd: np.uint64, product, provider) -> None:
+    """Count a household-domain's state at month end: occupancy, and the stock in care."""
+    counts[occupancy_at(off, d, now, v)] += sign
+    if now == CARE:
+        counts[care_at(off, X_STOCK, provider[hd], product[hd])] += sign
+
+
+@njit(cache=True, nogil=True, inline="always")
+def count_household_in_service(counts, off, sign: int, on_benefit: bool) -> None:
+    """Count the household's month on benefit."""
+    if on_benefit:
+        counts[at(off, X_HOUSE, H_BENEFIT_MONTHS)] += sign
+
+
+@njit(cache=True, nogil=True, inline="always")
+def count_household_at_month_end(counts, off, sign: int, active: int, formal: int) -> None:
+    """Count the household at month end: self-reliant, multi-problem, in two or more formal trajectories."""
+    if active == 0:
+        counts[at(off, X_HOUSE, H_SELF_RELIANT)] += sign
+    elif active >= 2:
+        counts[at(off, X_HOUSE, H_MULTI_PROBLEM)] += sign
+    if formal >= 2:
+        counts[at(off, X_HOUSE, H_DUPLICATE)] += sign
+
+
+@njit(cache=True, nogil=True, inline="always")
+def count_state(counts, off, sign: int, state, severity, product, provider, door, copay_product, income_class: int, h: int) -> None:
+    """Add (``sign`` 1) or remove (-1) a whole month of household h in its current state.
+
+    The count of an asleep household: in no queue, decision or waiting list, nothing about it
+    changes until its next scheduled event, so its month is the same every month and is carried as
+    a running total per chunk. The same functions count an awake household's month, in two parts.
+    """
+    active = 0
+    formal = 0
+    for d in range(N_DOMAINS):
+        hd = flat(h, d)
+        now = state[hd]
+        if now == NONE:
+            continue
+        active += 1
+        formal += now >= QUEUE
+        count_in_service(counts, off, sign, d, now, hd, product, provider, door, copay_product, income_class)
+        count_at_month_end(counts, off, sign, d, now, severity[hd], hd, product, provider)
+    count_household_in_service(counts, off, sign, state[flat(h, WERK)] != NONE)
+    count_household_at_month_end(counts, off, sign, active, formal)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def count_care_exit(counts, off, state, entered, product, hd: np.uint64, month: int) -> None:
+    """Count an outflow from care that is not a care decision (age 18, household gone)."""
+    if state[hd] == CARE:
+        counts[at(off, X_EXITS, product[hd] * 2)] += 1
+        counts[at(off, X_EXITS, product[hd] * 2 + 1)] += month - entered[hd]
+
+
+# --- the arrows ---------------------------------------------------------------------------
+
+
+@njit(cache=True, nogil=True, inline="always")
+def onset(state, entered, product, door, provider, next_onset, severity, severity_cdf, counts, off, hd, d: int, hk, month: int) -> None:
+    """A need arises (its scheduled month has come): a hidden need of drawn severity."""
+    u = uniform(hk, stream(d, K_SEVERITY))
+    severity[hd] = V_LIGHT if u < severity_cdf[d, 0] else (V_MODERATE if u < severity_cdf[d, 1] else V_SEVERE)
+    enter(state, entered, product, door, provider, next_onset, hd, month, HIDDEN, -1, D_NONE)
+    counts[event_at(off, d, E_ONSETS)] += 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def schedule_next_onset(next_onset, hd, p: float, hk, d: int, month: int, next_demography: int) -> None:
+    """Schedule the next onset from next month (after a need ended, or its probability changed)."""
+    next_onset[hd] = geometric_month_before(month + 1, p, uniform(hk, stream(d, K_ONSET_NEXT)), next_demography)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def resolve(
+    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, current: int, month: int
+) -> None:
+    """The need is resolved: by own strength or network, or in a general provision; on werk an exit to work."""
+    if current == GENERAL:
+        counts[event_at(off, d, E_RES_GEN)] += 1
+        last_end[hd] = month
+    else:
+        counts[event_at(off, d, E_RES_OWN)] += 1
+        if d == WERK:
+            counts[event_at(off, d, E_WORK)] += 1
+    enter(state, entered, product, door, provider, next_onset, hd, month, NONE, -1, D_NONE)
+    severity[hd] = V_NONE
+
+
+@njit(cache=True, nogil=True, inline="always")
+def escalate(state, entered, product, door, provider, next_onset, severity, counts, off, hd, d: int, current: int, month: int) -> None:
+    """An unmet need escalates one severity; a severe one becomes a crisis: the heaviest care, first in line."""
+    v = severity[hd]
+    if v < V_SEVERE:
+        severity[hd] = v + 1
+        next_onset[hd] = UNSCHEDULED  # its event probabilities changed
+        counts[event_at(off, d, E_ESC)] += 1
+        return
+    counts[event_at(off, d, E_CRISES)] += 1
+    if current == WAITLIST and product[hd] == HEAVY_PRODUCT[d]:
+        door[hd] = D_CRISIS  # already waiting for the heaviest care: now a priority
+    else:
+        enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, HEAVY_PRODUCT[d], D_CRISIS)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def step_up(state, entered, product, door, provider, next_onset, counts, off, hd, d: int, counter: int, month: int) -> None:
+    """A general provision is not enough: to the access team (from one replacing a product, with that product: L1)."""
+    enter(state, entered, product, door, provider, next_onset, hd, month, QUEUE, product[hd], D_ACCESS)
+    arrive_at_access(counts, off, counter, d)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def request(
+    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, hk, month: int,
+    counter: int, judge: float, gp_door: float, poh: float, in_plan: float, in_trajectory: int, product_cdf,
+) -> None:  # fmt: skip
+    """A hidden need asks for help or is signalled, through one door.
+
+    Light needs go to a general provision. Otherwise the judge (a court order), the household's
+    case coordinator (handled in its plan, L7), the GP (its POH-jeugd at tier 1, L4, or a referral
+    straight to a provider's waiting list) or the access team.
+    """
+    counts[event_at(off, d, E_REQUESTS)] += 1
+    if last_end[hd] > NEVER and month - last_end[hd] <= REPEAT_WINDOW:
+        counts[event_at(off, d, E_REPEAT)] += 1
+    v = severity[hd]
+    if v == V_LIGHT:
+        enter(state, entered, product, door, provider, next_onset, hd, month, GENERAL, -1, D_SELF)
+        counts[event_at(off, d, E_GENERAL)] += 1
+        return
+    u = uniform(hk, stream(d, K_DOOR))
+    if u < judge:
+        forced = pick_product(product_cdf, d, T_FORCED, 0.0)
+        enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, forced, D_JUDGE)
+        counts[event_at(off, d, E_JUDGE)] += 1
+    elif in_plan > 0 and in_trajectory > 0 and uniform(hk, stream(d, K_PLAN)) < in_plan:
+        enter(state, entered, product, door, provider, next_onset, hd, month, GENERAL, -1, D_ACCESS)
+        counts[event_at(off, d, E_IN_PLAN)] += 1
+    elif u < judge + gp_door:
+        counts[event_at(off, d, E_GP)] += 1
+        if uniform(hk, stream(d, K_POH)) < poh:
+            enter(state, entered, product, door, provider, next_onset, hd, month, GENERAL, -1, D_GP)
+        else:
+            choice = pick_product(product_cdf, d, TRIAGE_TIER[v], uniform(hk, stream(d, K_PRODUCT)))
+            enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, choice, D_GP)
+    else:
+        enter(state, entered, product, door, provider, next_onset, hd, month, QUEUE, -1, D_ACCESS)
+        arrive_at_access(counts, off, counter, d)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def escalate_care(state, entered, product, door, provider, next_onset, counts, off, hd, d: int, hk, month: int, product_cdf) -> None:
+    """A maatwerk client escalates to the specialist tier: onto its waiting list, through the same door."""
+    p = product[hd]
+    counts[at(off, X_EXITS, p * 2)] += 1
+    counts[at(off, X_EXITS, p * 2 + 1)] += month - entered[hd]
+    counts[event_at(off, d, E_TO_SPEC)] += 1
+    specialist = pick_product(product_cdf, d, T_SPECIALIST, uniform(hk, stream(d, K_PRODUCT)))
+    enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, specialist, door[hd])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def end_care(
+    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, hk, month: int, effectiveness
+) -> None:  # fmt: skip
+    """Care ends (its duration drawn at admission is over): resolved, or a hidden need one severity lower."""
+    p, prov, duration = product[hd], provider[hd], month - entered[hd]
+    counts[at(off, X_EXITS, p * 2)] += 1
+    counts[at(off, X_EXITS, p * 2 + 1)] += duration
+    counts[event_at(off, d, E_CARE_MONTHS)] += duration
+    counts[event_at(off, d, E_CARE_EXITS)] += 1
+    last_end[hd] = month
+    if uniform(hk, stream(d, K_OUTCOME)) < effectiveness[p]:
+        counts[care_at(off, X_RESOLVED, prov, p)] += 1
+        counts[event_at(off, d, E_RES_CARE)] += 1
+        if d == WERK:
+            counts[event_at(off, d, E_WORK)] += 1
+        enter(state, entered, product, door, provider, next_onset, hd, month, NONE, -1, D_NONE)
+        severity[hd] = V_NONE
+    else:
+        counts[event_at(off, d, E_UNRESOLVED)] += 1
+        severity[hd] = max(V_LIGHT, severity[hd] - 1)
+        enter(state, entered, product, door, provider, next_onset, hd, month, HIDDEN, -1, D_NONE)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def care_month(
+    state, entered, product, door, provider, next_onset, severity, last_end, escalation, counts, off, hd, d: int, hk, month: int,
+    care_escalate, effectiveness, product_cdf, mult: float,
+) -> None:  # fmt: skip
+    """A month in care: escalation to specialist care when scheduled (or drawn in the month of admission), else its end if due."""
+    due = escalation[hd]  # NEVER_MONTH outside maatwerk care
+    escalates = due <= month  # (an if, not `x if c else y`: numba 0.68 miscompiled the inlined call in that form)
+    if due == UNSCHEDULED:  # admitted since the last visit: this month's own draw
+        escalates = screened_below(hk, d, stream(d, K_CARE_ESCALATE), care_escalate[product[hd]] * mult)
+    if escalates:
+        escalate_care(state, entered, product, door, provider, next_onset, counts, off, hd, d, hk, month, product_cdf)
+    elif next_onset[hd] <= month:
+        end_care(state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month, effectiveness)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def unmet_event(hk, d: int, due: int, p1: float, p2: float, p3: float) -> int:
+    """The event of an unmet need this month: a fresh screened draw, or which one of a scheduled event.
+
+    ``due`` is ``UNSCHEDULED`` when the need entered its state since the last visit (this month's own
+    draw), else the scheduled month of its next event (due now: which one, in proportion).
+    """
+    if due == UNSCHEDULED:
+        return competing(screened_uniform(hk, d, stream(d, K_MAIN), p1 + p2 + p3), p1, p2, p3)
+    return competing(uniform(hk, stream(d, K_MAIN)) * any_event(p1, p2, p3), p1, p2, p3)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def turn_18(
+    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, h: int, d: int, month: int,
+    handover: bool, handover_u: float, to_wmo: float, gap: float, counter: int,
+) -> None:  # fmt: skip
+    """The last child turns 18: the youth trajectory of domain ``d`` closes.
+
+    With ``handover`` (youth care, no Wmo need yet) the young adult is handed over to Wmo support
+    (an access request), drops out into a severe adult need, or neither, by ``handover_u``.
+    """
+    wmo = flat(h, WMO)
+    counts[event_at(off, d, E_TURNED_18)] += 1
+    if handover:
+        if handover_u < to_wmo:
+            severity[wmo] = V_MODERATE
+            enter(state, entered, product, door, provider, next_onset, wmo, month, QUEUE, -1, D_ACCESS)
+            arrive_at_access(counts, off, counter, WMO)
+        elif handover_u < to_wmo + gap:
+            severity[wmo] = V_SEVERE
+            enter(state, entered, product, door, provider, next_onset, wmo, month, HIDDEN, -1, D_NONE)
+            counts[event_at(off, d, E_GAP_18)] += 1
+    hd = flat(h, d)
+    count_care_exit(counts, off, state, entered, product, hd, month)
+    enter(state, entered, product, door, provider, next_onset, hd, month, NONE, -1, D_NONE)
+    severity[hd] = V_NONE
+    last_end[hd] = month
