@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from sdsim.scenarios.loader import Scenario
+from sdsim.simulation.compiled import policy_profile
 from sdsim.simulation.engine import Engine
 from sdsim.simulation.indicators import monthly_indicators, yearly
 from sdsim.simulation.ledger import book
-from sdsim.simulation.levers import policy_profile
 from sdsim.simulation.parameters import Parameters
 from sdsim.simulation.population import Households
 from sdsim.simulation.profile import Profile
@@ -105,7 +105,7 @@ def run_replicate(
     params = scenario.params if params is None else params
     engine = replicate_engine(scenario.profile, params, seed, replicate, 12 * years, start)
     tallies = engine.run()
-    return monthly_indicators(tallies, book(tallies, engine.rates, params, scenario.profile))
+    return monthly_indicators(tallies, book(tallies, engine.compiled))
 
 
 def _batch(

@@ -106,7 +106,7 @@ def run_year(scenario: Scenario, seed: int, replicate: int) -> ReplicateYear:
         np.add.at(admissions, (products[new], hh.door[rows[new], cols[new]].astype(np.int64)), 1)
     unique = {group: int(ever[:, [PRODUCT[p] for p in group]].any(axis=1).sum()) for group in UNIQUE_GROUPS}
     tallies = engine.recorded()
-    indicators = monthly_indicators(tallies, book(tallies, engine.rates, scenario.params, scenario.profile))
+    indicators = monthly_indicators(tallies, book(tallies, engine.compiled))
     return ReplicateYear(Census(basis, start, admissions, unique), indicators)
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sdsim.simulation.inputs import Rates, Structure, compile_rates, compile_structure
+from sdsim.simulation.compiled import CompiledScenario, compile_scenario
+from sdsim.simulation.inputs import Rates, Structure
 from sdsim.simulation.kernels import Scratch, advance, demography_tables, schedule_all
-from sdsim.simulation.levers import policy_profile, policy_rates
 from sdsim.simulation.parameters import Parameters
 from sdsim.simulation.population import Households, synthesize
 from sdsim.simulation.profile import Profile
@@ -70,9 +70,10 @@ class Engine:
 
     def __post_init__(self) -> None:
         self.key = np.uint64(stream_key(self.seed, self.replicate))
-        self.policy_profile: Profile = policy_profile(self.profile, self.params)  # the municipality as the levers make it
-        self.rates: Rates = policy_rates(compile_rates(self.params), self.params)
-        self.structure: Structure = compile_structure(self.policy_profile, self.params)
+        self.compiled: CompiledScenario = compile_scenario(self.profile, self.params)  # every lever applied once; the ledger books with it
+        self.policy_profile: Profile = self.compiled.profile  # the municipality as the levers make it
+        self.rates: Rates = self.compiled.rates
+        self.structure: Structure = self.compiled.structure
         if self.households is None:
             self.households = synthesize(self.profile.households, int(self.key), self.structure)
         self.bounds = chunk_bounds(self.households.size)

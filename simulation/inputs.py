@@ -6,10 +6,9 @@ The kernels see only these NamedTuples of numpy arrays; ``compile_rates`` and
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from sdsim.simulation.parameters import Parameters
 from sdsim.simulation.profile import UNLIMITED, Profile
 from sdsim.simulation.schema import (
     AGE_GROUPS,
@@ -24,6 +23,9 @@ from sdsim.simulation.schema import (
     PRODUCTS,
     WMO_COPAY_PRODUCTS,
 )
+
+if TYPE_CHECKING:  # at run time the registry imports the lever modules, which import this module
+    from sdsim.simulation.parameters import Parameters
 
 HAZARD_MONTHS = 61  # duration tables cover months 0..59; month 60+ has a constant hazard
 N_TIERS = 5
@@ -54,7 +56,7 @@ class Rates(NamedTuple):
     care_escalate: np.ndarray  # (product,)
     product_cdf: np.ndarray  # (domain, tier, product) cumulative choice probability
     copay_product: np.ndarray  # (product,) 1 if Wmo co-payment applies
-    # policy levers (``simulation.levers.policy_rates``); the defaults here mean "as today"
+    # policy levers (their ``rates`` hooks, ``simulation.levers``); the defaults here mean "as today"
     shift_share: np.ndarray  # (product,) share of triaged demand sent to a general provision instead (L1)
     shift_resolve: np.ndarray  # (product,) its resolution rate relative to the general provision
     shift_escalate: np.ndarray  # (product,) its residual escalation relative to the general provision

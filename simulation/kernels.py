@@ -447,7 +447,12 @@ def _unmet_transition(
 
 @njit(cache=True, nogil=True, inline="always")
 def _next_scheduled(now: int, hd, next_onset, escalation) -> int:
-    """The month of the next scheduled event of a hidden need, general provision or care (``UNSCHEDULED`` if not drawn)."""
+    """The month of the next scheduled event of a hidden need, general provision or care.
+
+    ``UNSCHEDULED`` if not drawn yet; ``NEVER_MONTH`` in a queue, decision or waiting list (visited every month).
+    """
+    if now > GENERAL and now != CARE:
+        return NEVER_MONTH
     if now != CARE:
         return next_onset[hd]
     if escalation[hd] == UNSCHEDULED:
@@ -456,14 +461,24 @@ def _next_scheduled(now: int, hd, next_onset, escalation) -> int:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _register_waiting(waiting, pending, back: int, now: int, hd) -> None:
-    """Record a queue entry (from the front) or a waiting-list entry (from the back) for the serial passes."""
+def _earliest_scheduled(earliest: int, due: int) -> int:
+    """The earlier of two scheduled months, ignoring one not drawn yet."""
+    return earliest if due == UNSCHEDULED else min(earliest, due)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _register_waiting(waiting, pending, back: int, now: int, hd) -> int:
+    """Record a queue entry (from the front) or a waiting-list entry (from the back) for the serial passes.
+
+    Returns 1 in a queue, decision or waiting list (the household stays awake), else 0.
+    """
     if now == QUEUE:
         waiting[pending[0]] = hd
         pending[0] += 1
     elif now == WAITLIST:
         waiting[back - pending[1]] = hd
         pending[1] += 1
+    return 1 if QUEUE <= now < CARE else 0
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -535,10 +550,7 @@ def _chunk(
     for i in range(n_awake):
         h = awake[i]
         hk = household_key(mk, h)
-        # The rows a visit reads, of the household AHEAD visits on (see simulation.prefetch). Written
-        # out: through a helper or a tuple of the columns, numba added reference counting in this loop (measured
-        # 20-30 % slower at 200,000 households); for the same reason count_state takes the income class.
-        if i + AHEAD < n_awake:
+        if i + AHEAD < n_awake:  # the rows of the household AHEAD visits on (see simulation.prefetch)
             ahead = awake[i + AHEAD]
             row = flat(ahead, 0)
             prefetch(state, row)
@@ -616,24 +628,20 @@ def _chunk(
             active += 1
             formal += now >= QUEUE
             count_at_month_end(counts, off, 1, d, now, severity[hd], hd, product, provider)
-            if now <= GENERAL or now == CARE:
-                due = _next_scheduled(now, hd, next_onset, escalation)
-                unscheduled |= due == UNSCHEDULED
-                next_event = min(next_event, NEVER_MONTH if due == UNSCHEDULED else due)
-            else:  # a queue, decision or waiting list moves every month
-                queued += 1
-                _register_waiting(waiting, pending, back, now, hd)
+            due = _next_scheduled(now, hd, next_onset, escalation)
+            unscheduled |= due == UNSCHEDULED
+            next_event = _earliest_scheduled(next_event, due)
+            queued += _register_waiting(waiting, pending, back, now, hd)
         # --- schedule what is not drawn yet (all of it when the probabilities changed); sleep or wait ---
         werk = state[flat(h, WERK)] != NONE
         income_class = 0 if werk else income[h]
         ctx = (CTX_MULTI if active >= 2 and multi_mult != 1.0 else 0) | (CTX_BENEFIT if werk else 0)
         redraw = ctx != (context[h] & (CTX_MULTI | CTX_BENEFIT))
-        if redraw or unscheduled:
-            next_event = _schedule_unmet(
-                state, severity, product, next_onset, escalation, resolve_own, escalate_rate, ask, ask_income, general_resolve,
-                general_stepup, shift_resolve, shift_escalate, shift_stepup, care_escalate, s, h, hk, month, redraw, net,
-                multi_mult if active >= 2 else 1.0, income_class,
-            )  # fmt: skip
+        next_event = _schedule_unmet(
+            state, severity, product, next_onset, escalation, resolve_own, escalate_rate, ask, ask_income, general_resolve,
+            general_stepup, shift_resolve, shift_escalate, shift_stepup, care_escalate, s, h, hk, month, redraw, unscheduled,
+            next_event, net, multi_mult if active >= 2 else 1.0, income_class,
+        )  # fmt: skip
         fell += _sleep_or_wait(
             state, severity, product, provider, door, wake, context, counts, fell_asleep, off, copay_product, h, month, ctx,
             active, formal, queued, min(earliest, next_event), income_class,
@@ -647,13 +655,16 @@ def _chunk(
 @njit(cache=True, nogil=True, inline="always")
 def _schedule_unmet(
     state, severity, product, next_onset, escalation, resolve_own, escalate_rate, ask, ask_income, general_resolve, general_stepup,
-    shift_resolve, shift_escalate, shift_stepup, care_escalate, s, h: int, hk, month: int, redraw: bool, net: float, mult: float,
-    income_class: int,
+    shift_resolve, shift_escalate, shift_stepup, care_escalate, s, h: int, hk, month: int, redraw: bool, unscheduled: bool,
+    next_event: int, net: float, mult: float, income_class: int,
 ) -> int:  # fmt: skip
     """Draw the next event of every hidden need and general provision, and maatwerk escalation, not drawn yet.
 
-    All of them when ``redraw`` (their probabilities changed). Returns the earliest scheduled event.
+    All of them when ``redraw`` (their probabilities changed); nothing when every one is drawn
+    (``unscheduled`` false). Returns the earliest scheduled event (``next_event`` when nothing is drawn).
     """
+    if not (redraw or unscheduled):
+        return next_event
     next_event = NEVER_MONTH
     for d in range(N_DOMAINS):
         hd = flat(h, d)

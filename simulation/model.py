@@ -56,7 +56,7 @@ class SocialDomainModel(mesa.Model):
         """Advance one month and collect the indicators."""
         self.engine.step()
         month = self.engine.last_month()
-        ledger = book(month, self.engine.rates, self.params, self.profile, first_month=self.engine.months_done - 1)
+        ledger = book(month, self.engine.compiled, first_month=self.engine.months_done - 1)
         series = monthly_indicators(month, ledger)
         self.indicators = {k: float(v[0]) for k, v in (series | derived(series)).items()}
         self.datacollector.collect(self)

@@ -1,4 +1,6 @@
-"""The registry of behavioural parameters: one flat, named vector with sources and ranges.
+"""The registry of parameters: one flat, named vector with sources and ranges.
+
+The behavioural parameters are declared here, each lever's own in its module (``simulation.levers``).
 
 Every parameter has a dotted name (``onset.jeugd.children``), a default, hard bounds (what is
 valid at all), a plausible range (what sensitivity analysis and calibration explore) and a source:
@@ -10,50 +12,15 @@ the flat view used by calibration and sensitivity analysis.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 import numpy as np
-from sdsim.simulation.schema import AGE_GROUPS, DOMAINS, INCOME_CLASSES, PRODUCTS, T_MAATWERK
+from sdsim.simulation.levers import LEVERS
+from sdsim.simulation.parameter import ASSUMPTION, MONTHLY, NON_NEGATIVE, PROBABILITY, Parameter, declare, spread
+from sdsim.simulation.schema import AGE_GROUPS, DOMAINS, INCOME_CLASSES, PRODUCTS
 
-PROBABILITY = (0.0, 1.0)
-NON_NEGATIVE = (0.0, 1e9)  # euros, multipliers, counts: finite, far above any plausible value
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One model parameter.
-
-    Attributes:
-        name: dotted name, unique.
-        default: value "as today" in the default municipality.
-        bounds: hard validity interval; values outside are an input error.
-        plausible: interval explored by sensitivity analysis and calibration.
-        unit: unit of the value.
-        source: a ``sources.csv`` indicator (``row:<indicator>``), a seed (``seed:[SW] §4.6``) or
-            ``assumption``.
-    """
-
-    name: str
-    default: float
-    bounds: tuple[float, float]
-    plausible: tuple[float, float]
-    unit: str
-    source: str
-
-
-def _p(name, default, plausible, unit, source, bounds=PROBABILITY) -> Parameter:
-    return Parameter(name, float(default), bounds, (float(plausible[0]), float(plausible[1])), unit, source)
-
-
-def _spread(value: float, factor: float = 2.0, cap: float | None = 1.0) -> tuple[float, float]:
-    """Plausible range value/factor .. value*factor (capped for probabilities)."""
-    high = value * factor
-    return (value / factor, min(high, cap) if cap is not None else high)
-
-
-A = "assumption"
-MONTHLY = "probability per month"
+A = ASSUMPTION
 
 # Monthly onset probability per person of an age group (0 = not exposed).
 _ONSET = {
@@ -130,56 +97,60 @@ def _registry() -> tuple[Parameter, ...]:
     for d in DOMAINS:
         for group in AGE_GROUPS:
             rate = _ONSET[d].get(group, 0.0)
-            rng = _spread(rate, 2.0) if rate else (0.0, 0.0)
-            out.append(_p(f"onset.{d}.{group}", rate, rng, MONTHLY + " per person", _ONSET_SOURCE[d] if rate else A))
+            rng = spread(rate, 2.0) if rate else (0.0, 0.0)
+            out.append(declare(f"onset.{d}.{group}", rate, rng, MONTHLY + " per person", _ONSET_SOURCE[d] if rate else A))
         mults, src = _INCOME[d]
         for cls, m in zip(INCOME_CLASSES, mults, strict=True):
-            out.append(_p(f"onset_income.{d}.{cls}", m, _spread(m, 1.5, None), "multiplier", src, NON_NEGATIVE))
+            out.append(declare(f"onset_income.{d}.{cls}", m, spread(m, 1.5, None), "multiplier", src, NON_NEGATIVE))
         light, moderate = _SEVERITY_AT_ONSET[d]
-        out.append(_p(f"severity.{d}.light", light, (light - 0.15, light + 0.15), "share of onsets", A))
-        out.append(_p(f"severity.{d}.moderate", moderate, (moderate - 0.15, moderate + 0.15), "share of onsets", A))
-        out.append(_p(f"resolve_own.{d}", _RESOLVE_OWN[d], _spread(_RESOLVE_OWN[d]), MONTHLY + " at network 1", A))
-        out.append(_p(f"escalate.{d}", _ESCALATE[d], _spread(_ESCALATE[d]), MONTHLY + " at network 0", A))
+        out.append(declare(f"severity.{d}.light", light, (light - 0.15, light + 0.15), "share of onsets", A))
+        out.append(declare(f"severity.{d}.moderate", moderate, (moderate - 0.15, moderate + 0.15), "share of onsets", A))
+        out.append(declare(f"resolve_own.{d}", _RESOLVE_OWN[d], spread(_RESOLVE_OWN[d]), MONTHLY + " at network 1", A))
+        out.append(declare(f"escalate.{d}", _ESCALATE[d], spread(_ESCALATE[d]), MONTHLY + " at network 0", A))
         for sev, v in zip(("light", "moderate", "severe"), _ASK[d], strict=True):
-            out.append(_p(f"ask.{d}.{sev}", v, _spread(v), MONTHLY, A))
+            out.append(declare(f"ask.{d}.{sev}", v, spread(v), MONTHLY, A))
         gp, gp_src = _DOOR_GP.get(d, (0.0, A))
-        out.append(_p(f"door_gp.{d}", gp, (gp * 0.6, min(1.0, gp * 1.2)) if gp else (0.0, 0.0), "share of requests", gp_src))
+        out.append(declare(f"door_gp.{d}", gp, (gp * 0.6, min(1.0, gp * 1.2)) if gp else (0.0, 0.0), "share of requests", gp_src))
         judge, judge_src = _DOOR_JUDGE.get(d, (0.0, A))
-        out.append(_p(f"door_judge.{d}", judge, (0.3, 0.7) if judge else (0.0, 0.0), "share of requests", judge_src))
+        out.append(declare(f"door_judge.{d}", judge, (0.3, 0.7) if judge else (0.0, 0.0), "share of requests", judge_src))
         r = _GENERAL_RESOLVE[d]
-        out.append(_p(f"general_resolve.{d}", r, _spread(r), MONTHLY + " (light need)", A))
-        out.append(_p(f"general_stepup.{d}", 0.25, (0.1, 0.5), MONTHLY + " (moderate+ need)", A))
-        out.append(_p(f"general_cost.{d}", _GENERAL_COST[d], _spread(_GENERAL_COST[d], 1.5, None), "euro per user-month", A, NON_NEGATIVE))
+        out.append(declare(f"general_resolve.{d}", r, spread(r), MONTHLY + " (light need)", A))
+        out.append(declare(f"general_stepup.{d}", 0.25, (0.1, 0.5), MONTHLY + " (moderate+ need)", A))
+        out.append(
+            declare(f"general_cost.{d}", _GENERAL_COST[d], spread(_GENERAL_COST[d], 1.5, None), "euro per user-month", A, NON_NEGATIVE)
+        )
     for prod in PRODUCTS:
         mean, eff, esc, share, tariff = _CARE[prod.name]
         src = _CARE_SOURCES.get(prod.name, A)
         if mean is not None:
-            out.append(_p(f"care.{prod.name}.mean_duration", mean, _spread(mean, 1.5, None), "months", src, (1.0, 600.0)))
-        out.append(_p(f"care.{prod.name}.effectiveness", eff, (max(0.0, eff - 0.2), min(1.0, eff + 0.2)), "share resolved at end", A))
-        out.append(_p(f"care.{prod.name}.escalate", esc, _spread(esc) if esc else (0.0, 0.0), MONTHLY + " to specialist", A))
-        out.append(_p(f"care.{prod.name}.share", share, (share, share), "share of its domain and tier", src, NON_NEGATIVE))
-        out.append(_p(f"tariff.{prod.name}", tariff, _spread(tariff, 1.3, None), "euro per client-month (2025)", A, NON_NEGATIVE))
+            out.append(declare(f"care.{prod.name}.mean_duration", mean, spread(mean, 1.5, None), "months", src, (1.0, 600.0)))
+        out.append(declare(f"care.{prod.name}.effectiveness", eff, (max(0.0, eff - 0.2), min(1.0, eff + 0.2)), "share resolved at end", A))
+        out.append(declare(f"care.{prod.name}.escalate", esc, spread(esc) if esc else (0.0, 0.0), MONTHLY + " to specialist", A))
+        out.append(declare(f"care.{prod.name}.share", share, (share, share), "share of its domain and tier", src, NON_NEGATIVE))
+        out.append(declare(f"tariff.{prod.name}", tariff, spread(tariff, 1.3, None), "euro per client-month (2025)", A, NON_NEGATIVE))
     out += [
-        _p("duration.cbs_tail_mean", 18.0, (6.0, 36.0), "months beyond 48 (CBS open bin)", A, (1.0, 600.0)),
-        _p("network_protection", 0.5, (0.2, 0.8), "escalation reduction at network 1", A),
-        _p("general_mitigation", 0.5, (0.2, 0.8), "escalation reduction in a general provision", A),
-        _p("general_higher_factor", 0.3, (0.1, 0.6), "resolution factor for moderate+ need in general", A),
-        _p("multiproblem.escalation_mult", 1.3, (1.0, 2.0), "escalation multiplier, 2+ active domains", A, (0.0, 10.0)),
-        _p("benefit_mult.schulden", 2.0, (1.0, 3.0), "onset multiplier while on bijstand", A, NON_NEGATIVE),
-        _p("transition18.to_wmo", 0.3, (0.1, 0.5), "share of youth in care handed to Wmo at 18", "seed:[VS] 18-/18+", PROBABILITY),
-        _p("transition18.gap", 0.15, (0.05, 0.3), "share of youth in care falling into severe need at 18", "seed:[VS] 18-/18+"),
-        _p("demography.child_ages_out", 1 / 216, (1 / 216, 1 / 216), MONTHLY + " per child (18 years)", "derived: 0-17 spans 216 months"),
-        _p("demography.young_ages_out", 1 / 60, (1 / 60, 1 / 60), MONTHLY + " per young adult", "derived: 18-22 spans 60 months"),
-        _p("demography.adult_ages_out", 1 / 624, (1 / 700, 1 / 550), MONTHLY + " per adult to 75+", "derived: 23-74 spans 624 months"),
-        _p("demography.birth", 0.0021, (0.0015, 0.0027), MONTHLY + " per household with adults", A),
-        _p("demography.elderly_death", 0.009, (0.007, 0.011), MONTHLY + " per person 75+ (mean ~9 years after 75)", A),
-        _p("copay.low", 0.0, (0.0, 19.0), "euro per month, Wmo maatwerk", A, NON_NEGATIVE),
-        _p("copay.middle", 19.0, (0.0, 40.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", NON_NEGATIVE),
-        _p("copay.high", 19.0, (0.0, 100.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", NON_NEGATIVE),
-        _p("benefit.monthly", 1350.0, (1100.0, 1800.0), "euro per household-month", A, NON_NEGATIVE),
-        _p("access.intakes_per_fte", 10.0, (6.0, 15.0), "intakes per FTE-month", A, NON_NEGATIVE),
-        _p("access.wage_fte_year", 80000.0, (65000.0, 95000.0), "euro per FTE-year (2025)", A, NON_NEGATIVE),
-        _p(
+        declare("duration.cbs_tail_mean", 18.0, (6.0, 36.0), "months beyond 48 (CBS open bin)", A, (1.0, 600.0)),
+        declare("network_protection", 0.5, (0.2, 0.8), "escalation reduction at network 1", A),
+        declare("general_mitigation", 0.5, (0.2, 0.8), "escalation reduction in a general provision", A),
+        declare("general_higher_factor", 0.3, (0.1, 0.6), "resolution factor for moderate+ need in general", A),
+        declare("multiproblem.escalation_mult", 1.3, (1.0, 2.0), "escalation multiplier, 2+ active domains", A, (0.0, 10.0)),
+        declare("benefit_mult.schulden", 2.0, (1.0, 3.0), "onset multiplier while on bijstand", A, NON_NEGATIVE),
+        declare("transition18.to_wmo", 0.3, (0.1, 0.5), "share of youth in care handed to Wmo at 18", "seed:[VS] 18-/18+", PROBABILITY),
+        declare("transition18.gap", 0.15, (0.05, 0.3), "share of youth in care falling into severe need at 18", "seed:[VS] 18-/18+"),
+        declare(
+            "demography.child_ages_out", 1 / 216, (1 / 216, 1 / 216), MONTHLY + " per child (18 years)", "derived: 0-17 spans 216 months"
+        ),
+        declare("demography.young_ages_out", 1 / 60, (1 / 60, 1 / 60), MONTHLY + " per young adult", "derived: 18-22 spans 60 months"),
+        declare("demography.adult_ages_out", 1 / 624, (1 / 700, 1 / 550), MONTHLY + " per adult to 75+", "derived: 23-74 spans 624 months"),
+        declare("demography.birth", 0.0021, (0.0015, 0.0027), MONTHLY + " per household with adults", A),
+        declare("demography.elderly_death", 0.009, (0.007, 0.011), MONTHLY + " per person 75+ (mean ~9 years after 75)", A),
+        declare("copay.low", 0.0, (0.0, 19.0), "euro per month, Wmo maatwerk", A, NON_NEGATIVE),
+        declare("copay.middle", 19.0, (0.0, 40.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", NON_NEGATIVE),
+        declare("copay.high", 19.0, (0.0, 100.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", NON_NEGATIVE),
+        declare("benefit.monthly", 1350.0, (1100.0, 1800.0), "euro per household-month", A, NON_NEGATIVE),
+        declare("access.intakes_per_fte", 10.0, (6.0, 15.0), "intakes per FTE-month", A, NON_NEGATIVE),
+        declare("access.wage_fte_year", 80000.0, (65000.0, 95000.0), "euro per FTE-year (2025)", A, NON_NEGATIVE),
+        declare(
             "overhead.per_contract_year",
             15000.0,
             (5000.0, 30000.0),
@@ -187,165 +158,29 @@ def _registry() -> tuple[Parameter, ...]:
             "seed:[SD] §4.9 (158 providers)",
             NON_NEGATIVE,
         ),
-        _p("index.tariff", 0.03, (0.0, 0.06), "yearly tariff indexation", A, (-0.5, 1.0)),
-        _p("index.wage", 0.03, (0.0, 0.06), "yearly wage indexation", A, (-0.5, 1.0)),
+        declare("index.tariff", 0.03, (0.0, 0.06), "yearly tariff indexation", A, (-0.5, 1.0)),
+        declare("index.wage", 0.03, (0.0, 0.06), "yearly wage indexation", A, (-0.5, 1.0)),
     ]
-    return tuple(out) + _levers()
-
-
-# Policy levers (DOMAIN.md §5): every default is "as today" (no change); ``simulation.levers``
-# documents each group's mechanism, seed and expected direction.
-SHIFTABLE = tuple(p.name for p in PRODUCTS if p.tier == T_MAATWERK)  # L1 applies to maatwerk products
-_SHIFT_COST = {"wmo_hbh": 150.0, "wmo_begeleiding": 300.0, "wmo_hulpmiddelen": 60.0, "jeugd_ambulant": 300.0}
-NO_CHANGE = (0.0, 0.0)
-
-
-def _levers() -> tuple[Parameter, ...]:
-    sd, sw, st, nk, vs = "seed:[SD]", "seed:[SW]", "seed:[ST]", "seed:[NK]", "seed:[VS]"
-    out = []
-    for name in SHIFTABLE:
-        out += [
-            _p(
-                f"lever.shift.{name}.share",
-                0.0,
-                (0.0, 0.75),
-                "share of access-triaged demand sent to a general provision",
-                f"{sd} §4.9; {sw} Bijlage 1.3 (25 % of HbH stays maatwerk)",
-            ),
-            _p(
-                f"lever.shift.{name}.cost_month",
-                _SHIFT_COST.get(name, 150.0),
-                _spread(_SHIFT_COST.get(name, 150.0), 1.5, None),
-                "euro per user-month of the general provision",
-                A,
-                NON_NEGATIVE,
-            ),
-            _p(f"lever.shift.{name}.lumpsum_year", 0.0, (0.0, 2e6), "euro per year (subsidy of the general provision)", A, NON_NEGATIVE),
-            _p(f"lever.shift.{name}.effectiveness", 1.0, (0.5, 1.2), "resolution rate relative to the general provision", A, (0.0, 5.0)),
-            _p(f"lever.shift.{name}.escalation", 1.0, (0.8, 1.5), "residual escalation relative to the general provision", A, (0.0, 5.0)),
-            _p(
-                f"lever.shift.{name}.attraction",
-                0.0,
-                (0.0, 0.5),
-                "rise in requests of light need per unit share",
-                f"{sd} §4.9 (aanzuigende werking)",
-                NON_NEGATIVE,
-            ),
-            _p(
-                f"lever.shift.{name}.stepup",
-                1.0,
-                (0.1, 1.0),
-                "return to access (not enough), relative to the general provision",
-                A,
-                (0.0, 5.0),
-            ),
-        ]
-    out += [
-        _p("lever.access.integrated", 0.0, NO_CHANGE, "1 = every team one door for all laws", f"{sd} §4.3; {st} §4.1; {nk}"),
-        _p("lever.access.triage_gain", 0.05, (0.0, 0.1), "triage accuracy gained by teams made integrated", f"{st} §4.1", (0.0, 1.0)),
-        _p("lever.access.fte_factor", 1.0, (0.7, 1.3), "factor on access-team FTE", f"{st} §4.1-4.3; {nk} §8", (0.0, 10.0)),
-        _p("lever.access.triage_delta", 0.0, (-0.1, 0.1), "change in triage accuracy (skill mix)", f"{st} §4.2", (-1.0, 1.0)),
-        _p(
-            "lever.prevention.signalling",
-            0.0,
-            (0.0, 0.5),
-            "relative rise in requests of hidden light/moderate need",
-            f"{sd} §2.2; {sw} §2.3.3; {vs} HD5",
-            (0.0, 5.0),
-        ),
-        _p("lever.prevention.earlier", 0.0, (0.0, 0.3), "share of moderate onsets found while still light", f"{vs} HD5"),
-        _p("lever.prevention.budget_year", 0.0, (0.0, 2e6), "euro per year for vindplaatsen and welzijn", f"{sw} §2.3.3", NON_NEGATIVE),
-        _p("lever.poh.share", 0.0, (0.0, 0.6), "minimum POH-jeugd share of GP jeugd requests handled at tier 1", f"{nk} §4"),
-        _p("lever.poh.cost_fte_year", 70000.0, (55000.0, 90000.0), "euro per POH-jeugd year at a share of 1 per practice", A, NON_NEGATIVE),
-        _p("lever.budget.jeugd.cut", 0.0, (0.0, 0.25), "fraction cut from voluntary youth care", f"{sw} §4.6", (0.0, 0.9)),
-        _p(
-            "lever.budget.jeugd.eligibility",
-            1.0,
-            (0.5, 2.0),
-            "refusal of maatwerk per unit cut (stricter eligibility)",
-            f"{sw} §4.6; {nk} §8",
-            (0.0, 10.0),
-        ),
-        _p(
-            "lever.budget.pooled",
-            0.0,
-            NO_CHANGE,
-            "1 = pooled budgets: a cut line draws on others, provider ceilings do not bite",
-            f"{sd} §3.3; {sw} §4.6",
-        ),
-        _p(
-            "lever.payment.model",
-            -1.0,
-            (-1.0, -1.0),
-            "-1 as contracted; 0 pxq, 1 trajectory, 2 result, 3 lump sum for all",
-            f"{sd} §4.9; {nk} §4",
-            (-1.0, 3.0),
-        ),
-        _p("lever.payment.duration.trajectory", 0.9, (0.8, 1.0), "care duration factor under trajectory pay", A, (0.1, 3.0)),
-        _p("lever.payment.duration.result", 0.85, (0.7, 1.0), "care duration factor under result pay", A, (0.1, 3.0)),
-        _p("lever.payment.duration.lumpsum", 1.1, (1.0, 1.3), "care duration factor under lump-sum pay", A, (0.1, 3.0)),
-        _p("lever.payment.result_effectiveness", 0.05, (0.0, 0.1), "effectiveness gained under result pay", A, (-1.0, 1.0)),
-        _p(
-            "lever.casusregie.share",
-            0.0,
-            (0.0, 1.0),
-            "share of multi-problem households with one coordinator",
-            f"{sd} §4.4; {st} §4.1; {vs} HD4 4.2",
-        ),
-        _p("lever.casusregie.escalation_cut", 0.5, (0.2, 0.8), "share of the multi-problem escalation excess removed", A),
-        _p("lever.casusregie.in_plan", 0.5, (0.2, 0.8), "share of new requests of a household in care handled in its plan", A),
-        _p("lever.casusregie.cost_month", 250.0, (150.0, 400.0), "euro per coordinated household-month", A, NON_NEGATIVE),
-        _p(
-            "lever.providers.contracts",
-            1.0,
-            (0.3, 1.0),
-            "factor on the number of provider contracts (capacity pooled)",
-            f"{sd} §4.9; {nk} §4",
-            (0.01, 1.0),
-        ),
-        _p(
-            "lever.copay.elasticity",
-            0.3,
-            (0.0, 0.8),
-            "demand elasticity of Wmo requests to the co-payment",
-            "row:wmo_abonnementstarief",
-            (0.0, 5.0),
-        ),
-        _p(
-            "lever.copay.reference", 20.0, (10.0, 50.0), "euro per month added to both co-payments in the response ratio", A, (0.01, 1000.0)
-        ),
-        _p("lever.transition18.plan", 0.0, (0.0, 0.8), "share of youth in care with a perspectiefplan before 18", f"{vs} 18-/18+"),
-        _p(
-            "lever.activation.reach",
-            0.0,
-            (0.0, 0.2),
-            "monthly share of hidden werk needs called up for a trajectory",
-            f"{nk} Voorwoord; {sd} §4.6-4.7",
-        ),
-        _p(
-            "lever.activation.employer",
-            1.0,
-            (1.0, 1.5),
-            "factor on own-strength outflow to work (employer channel)",
-            f"{sd} §4.7",
-            (0.0, 10.0),
-        ),
-    ]
-    for d in DOMAINS:
-        out.append(
-            _p(
-                f"lever.drivers.onset.{d}",
-                1.0,
-                (0.9, 1.2),
-                "factor on need onset (growth, ageing, shocks)",
-                f"{sw} verzilvering; {nk} corona",
-                (0.0, 10.0),
-            )
-        )
     return tuple(out)
 
 
-REGISTRY: tuple[Parameter, ...] = _registry()
+def _by_family(parameters: Iterable[Parameter]) -> tuple[Parameter, ...]:
+    """Parameters of one family (``lever.access.*``: L2 and L10) listed together, families in order of first appearance."""
+    families: dict[str, list[Parameter]] = {}
+    for p in parameters:
+        families.setdefault(".".join(p.name.split(".")[:2]), []).append(p)
+    return tuple(p for members in families.values() for p in members)
+
+
+def _unique(parameters: tuple[Parameter, ...]) -> tuple[Parameter, ...]:
+    repeated = sorted(name for name, n in Counter(p.name for p in parameters).items() if n > 1)
+    if repeated:
+        raise ValueError(f"parameters declared twice: {', '.join(repeated)}")
+    return parameters
+
+
+# The behavioural parameters, then every lever's own (``simulation.levers``: defaults mean "as today").
+REGISTRY: tuple[Parameter, ...] = _unique(_registry() + _by_family(p for lever in LEVERS for p in lever.parameters))
 BY_NAME: dict[str, Parameter] = {p.name: p for p in REGISTRY}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 
@@ -382,6 +217,11 @@ class Parameters(Mapping[str, float]):
     def replace(self, changes: Mapping[str, float]) -> Parameters:
         """A copy with some parameters changed (validated)."""
         return Parameters({**self._values, **changes})
+
+    @staticmethod
+    def default(name: str) -> float:
+        """The registry's default of a parameter: its value "as today"."""
+        return BY_NAME[name].default
 
     def changed(self) -> dict[str, float]:
         """Parameters that differ from their default: the scenario's composition."""

@@ -103,7 +103,7 @@ def test_tallies_match_a_recount_of_the_households(baseline):
 def test_ledger_equals_sum_over_provisions(baseline):
     engine, t = _run(baseline)
     params, profile = baseline.params, engine.profile
-    ledger = book(t, engine.rates, params, profile)
+    ledger = book(t, engine.compiled)
     model, factor, _ = provider_payment(profile)
     assert (model == 0).all()  # default contracts are p x q
     price = index_factors(t.events.shape[0], params["index.tariff"])

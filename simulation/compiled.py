@@ -1,0 +1,110 @@
+"""A scenario compiled once: the municipality as the levers make it, the kernels' arrays and the prices.
+
+``compile_scenario`` runs the hooks of every lever (``simulation.levers``) once, in lever order, on a
+profile and its parameters. The engine simulates with the result and the ledger prices the engine's
+tallies with the same object, so no lever is applied twice.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from sdsim.simulation.inputs import Rates, Structure, compile_rates, compile_structure, provider_payment
+from sdsim.simulation.levers import LEVERS, Lever, LeverPrices, in_hook_order, no_lever_prices
+from sdsim.simulation.parameters import Parameters
+from sdsim.simulation.profile import Profile
+from sdsim.simulation.schema import BUDGET_LINES, DOMAINS, INCOME_CLASSES, LINE, N_PRODUCTS, PAY_LUMPSUM, PRODUCTS
+
+
+class CompiledScenario(NamedTuple):
+    """Everything the engine and the ledger need of one scenario, with every lever applied once.
+
+    Prices are euros of the profile's start year; the ledger indexes them.
+    """
+
+    params: Parameters
+    scenario_profile: Profile  # the municipality as the scenario gives it
+    profile: Profile  # ... and as the levers make it (teams, practices, contracts, slots)
+    rates: Rates  # behavioural rates as the levers make them
+    structure: Structure  # the lever-adjusted profile as arrays
+    payment_model: np.ndarray  # (providers,) code in PAYMENT_MODELS
+    unit_price: np.ndarray  # (providers, products) euro per client-month: tariff x the contract's tariff factor
+    trajectory_price: np.ndarray  # (providers, products) euro per trajectory: unit price x expected months in care
+    lumpsum_care: np.ndarray  # (lump-sum providers, products) monthly lump sum spread over the provider's slots
+    general_cost: np.ndarray  # (domains,) euro per general-provision user-month
+    copay: np.ndarray  # (income classes,) euro per co-paying household-month
+    lever_prices: LeverPrices  # euros of what levers add per unit of a tally
+    lever_costs: np.ndarray  # (budget lines,) fixed euros per month the levers themselves cost
+
+
+def mean_care_months(rates: Rates) -> np.ndarray:
+    """Expected months in care per product (trajectory prices): sum over n of P(D > n).
+
+    The table covers n < 60; beyond it the hazard is constant, a geometric remainder S(60) / h.
+    """
+    return rates.survival[:, :-1].sum(axis=1) + rates.survival[:, -1] / rates.hazard[:, -1]
+
+
+def policy_profile(profile: Profile, params: Parameters, levers: tuple[Lever, ...] = LEVERS) -> Profile:
+    """The municipality as the levers make it: every lever's profile hook; the same object when all are as today."""
+    today, data = profile.model_dump(), profile.model_dump()
+    for lever in in_hook_order(levers):
+        lever.profile(data, params)
+    for team in data["access_teams"]:  # levers may move the triage accuracy out of [0, 1]: clipped once, after all of them
+        team["triage_accuracy"] = float(np.clip(team["triage_accuracy"], 0.0, 1.0))
+    return profile if data == today else Profile.model_validate(data)
+
+
+def policy_rates(rates: Rates, params: Parameters, levers: tuple[Lever, ...] = LEVERS) -> Rates:
+    """Behavioural rates as the levers make them: every lever's rates hook."""
+    for lever in in_hook_order(levers):
+        rates = lever.rates(rates, params)
+    return rates
+
+
+def lever_prices(params: Parameters, levers: tuple[Lever, ...] = LEVERS) -> LeverPrices:
+    """Unit prices of what the levers add: every lever's prices hook."""
+    prices = no_lever_prices()
+    for lever in in_hook_order(levers):
+        prices = lever.prices(prices, params)
+    return prices
+
+
+def lever_costs(profile: Profile, params: Parameters, levers: tuple[Lever, ...] = LEVERS) -> np.ndarray:
+    """Fixed euros per month per budget line that the levers themselves cost (``profile``: the scenario's)."""
+    costs = np.zeros(len(BUDGET_LINES))
+    for lever in in_hook_order(levers):
+        for line, euros in lever.costs(profile, params).items():
+            costs[LINE[line]] += euros
+    return costs
+
+
+def compile_scenario(profile: Profile, params: Parameters, levers: tuple[Lever, ...] = LEVERS) -> CompiledScenario:
+    """Apply every lever once and compile the profile, rates and prices to arrays."""
+    adjusted = policy_profile(profile, params, levers)
+    rates = policy_rates(compile_rates(params), params, levers)
+    structure = compile_structure(adjusted, params)
+    model, factor, lumpsum = provider_payment(adjusted)
+    tariff = np.array([params[f"tariff.{p.name}"] for p in PRODUCTS])
+    unit = factor[:, None] * tariff[None, :]
+    slots = structure.provider_slots.astype(float)
+    spread = [lumpsum[prov] / 12.0 * (slots[prov] / slots[prov].sum()) for prov in np.flatnonzero(model == PAY_LUMPSUM)]
+    return CompiledScenario(
+        params=params,
+        scenario_profile=profile,
+        profile=adjusted,
+        rates=rates,
+        structure=structure,
+        payment_model=model,
+        unit_price=unit,
+        trajectory_price=unit * mean_care_months(rates)[None, :],
+        lumpsum_care=np.array(spread).reshape(len(spread), N_PRODUCTS),
+        general_cost=np.array([params[f"general_cost.{d}"] for d in DOMAINS]),
+        copay=np.array([params[f"copay.{c}"] for c in INCOME_CLASSES]),
+        lever_prices=lever_prices(params, levers),
+        lever_costs=lever_costs(profile, params, levers),
+    )
+
+
+__all__ = ["CompiledScenario", "compile_scenario", "lever_costs", "lever_prices", "mean_care_months", "policy_profile", "policy_rates"]

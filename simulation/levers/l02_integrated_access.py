@@ -1,0 +1,42 @@
+"""L2 integrated access: one counter for all laws per team (capacity pooled), better triage."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sdsim.simulation.levers import Check, Lever, ProfileData
+from sdsim.simulation.parameter import NO_CHANGE, declare
+from sdsim.simulation.schema import DOMAINS
+
+if TYPE_CHECKING:
+    from sdsim.simulation.parameters import Parameters
+
+
+def integrate_teams(data: ProfileData, params: Parameters) -> None:
+    """Every team becomes one door for all laws; a team made integrated triages better."""
+    if params["lever.access.integrated"] < 0.5:
+        return
+    for team in data["access_teams"]:
+        if not team["integrated"]:
+            team["integrated"] = True
+            team["triage_accuracy"] += params["lever.access.triage_gain"]
+
+
+LEVER = Lever(
+    id="L2",
+    title="integrated access",
+    mechanism="one counter for all laws per team (capacity pooled), better triage",
+    direction="shorter access waits, better triage",
+    seed="[SD] §4.3, [ST] §4.1, [NK]",
+    parameters=(
+        declare(
+            "lever.access.integrated", 0.0, NO_CHANGE, "1 = every team one door for all laws", "seed:[SD] §4.3; seed:[ST] §4.1; seed:[NK]"
+        ),
+        declare(
+            "lever.access.triage_gain", 0.05, (0.0, 0.1), "triage accuracy gained by teams made integrated", "seed:[ST] §4.1", (0.0, 1.0)
+        ),
+    ),
+    after=("L10",),  # the gain is added to the accuracy after the skill mix (L10) changed it
+    profile=integrate_teams,
+    checks=(Check("access queues", {"lever.access.integrated": 1.0}, tuple(f"queue.{d}" for d in DOMAINS), -1),),
+)

@@ -1,0 +1,53 @@
+"""L3 prevention and early signalling: hidden needs ask sooner and are found while lighter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sdsim.simulation.levers import Check, Lever
+from sdsim.simulation.parameter import NON_NEGATIVE, declare
+
+if TYPE_CHECKING:
+    from sdsim.simulation.inputs import Rates
+    from sdsim.simulation.parameters import Parameters
+    from sdsim.simulation.profile import Profile
+
+
+def signal_earlier(rates: Rates, params: Parameters) -> Rates:
+    """Light and moderate needs ask more often; some moderate onsets are found while still light."""
+    ask = rates.ask.copy()
+    ask[:, 1:3] *= 1.0 + params["lever.prevention.signalling"]
+    severity = rates.severity_cdf.copy()
+    severity[:, 0] += params["lever.prevention.earlier"] * (severity[:, 1] - severity[:, 0])
+    return rates._replace(ask=ask, severity_cdf=severity)
+
+
+def prevention_budget(profile: Profile, params: Parameters) -> dict[str, float]:
+    """Vindplaatsen and welzijn."""
+    return {"algemene_voorzieningen": params["lever.prevention.budget_year"] / 12.0}
+
+
+LEVER = Lever(
+    id="L3",
+    title="prevention and early signalling",
+    mechanism="hidden light/moderate needs ask sooner; some moderate needs are found while light",
+    direction="less escalation, more early users",
+    seed="[SD] §2.2, [SW] §2.3.3, [VS] HD5",
+    parameters=(
+        declare(
+            "lever.prevention.signalling",
+            0.0,
+            (0.0, 0.5),
+            "relative rise in requests of hidden light/moderate need",
+            "seed:[SD] §2.2; seed:[SW] §2.3.3; seed:[VS] HD5",
+            (0.0, 5.0),
+        ),
+        declare("lever.prevention.earlier", 0.0, (0.0, 0.3), "share of moderate onsets found while still light", "seed:[VS] HD5"),
+        declare(
+            "lever.prevention.budget_year", 0.0, (0.0, 2e6), "euro per year for vindplaatsen and welzijn", "seed:[SW] §2.3.3", NON_NEGATIVE
+        ),
+    ),
+    rates=signal_earlier,
+    costs=prevention_budget,
+    checks=(Check("requests", {"lever.prevention.signalling": 0.3}, ("requests.jeugd", "requests.wmo"), +1),),
+)
