@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
-from sdsim.simulation.kernels import H_BENEFIT_MONTHS, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT, Tallies
 from sdsim.simulation.ledger import Ledger
 from sdsim.simulation.schema import (
     BUDGET_LINES,
@@ -31,6 +30,7 @@ from sdsim.simulation.schema import (
     TIERS,
     WAITLIST,
 )
+from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT, Tallies
 
 
 class Metric(NamedTuple):

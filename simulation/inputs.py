@@ -196,13 +196,10 @@ class Structure(NamedTuple):
     offer_provider: np.ndarray  # providers offering each product, grouped by product
 
 
-def compile_structure(profile: Profile, params: Parameters) -> Structure:
-    """Arrays of the profile; access capacity = FTE x intakes per FTE (a parameter)."""
-    types = profile.household_types
-    per_fte = params["access.intakes_per_fte"]
-    teams = profile.access_teams
-    capacity = np.zeros((len(teams), N_DOMAINS), dtype=np.int64)
-    for t, team in enumerate(teams):
+def _counter_capacity(profile: Profile, per_fte: float) -> np.ndarray:
+    """Intakes per month of every access counter (team, domain); an integrated team uses column 0."""
+    capacity = np.zeros((len(profile.access_teams), N_DOMAINS), dtype=np.int64)
+    for t, team in enumerate(profile.access_teams):
         if team.unlimited:
             capacity[t] = UNLIMITED
         elif team.integrated:
@@ -210,9 +207,11 @@ def compile_structure(profile: Profile, params: Parameters) -> Structure:
         else:
             for d, name in enumerate(DOMAINS):
                 capacity[t, d] = round(team.fte.get(name, 0.0) * per_fte)
-    wijk_team = np.empty(profile.wijken, dtype=np.int64)
-    for t, team in enumerate(teams):
-        wijk_team[team.wijken] = t
+    return capacity
+
+
+def _provider_slots(profile: Profile) -> np.ndarray:
+    """Slots per (provider, product): each group's ``count`` contracts, one row each."""
     slots = np.zeros((profile.n_providers, len(PRODUCTS)), dtype=np.int64)
     row = 0
     for group in profile.providers:
@@ -220,6 +219,18 @@ def compile_structure(profile: Profile, params: Parameters) -> Structure:
             for name, n in group.slots.items():
                 slots[row, PRODUCT[name]] = n
             row += 1
+    return slots
+
+
+def compile_structure(profile: Profile, params: Parameters) -> Structure:
+    """Arrays of the profile; access capacity = FTE x intakes per FTE (a parameter)."""
+    types = profile.household_types
+    teams = profile.access_teams
+    capacity = _counter_capacity(profile, params["access.intakes_per_fte"])
+    wijk_team = np.empty(profile.wijken, dtype=np.int64)
+    for t, team in enumerate(teams):
+        wijk_team[team.wijken] = t
+    slots = _provider_slots(profile)
     weights = np.array([g.weight for g in profile.gp_practices])
     offering = [np.flatnonzero(slots[:, p] > 0) for p in range(len(PRODUCTS))]
     return Structure(

@@ -102,17 +102,12 @@ from sdsim.simulation.schema import (
 )
 from sdsim.simulation.streams import DOMAIN_STREAM, HOUSEHOLD_STREAMS
 from sdsim.simulation.tallies import (
-    H_BENEFIT_MONTHS,
-    H_COPAY_LOW,
     H_DUPLICATE,
-    H_MULTI_PROBLEM,
     H_SELF_RELIANT,
-    N_HOUSE,
     X_ADMITTED,
     X_HOUSE,
     X_QUEUE,
     X_STOCK,
-    Tallies,
     add_into,
     at,
     care_at,
@@ -150,22 +145,6 @@ from sdsim.simulation.transitions import (
     turn_18,
     unmet_event,
 )
-
-__all__ = [  # the tally constants the ledger, indicators and tests read, re-exported
-    "H_BENEFIT_MONTHS",
-    "H_COPAY_LOW",
-    "H_DUPLICATE",
-    "H_MULTI_PROBLEM",
-    "H_SELF_RELIANT",
-    "N_HOUSE",
-    "Scratch",
-    "Tallies",
-    "advance",
-    "care_duration",
-    "demography_tables",
-    "household_pass",
-    "schedule_all",
-]
 
 K_ONSET_NOW, K_EXIT, K_TRIAGE, K_TIEBREAK = (
     DOMAIN_STREAM["onset_now"],

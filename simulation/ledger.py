@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 from sdsim.simulation.compiled import CompiledScenario
-from sdsim.simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, H_MULTI_PROBLEM, Tallies
 from sdsim.simulation.schema import BUDGET_LINES, LINE, PAY_PXQ, PAY_RESULT, PAY_TRAJECTORY, PRODUCT_LINE, PRODUCTS
+from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_COPAY_LOW, H_MULTI_PROBLEM, Tallies
 
 
 class Ledger(NamedTuple):

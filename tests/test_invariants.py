@@ -11,7 +11,6 @@ import sys
 import numpy as np
 from sdsim.simulation.engine import Engine
 from sdsim.simulation.inputs import provider_payment
-from sdsim.simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT
 from sdsim.simulation.ledger import book, index_factors
 from sdsim.simulation.schema import (
     CARE,
@@ -27,7 +26,7 @@ from sdsim.simulation.schema import (
     STATES,
     WERK,
 )
-from sdsim.simulation.tallies import TALLIES
+from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_COPAY_LOW, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT, TALLIES
 
 from tests.conftest import small_profile
 
@@ -124,7 +123,7 @@ _DIGEST = """
 import hashlib, numpy as np, numba
 from sdsim.scenarios.loader import BASELINE, load_scenario
 from sdsim.simulation.engine import Engine
-from sdsim.simulation.kernels import H_BENEFIT_MONTHS, H_COPAY_LOW, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT
+from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_COPAY_LOW, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT
 from tests.conftest import small_profile
 sc = load_scenario(BASELINE)
 engine = Engine(small_profile(sc.profile, 30000, burn_in_years=1), sc.params, seed=9, horizon_months=24)
