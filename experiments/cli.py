@@ -1,62 +1,101 @@
 """The ``sdsim`` command line: five sub-commands.
 
-- ``sdsim run [SCENARIO.toml]``: Monte Carlo replicates; writes ``DIR/summary.json`` and
-  ``DIR/monthly.csv`` and prints the default metrics (``indicators.DEFAULT_METRICS``).
-- ``sdsim compare BASE ALT...``: scenarios with common random numbers; writes
-  ``DIR/comparison.json``, ``comparison.csv`` and ``report.html``.
+- ``sdsim run [SCENARIO.toml]``: Monte Carlo replicates; writes ``DIR/yearly.csv`` (``monthly.parquet``
+  with ``--monthly``) and, last, ``DIR/summary.json``; prints the default metrics
+  (``indicators.DEFAULT_METRICS``).
+- ``sdsim compare BASE ALT...``: scenarios with common random numbers; writes ``comparison.csv``,
+  ``report.html`` and, last, ``DIR/comparison.json``.
 - ``sdsim sweep SWEEP.toml``: scenarios x a parameter design x replicates into a resumable store.
 - ``sdsim sensitivity SCENARIO.toml --params PARAMS.toml``: Sobol or Morris indices with SALib.
+- ``sdsim validate``: the model against published figures.
 - ``sdsim parameters``: the parameter registry.
 
-User mistakes print one line and exit with status 2, never a traceback.
+``DIR`` must be new or empty unless ``--overwrite``. User mistakes print one line,
+``sdsim: error: FILE: KEY: what is allowed``, and exit with status 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from sdsim.scenarios.files import MAX_REPLICATES, MAX_SEED, MAX_WORKERS, MAX_YEARS
 from sdsim.scenarios.loader import BASELINE, ScenarioError, load_scenario
-from sdsim.simulation.parameters import BY_NAME
 
 EXIT_USAGE = 2
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, ``sdsim: error: ...``, and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Print one line and exit with status 2 (argparse would print the usage first)."""
+        print(f"sdsim: error: {' '.join(message.removeprefix('argument ').split())}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
 
 
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
+def whole(low: int, high: int) -> Callable[[str], int]:
+    """An argument type: a whole number in [low, high] (the same limits as in files)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            shown = text if len(text) <= 24 else text[:21] + "..."
+            raise argparse.ArgumentTypeError(f"expected a whole number in [{low}, {high}], got {shown!r}") from None
+        if not low <= value <= high:
+            shown = str(value) if len(str(value)) <= 24 else f"a number of {len(str(value))} digits"
+            raise argparse.ArgumentTypeError(f"must be in [{low}, {high}], got {shown}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+_replicates = whole(1, MAX_REPLICATES)
+_seed = whole(0, MAX_SEED)
+_years = whole(1, MAX_YEARS)
+_workers = whole(1, MAX_WORKERS)
+
+
+def _folder(text: str) -> Path:
+    """An argument type: an output folder (a non-empty name)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a folder name, got an empty string")
+    return Path(text)
+
+
+_folder.__name__ = "folder"
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (sub-commands ``run``, ``compare``, ``sweep``, ``sensitivity`` and ``parameters``)."""
-    parser = argparse.ArgumentParser(prog="sdsim", description="Client flows and money in a Dutch municipality's social domain.")
+    parser = _Parser(prog="sdsim", description="Client flows and money in a Dutch municipality's social domain.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run Monte Carlo replicates of a scenario")
     run.add_argument("scenario", nargs="?", type=Path, default=BASELINE, help="scenario TOML (default: scenarios/baseline.toml)")
-    run.add_argument("--replicates", type=_positive, default=20, help="Monte Carlo replicates (default 20)")
-    run.add_argument("--seed", type=_non_negative, default=0, help="seed (default 0)")
-    run.add_argument("--years", type=_positive, default=None, help="horizon in years (default: the scenario's)")
-    run.add_argument("--out", type=Path, default=Path("sdsim-out"), help="output folder (default sdsim-out)")
-    run.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
+    run.add_argument("--replicates", type=_replicates, default=20, help="Monte Carlo replicates (default 20)")
+    run.add_argument("--seed", type=_seed, default=0, help="seed, 0 <= S < 2**63 (default 0)")
+    run.add_argument("--years", type=_years, default=None, help="horizon in years, at most 100 (default: the scenario's)")
+    run.add_argument("--out", type=_folder, default=Path("sdsim-out"), help="output folder, new or empty (default sdsim-out)")
+    run.add_argument("--workers", type=_workers, default=None, help="processes (default: all cores)")
+    run.add_argument("--monthly", action="store_true", help="also write the monthly detail as monthly.parquet")
+    _output_options(run)
+    _overwrite(run)
     compare = sub.add_parser("compare", help="compare scenarios with common random numbers; write a report")
     compare.add_argument("base", type=Path, help="base scenario TOML")
     compare.add_argument("alternatives", type=Path, nargs="+", help="alternative scenario TOML files")
-    compare.add_argument("--replicates", type=_positive, default=20, help="Monte Carlo replicates (default 20)")
-    compare.add_argument("--seed", type=_non_negative, default=0, help="seed (default 0)")
-    compare.add_argument("--years", type=_positive, default=None, help="horizon in years (default: the scenarios')")
-    compare.add_argument("--out", type=Path, default=Path("sdsim-compare"), help="output folder (default sdsim-compare)")
-    compare.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
+    compare.add_argument("--replicates", type=_replicates, default=20, help="Monte Carlo replicates (default 20)")
+    compare.add_argument("--seed", type=_seed, default=0, help="seed, 0 <= S < 2**63 (default 0)")
+    compare.add_argument("--years", type=_years, default=None, help="horizon in years, at most 100 (default: the scenarios')")
+    compare.add_argument("--out", type=_folder, default=Path("sdsim-compare"), help="output folder, new or empty (default sdsim-compare)")
+    compare.add_argument("--workers", type=_workers, default=None, help="processes (default: all cores)")
+    _output_options(compare)
+    _overwrite(compare)
     compare.add_argument("--lang", choices=("nl", "en"), default="nl", help="report language (default nl)")
     compare.add_argument(
         "--burn-in",
@@ -71,9 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("scenario", type=Path, help="scenario TOML")
     sens.add_argument("--params", type=Path, required=True, help="parameter file: names, bounds, distributions")
     sens.add_argument("--method", choices=("sobol", "morris"), default="sobol")
-    sens.add_argument("--n", type=_positive, default=1024, help="base sample size N (Sobol: a power of two; default 1024)")
-    sens.add_argument("--replicates", type=_positive, default=2, help="replicates per design row (default 2)")
-    sens.add_argument("--seed", type=_non_negative, default=0, help="seed of the design and the model (default 0)")
+    sens.add_argument("--n", type=whole(1, 2**20), default=1024, help="base sample size N (Sobol: a power of two; default 1024)")
+    sens.add_argument("--replicates", type=_replicates, default=2, help="replicates per design row (default 2)")
+    sens.add_argument("--seed", type=_seed, default=0, help="seed of the design and the model, 0 <= S < 2**63 (default 0)")
+    sens.add_argument("--years", type=_years, default=5, help="outputs summed over the first Y years (default 5)")
     sens.add_argument("--compare", type=Path, default=None, help="alternative scenario: also analyse paired differences")
     sens.add_argument(
         "--burn-in",
@@ -84,9 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     _executor_options(sens, "sdsim-sensitivity")
     validate = sub.add_parser("validate", help="compare the model with published figures (CBS): table, CSV, HTML")
     validate.add_argument("scenario", nargs="?", type=Path, default=BASELINE, help="scenario TOML (default: scenarios/baseline.toml)")
-    validate.add_argument("--replicates", type=_positive, default=20, help="Monte Carlo replicates (default 20)")
-    validate.add_argument("--seed", type=_non_negative, default=0, help="seed (default 0)")
-    validate.add_argument("--out", type=Path, default=Path("sdsim-validate"), help="output folder (default sdsim-validate)")
+    validate.add_argument("--replicates", type=_replicates, default=20, help="Monte Carlo replicates (default 20)")
+    validate.add_argument("--seed", type=_seed, default=0, help="seed, 0 <= S < 2**63 (default 0)")
+    validate.add_argument(
+        "--out", type=_folder, default=Path("sdsim-validate"), help="output folder, new or empty (default sdsim-validate)"
+    )
+    _overwrite(validate)
     validate.add_argument("--strict", action="store_true", help="exit 1 unless every acceptance criterion of issue 10 passes")
     params = sub.add_parser("parameters", help="list every model parameter with default, range and source")
     params.add_argument("--prefix", default="", help="only names starting with this")
@@ -95,10 +138,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _executor_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     parser.add_argument("--executor", choices=("local", "dask"), default="local", help="local processes (default) or Dask")
-    parser.add_argument("--workers", type=_positive, default=None, help="processes or Dask workers (default: all cores)")
+    parser.add_argument("--workers", type=_workers, default=None, help="processes or Dask workers (default: all cores)")
     parser.add_argument("--scheduler", default=None, help="address of a running Dask scheduler, e.g. tcp://HOST:8786")
-    parser.add_argument("--out", type=Path, default=Path(default_out), help=f"store folder (default {default_out})")
-    parser.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
+    parser.add_argument("--out", type=_folder, default=Path(default_out), help=f"store folder, new or empty (default {default_out})")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
+    group.add_argument("--overwrite", action="store_true", help="replace sdsim's files in an existing --out")
+
+
+def _overwrite(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--overwrite", action="store_true", help="replace sdsim's files in an existing --out (default: refuse)")
 
 
 def _fmt(value: float) -> str:
@@ -122,21 +171,55 @@ def _table(summary: dict) -> str:
     return "\n".join(lines)
 
 
+RUN_FILES = ("summary.json", "yearly.csv", "monthly.parquet", "monthly.csv")
+COMPARE_FILES = ("comparison.json", "comparison.csv", "report.html", "figures/*.png")
+VALIDATE_FILES = ("validation.html", "validation.csv")
+STORE_FILES = ("sensitivity.json", "complete.json", "sweep.json", "chunks/part-*.parquet", "figures/*.png")
+
+
+def check_memory(replicates: int, scenarios: int, years: int) -> None:
+    """Refuse a run whose monthly results (held in memory, 8 bytes a value) would not fit in half of this machine's memory."""
+    from sdsim.simulation.indicators import metric_names
+
+    needed = replicates * scenarios * len(metric_names()) * 12 * years * 8
+    try:
+        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (ValueError, OSError, AttributeError):
+        return
+    if needed > available:
+        raise ScenarioError(
+            "--replicates",
+            "",
+            f"{replicates} replicates x {years} years need {needed / 2**30:.0f} GiB for the monthly results,"
+            f" more than half of this machine's memory ({available / 2**30:.0f} GiB); use fewer, or `sdsim sweep`",
+        )
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--csv-dialect", choices=("en", "nl"), default="en", help="en (default): ',' and decimal point; nl: ';' and decimal comma"
+    )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run replicates, write outputs, print a short table."""
-    from sdsim.experiments.output import monthly_csv, provenance, write_atomic, write_json
+    """Run replicates, write outputs (summary.json last), print a short table."""
+    from sdsim.experiments.output import prepare_out, provenance, write_atomic, write_json, write_monthly_parquet, yearly_csv
     from sdsim.experiments.runner import run_scenario
     from sdsim.experiments.summary import yearly_summary
     from tqdm import tqdm
 
     scenario = load_scenario(args.scenario)
     years = args.years or scenario.years
+    check_memory(args.replicates, 1, years)
+    out: Path = args.out
+    prepare_out(out, args.overwrite, RUN_FILES)
     started = time.perf_counter()
     with tqdm(total=args.replicates, desc=f"{scenario.name}", unit="replicate", delay=3.0, file=sys.stderr) as bar:
         result = run_scenario(scenario, args.replicates, seed=args.seed, years=years, workers=args.workers, on_done=bar.update)
     summary = yearly_summary(result)
-    out: Path = args.out
-    write_atomic(out / "monthly.csv", monthly_csv([result]))
+    write_atomic(out / "yearly.csv", yearly_csv([result], args.csv_dialect))
+    if args.monthly:
+        write_monthly_parquet(out / "monthly.parquet", [result])
     # summary.json is written last: its presence means the run completed.
     write_json(out / "summary.json", {"provenance": provenance(result, args.replicates), "years": summary})
     print(f"{scenario.name}: {args.replicates} replicates x {years} years in {time.perf_counter() - started:.1f} s -> {out}/")
@@ -144,32 +227,47 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _distinct_names(base, alternatives) -> None:
+    """Every scenario of a comparison needs its own name: outputs and the report are keyed by it."""
+    seen = {base.name: base.path}
+    for other in alternatives:
+        if other.name in seen:
+            raise ScenarioError(other.path, "name", f"{other.name!r} is also the name of {seen[other.name]}; names must differ")
+        seen[other.name] = other.path
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
-    """Run the base and alternatives with the same seeds; write comparison.json/.csv and report.html."""
+    """Run the base and alternatives with the same seeds; write comparison.csv, report.html and comparison.json (last)."""
     from sdsim.experiments.compare import check_comparable, paired_summary, run_comparison
-    from sdsim.experiments.output import comparison_csv, provenance, write_atomic, write_json
+    from sdsim.experiments.output import comparison_csv, prepare_out, provenance, write_atomic, write_json
     from sdsim.experiments.report import write_report
+    from sdsim.experiments.summary import check_finite
     from tqdm import tqdm
 
     base = load_scenario(args.base)
     alternatives = [load_scenario(path) for path in args.alternatives]
+    _distinct_names(base, alternatives)
     shared = args.burn_in == "shared"
     for other in alternatives:
         check_comparable(base, other, shared)
     years = args.years or base.years
+    check_memory(args.replicates, 1 + len(alternatives), years)
+    out: Path = args.out
+    prepare_out(out, args.overwrite, COMPARE_FILES)
     started = time.perf_counter()
     total = args.replicates * (1 + len(alternatives))
     with tqdm(total=total, desc="compare", unit="replicate", delay=3.0, file=sys.stderr) as bar:
         comparison = run_comparison(base, alternatives, args.replicates, args.seed, years, args.workers, bar.update, shared)
+    for result in comparison.results:
+        check_finite(result)
     differences = paired_summary(comparison)
-    out: Path = args.out
     prov = {
         "base": provenance(comparison.base, args.replicates),
         "alternatives": [provenance(r, args.replicates)["scenario"] for r in comparison.alternatives],
         "common_random_numbers": f"replicate r of every scenario uses stream_key({args.seed}, r)",
         "burn_in": "shared: every scenario starts from the base at the start year" if shared else "own: each scenario's own history",
     }
-    write_atomic(out / "comparison.csv", comparison_csv(differences))
+    write_atomic(out / "comparison.csv", comparison_csv(differences, args.csv_dialect))
     report = write_report(comparison, out, prov, lang=args.lang)
     # comparison.json is written last: its presence means the comparison completed.
     write_json(out / "comparison.json", {"provenance": prov, "differences": differences})
@@ -201,62 +299,78 @@ def _run_store(sweep, args: argparse.Namespace) -> dict:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    """Run a sweep file into a resumable Parquet store."""
+    """Run a sweep file into a resumable Parquet store; print what it holds."""
+    from sdsim.experiments.output import prepare_out
+    from sdsim.experiments.store import describe_store
     from sdsim.experiments.sweep import load_sweep
 
     sweep = load_sweep(args.sweep)
+    prepare_out(args.out, args.overwrite, STORE_FILES, resume=args.resume)
     started = time.perf_counter()
     summary = _run_store(sweep, args)
     seconds = time.perf_counter() - started
     rate = sweep.n_tasks / seconds
     print(f"{sweep.name}: {sweep.n_tasks} tasks in {summary['chunks']} chunks, {seconds:.1f} s ({rate:.1f} tasks/s) -> {args.out}/")
-
+    print(describe_store(args.out))
     return 0
 
 
-def cmd_sensitivity(args: argparse.Namespace) -> int:
-    """Sobol or Morris indices of 5-year outputs, noise-aware, with plots."""
-    import numpy as np
+def sensitivity_sweep(args: argparse.Namespace):
+    """Everything ``sdsim sensitivity`` checks before it runs: the problem, the scenarios, the design as a sweep.
+
+    Returns:
+        ``(problem, x, sweep)``: the SALib problem, the sample matrix and the sweep that runs it.
+    """
     from sdsim.experiments import sensitivity as sa
     from sdsim.experiments.compare import check_comparable
-    from sdsim.experiments.output import provenance_of, write_json
-    from sdsim.experiments.store import read_store
-    from sdsim.experiments.sweep import Sweep, check_shared_burn_in
+    from sdsim.experiments.sweep import Sweep, check_rows, check_shared_burn_in
 
     problem = sa.load_problem(args.params)
     scenarios = [load_scenario(args.scenario)]
     if args.compare:
         scenarios.append(load_scenario(args.compare))
+        _distinct_names(scenarios[0], scenarios[1:])
         check_comparable(scenarios[0], scenarios[1])
     x = sa.sample(problem, args.method, args.n, args.seed)
-    low = np.array([BY_NAME[n].bounds[0] for n in problem.names])
-    high = np.array([BY_NAME[n].bounds[1] for n in problem.names])
-    x = np.clip(x, low, high)  # unbounded distributions (norm, lognorm) stay within what the model accepts
+    sa.check_samples(args.params, problem, x)  # no silent clipping of unbounded distributions
     rows = tuple(dict(zip(problem.names, map(float, row), strict=True)) for row in x)
+    check_rows(args.params, rows, scenarios, key="parameters")
     extra = {"method": args.method, "n": args.n, "problem": {"names": problem.names, "bounds": problem.bounds, "dists": problem.dists}}
     check_shared_burn_in(args.params, scenarios, rows, args.burn_in)
-    sweep = Sweep(f"sensitivity-{args.method}", tuple(scenarios), rows, args.replicates, args.seed, sa.OUTPUT_YEARS, sa.METRICS, 32,
+    sweep = Sweep(f"sensitivity-{args.method}", tuple(scenarios), rows, args.replicates, args.seed, args.years, sa.METRICS, 32,
                   args.params, extra, args.burn_in)  # fmt: skip
+    return problem, x, sweep
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Sobol or Morris indices of outputs over the first ``--years`` years, noise-aware, with plots; sensitivity.json last."""
+    from sdsim.experiments import sensitivity as sa
+    from sdsim.experiments.output import prepare_out, provenance_of, write_json
+    from sdsim.experiments.store import read_store
+
+    problem, x, sweep = sensitivity_sweep(args)
+    rows, scenarios = sweep.rows, sweep.scenarios
+    prepare_out(args.out, args.overwrite, STORE_FILES, resume=args.resume)
     started = time.perf_counter()
     _run_store(sweep, args)
     table = read_store(args.out)
     results = {}
     print(f"{len(rows)} design rows x {args.replicates} replicates x {len(scenarios)} scenarios in {time.perf_counter() - started:.0f} s")
-    for name, values in sa.outputs(table, len(scenarios), len(rows), args.replicates).items():
+    for name, values in sa.outputs(table, len(scenarios), len(rows), args.replicates, args.years, sweep.start_year).items():
         indices = sa.analyze(problem, args.method, x, values.mean(axis=1), seed=args.seed)
         noise = sa.noise_share(values)
-        wide = sa.wide_intervals(problem, args.method, indices)
-        results[name] = {"indices": indices, "noise_share": noise, "unresolved": wide}
+        unresolved = sa.unresolved(problem, args.method, indices)
+        results[name] = sa.named_result(problem, indices, noise, unresolved)
         if name in ("spending.total", "difference.spending.total", "escalations", "waiting_time.access"):
             sa.plot(problem, args.method, indices, name, args.out / "figures" / f"{name}.png")
-            head = "S1/ST" if args.method == "sobol" else "mu*"
-            print(f"{name}: replicate noise {noise:.1%} of the variance of row means; {head}:")
-            for i, param in enumerate(problem.names):
-                shown = (f"{indices['S1'][i]:.3f} ± {indices['S1_conf'][i]:.3f} / {indices['ST'][i]:.3f} ± {indices['ST_conf'][i]:.3f}"
-                         if args.method == "sobol" else f"{indices['mu_star'][i]:.4g} ± {indices['mu_star_conf'][i]:.2g}")  # fmt: skip
-                print(f"  {param:44s} {shown}")
-            if wide:
-                print(f"  warning: interval wider than the index for {', '.join(wide)}; more replicates or a larger N", file=sys.stderr)
+            print(sa.describe_output(problem, args.method, name, indices, noise, unresolved, args.replicates))
+            if noise is not None and noise > sa.NOISE_WARNING:
+                print(f"  warning: {name}: replicate noise is {noise:.0%} of the variance of row means; the indices mostly measure"
+                      " noise: more --replicates", file=sys.stderr)  # fmt: skip
+            if unresolved:
+                print(f"  warning: {name}: unresolved (interval wider than the index, or outside [0, 1]): {', '.join(unresolved)};"
+                      " more --replicates or a larger --n", file=sys.stderr)  # fmt: skip
+    # sensitivity.json is written last: its presence means the analysis completed.
     write_json(args.out / "sensitivity.json", {"provenance": provenance_of(sweep.describe()), "outputs": results})
     return 0
 
@@ -264,29 +378,33 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Run the comparable year, print the validation table, write validation.csv and validation.html."""
     from sdsim.experiments import validate
-    from sdsim.experiments.output import write_atomic
+    from sdsim.experiments.output import prepare_out, write_atomic
     from tqdm import tqdm
 
     scenario = load_scenario(args.scenario)
+    check_memory(args.replicates, 1, scenario.years)
+    out: Path = args.out
+    prepare_out(out, args.overwrite, VALIDATE_FILES)
     with tqdm(total=args.replicates, desc=f"validate {scenario.name}", unit="replicate", delay=3.0, file=sys.stderr) as bar:
         table = validate.run_validation(scenario, args.replicates, seed=args.seed, on_done=bar.update)
-    out: Path = args.out
     write_atomic(out / "validation.csv", validate.csv_text(table))
-    write_atomic(out / "validation.html", validate.html_text(table))
+    write_atomic(out / "validation.html", validate.html_text(table))  # last: its presence means the validation completed
     print(validate.text_table(table))
     print(f"-> {out}/validation.csv, {out}/validation.html")
     return 1 if args.strict and not validate.criteria_met(table) else 0
 
 
 def cmd_parameters(args: argparse.Namespace) -> int:
-    """Print the parameter registry."""
+    """Print the parameter registry (the names starting with ``--prefix``)."""
     from sdsim.simulation.parameters import REGISTRY
 
+    chosen = [p for p in REGISTRY if p.name.startswith(args.prefix)]
+    if not chosen:
+        raise ScenarioError("--prefix", "", f"no parameter name starts with {args.prefix!r} (see `sdsim parameters`)")
     print(f"{'name':48s} {'default':>12s} {'plausible range':>26s}  unit; source")
-    for p in REGISTRY:
-        if p.name.startswith(args.prefix):
-            rng = f"[{p.plausible[0]:.4g}, {p.plausible[1]:.4g}]"
-            print(f"{p.name:48s} {p.default:12.6g} {rng:>26s}  {p.unit}; {p.source}")
+    for p in chosen:
+        rng = f"[{p.plausible[0]:.4g}, {p.plausible[1]:.4g}]"
+        print(f"{p.name:48s} {p.default:12.6g} {rng:>26s}  {p.unit}; {p.source}")
     return 0
 
 
@@ -302,10 +420,19 @@ def main(argv: list[str] | None = None) -> int:
             "validate": cmd_validate,
             "parameters": cmd_parameters,
         }
-        return commands[args.command](args)
+        status = commands[args.command](args)
+        sys.stdout.flush()
+        return status
     except ScenarioError as err:
         print(f"sdsim: error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `sdsim parameters | head`: the reader left; nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as err:  # a full disk, a folder removed meanwhile: the system's reason, in one line
+        print(f"sdsim: error: {err.filename or 'sdsim'}: {err.strerror or type(err).__name__}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("sdsim: interrupted; no complete output was written", file=sys.stderr)
         return 130

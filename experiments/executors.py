@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
 
 import numpy as np
-from sdsim.experiments.runner import _one_thread_per_process, default_workers
+from sdsim.experiments.runner import default_workers, worker_pool
 from sdsim.experiments.sweep import Sweep, run_chunk
 from sdsim.scenarios.loader import ScenarioError
 
@@ -38,8 +37,7 @@ class LocalExecutor:
             for chunk in todo:
                 yield chunk, run_chunk(sweep, chunk)
             return
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_one_thread_per_process) as pool:
+        with worker_pool(self.workers) as pool:
             pending = {pool.submit(run_chunk, sweep, chunk): chunk for chunk in _take(todo, 2 * self.workers)}
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)

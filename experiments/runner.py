@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -113,11 +114,58 @@ def _batch(
     return [(r, run_replicate(scenario, seed, r, years, start)) for r in replicates]
 
 
-def _one_thread_per_process() -> None:
-    """Workers use one numba thread each: processes already fill the cores (results do not depend on threads)."""
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker as soon as its parent process is gone (also after ``kill -9`` of the parent).
+
+    A daemon thread polls ``os.getppid()``: when the parent dies the worker is re-parented, the id
+    changes, and the worker exits at once (``os._exit``: nothing of a dead run is worth flushing).
+    On Linux the kernel is also asked to send SIGKILL when the parent exits (``PR_SET_PDEATHSIG``).
+    """
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):
+            pass  # the polling thread below still applies
+    if os.getppid() != parent:  # the parent died before this worker started
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sdsim-parent-watchdog", daemon=True).start()
+
+
+def _one_thread_per_process(parent: int | None = None) -> None:
+    """Worker start: one numba thread each (processes already fill the cores; results do not depend on threads).
+
+    With ``parent`` (the id of the process that started the pool) the worker also ends with it.
+    """
     import numba
 
+    if parent is not None:
+        _exit_with_parent(parent)
     numba.set_num_threads(1)
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes, one numba thread each, that end when this process ends.
+
+    "spawn" is explicit so the start method never depends on what another library (e.g. mesa's
+    batch runner) set globally.
+    """
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_one_thread_per_process, initargs=(os.getpid(),))
 
 
 def default_workers() -> int:
@@ -171,10 +219,9 @@ def run_scenarios(
             if on_done:
                 on_done(1)
     else:
-        # Small batches keep the progress bar moving; "spawn" is explicit so the start method never
-        # depends on what another library (e.g. mesa's batch runner) set globally.
+        # Small batches keep the progress bar moving.
         size = max(1, min(8, replicates // (4 * workers)))
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_one_thread_per_process) as pool:
+        with worker_pool(workers) as pool:
             futures = {
                 pool.submit(_batch, scenarios[i], seed, list(range(first, min(first + size, replicates))), horizon[i], start): i
                 for i in range(len(scenarios))

@@ -44,7 +44,7 @@ def open_store(root: Path, design: dict, resume: bool) -> set[int]:
     existing = root / DESIGN
     if existing.exists():
         if not resume:
-            raise ScenarioError(root, "", "already holds a sweep; use --resume to continue it, or another --out")
+            raise ScenarioError(root, "--out", "already holds a sweep; use --resume to continue it, --overwrite, or another --out")
         if json.loads(existing.read_text())["design"] != json.loads(json.dumps(design)):
             raise ScenarioError(root, DESIGN, "holds a different sweep (design, seeds or scenarios differ); use another --out")
     else:
@@ -67,6 +67,7 @@ def write_chunk(root: Path, chunk: int, columns: dict[str, np.ndarray]) -> None:
         pq.write_table(pa.table(columns), tmp, compression="zstd")
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; chunks are for any reader, like every other output
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -95,3 +96,22 @@ def read_store(root: Path) -> pa.Table:
     if not (root / COMPLETE).exists():
         raise ScenarioError(root, "", "the sweep is not complete (no complete.json); run it again with --resume")
     return pq.read_table(root / CHUNKS).sort_by("task")
+
+
+def describe_store(root: Path) -> str:
+    """A few lines on a complete store: rows, columns, where it is and how to open it."""
+    complete = json.loads((root / COMPLETE).read_text())
+    design = json.loads((root / DESIGN).read_text())["design"]
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(chunk_path(root, 0))
+    outputs = [c for c in schema.names if "@" in c]
+    return "\n".join(
+        [
+            f"store: {complete['rows']} rows (tasks) in {complete['chunks']} chunk files under {root / CHUNKS}/",
+            f"  scenarios: {', '.join(s['name'] for s in design['scenarios'])}; design rows: {len(design['design'])};"
+            f" replicates: {design['replicates']}; seed: {design['seed']}",
+            f"  {len(outputs)} output columns metric@year, e.g. {', '.join(outputs[:2])}",
+            f"  open with pandas: pd.read_parquet('{root / CHUNKS}'); DuckDB: SELECT * FROM '{root / CHUNKS}/*.parquet'",
+        ]
+    )

@@ -34,9 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from sdsim.scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, load_scenario, read_toml
+from sdsim.scenarios.files import MAX_REPLICATES, MAX_ROWS, MAX_SEED, MAX_TASKS, MAX_YEARS, flatten, show, whole_number
+from sdsim.scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, check_name, load_scenario, read_toml
 from sdsim.simulation.indicators import DEFAULT_METRICS, parts, yearly
-from sdsim.simulation.parameters import ParameterError, check_value
+from sdsim.simulation.parameters import SHARE_GROUPS, ParameterError, check_shares, check_value
 
 SWEEP_KEYS = {"name", "scenarios", "replicates", "seed", "years", "metrics", "chunk_size", "design", "burn_in"}
 BURN_IN = ("row", "shared")
@@ -70,9 +71,19 @@ class Sweep:
         return -(-self.n_tasks // self.chunk_size)
 
     @property
+    def start_year(self) -> int:
+        """The first calendar year of the outputs (every scenario of a sweep shares it)."""
+        return self.scenarios[0].profile.start_year
+
+    @property
+    def design_names(self) -> tuple[str, ...]:
+        """The parameters the design sets (a column each in the store)."""
+        return tuple(sorted({name for row in self.rows for name in row}))
+
+    @property
     def columns(self) -> tuple[str, ...]:
-        """Output columns: ``metric@year`` (year 0 = the profile's start year)."""
-        return tuple(f"{m}@{y}" for m in self.metrics for y in range(self.years))
+        """Output columns: ``metric@year`` with calendar years (``spending.total@2026``)."""
+        return tuple(f"{m}@{self.start_year + y}" for m in self.metrics for y in range(self.years))
 
     def task(self, task_id: int) -> tuple[int, int, int]:
         """(scenario, design row, replicate) of a task id."""
@@ -111,7 +122,11 @@ def run_task(sweep: Sweep, task_id: int) -> np.ndarray:
 
 
 def run_chunk(sweep: Sweep, chunk: int) -> dict[str, np.ndarray]:
-    """Run the tasks of one chunk; return its columns (``task``, ``scenario``, ``row``, ``replicate``, outputs)."""
+    """Run the tasks of one chunk; return its columns.
+
+    ``task``, ``scenario`` (its name), ``row`` (of the design), ``replicate``, one column per design
+    parameter with the row's value, then the outputs ``metric@year``.
+    """
     import numba
 
     numba.set_num_threads(1)  # a worker per core already fills the machine; results do not depend on threads
@@ -119,7 +134,9 @@ def run_chunk(sweep: Sweep, chunk: int) -> dict[str, np.ndarray]:
     ids = np.arange(first, min(first + sweep.chunk_size, sweep.n_tasks), dtype=np.int64)
     values = np.stack([run_task(sweep, int(t)) for t in ids])
     where = np.array([sweep.task(int(t)) for t in ids], dtype=np.int64).reshape(-1, 3)
-    out = {"task": ids, "scenario": where[:, 0], "row": where[:, 1], "replicate": where[:, 2]}
+    names = np.array([s.name for s in sweep.scenarios])
+    out = {"task": ids, "scenario": names[where[:, 0]], "row": where[:, 1], "replicate": where[:, 2]}
+    out.update({p: np.array([sweep.rows[j].get(p, np.nan) for j in where[:, 1]], dtype=np.float64) for p in sweep.design_names})
     out.update({name: values[:, i] for i, name in enumerate(sweep.columns)})
     return out
 
@@ -130,21 +147,31 @@ def grid(design: dict[str, Sequence[float]]) -> tuple[dict[str, float], ...]:
     return tuple(dict(zip(names, values, strict=True)) for values in itertools.product(*(design[n] for n in names)))
 
 
+_SHARES = frozenset(name for names, _ in SHARE_GROUPS for name in names)
+
+
 def _int(path: Path, data: dict, key: str, default: int, low: int, high: int) -> int:
-    value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ScenarioError(path, key, f"expected a whole number in [{low}, {high}], got {value!r}")
-    return value
+    return whole_number(path, key, data.get(key, default), low, high)
 
 
-def check_rows(path: Path, rows: Sequence[dict[str, float]], key: str = "design") -> None:
-    """Every design value must be a registered parameter within its bounds."""
-    for row in rows:
+def check_rows(path: Path | str, rows: Sequence[dict[str, float]], scenarios: Sequence[Scenario] = (), key: str = "design") -> None:
+    """Every design value must be a registered parameter within its bounds, and every row consistent with every scenario.
+
+    Consistent: shares that must sum to 1 still do with the row's values on top of each scenario's.
+    """
+    for number, row in enumerate(rows):
         for name, value in row.items():
             try:
                 check_value(name, value)
             except ParameterError as err:
                 raise ScenarioError(path, f"{key}.{err.key}", err.message) from None
+        if not _SHARES.intersection(row):
+            continue
+        for scenario in scenarios:
+            try:
+                check_shares({**scenario.params, **row})
+            except ParameterError as err:
+                raise ScenarioError(path, f"{key}.{err.key}", f"{err.message} (design row {number}, scenario {scenario.name})") from None
 
 
 def load_sweep(path: Path | str) -> Sweep:
@@ -154,18 +181,37 @@ def load_sweep(path: Path | str) -> Sweep:
     unknown = sorted(set(data) - SWEEP_KEYS)
     if unknown:
         raise ScenarioError(path, unknown[0], f"unknown key; allowed: {', '.join(sorted(SWEEP_KEYS))}")
-    names = data.get("scenarios", ["baseline.toml"])
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise ScenarioError(path, "scenarios", "expected a list of scenario files")
+    names = data.get("scenarios")
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+        raise ScenarioError(path, "scenarios", 'expected a list of one or more scenario files, e.g. scenarios = ["baseline.toml"]')
     scenarios = tuple(load_scenario(_find(path, n)) for n in names)
+    seen: dict[str, str] = {}
+    for file, scenario in zip(names, scenarios, strict=True):
+        if scenario.profile.start_year != scenarios[0].profile.start_year:
+            raise ScenarioError(path, "scenarios", f"{file} starts in another year than {names[0]}; the store's columns are calendar years")
+        if scenario.name in seen:
+            raise ScenarioError(path, "scenarios", f"{file} and {seen[scenario.name]} are both named {scenario.name!r}; names must differ")
+        seen[scenario.name] = file
     design = data.get("design", {})
-    if not isinstance(design, dict) or not all(isinstance(v, list) and v for v in design.values()):
+    if not isinstance(design, dict):
         raise ScenarioError(path, "design", "expected a table of parameter = [values, ...]")
+    design = flatten(path, design, "design")
+    size = 1
+    for name, values in design.items():
+        if not isinstance(values, list) or not values:
+            raise ScenarioError(path, f"design.{name}", f"expected a list of one or more values, got {show(values)}")
+        size *= len(values)
+    replicates = _int(path, data, "replicates", 1, 1, MAX_REPLICATES)
+    if size > MAX_ROWS:
+        raise ScenarioError(path, "design", f"a grid of {size} rows; at most {MAX_ROWS:,}")
+    if size * replicates * len(scenarios) > MAX_TASKS:
+        tasks = f"{size} rows x {replicates} replicates x {len(scenarios)} scenarios"
+        raise ScenarioError(path, "design", f"{tasks} exceed {MAX_TASKS:,} tasks")
     rows = grid(design)
-    check_rows(path, rows)
+    check_rows(path, rows, scenarios)
     burn_in = data.get("burn_in", "row")
     if burn_in not in BURN_IN:
-        raise ScenarioError(path, "burn_in", f"expected one of {', '.join(BURN_IN)}, got {burn_in!r}")
+        raise ScenarioError(path, "burn_in", f"expected one of {', '.join(BURN_IN)}, got {show(burn_in)}")
     check_shared_burn_in(path, scenarios, rows, burn_in)
     metrics = data.get("metrics", list(SUMMARY_METRICS))
     from sdsim.simulation.indicators import metric_kind, metric_names
@@ -175,14 +221,17 @@ def load_sweep(path: Path | str) -> Sweep:
     known = metric_names()
     for m in metrics:
         if not isinstance(m, str) or m not in known or metric_kind(m) == "ratio":
-            raise ScenarioError(path, "metrics", f"{m!r}: expected a stock or flow metric (see summary.json; for ratios sweep both parts)")
+            message = "expected a stock or flow metric (see summary.json; for ratios sweep both parts)"
+            raise ScenarioError(path, "metrics", f"{show(m)}: {message}")
+    if len(set(metrics)) < len(metrics):
+        raise ScenarioError(path, "metrics", "a metric is listed twice")
     return Sweep(
-        name=str(data.get("name", path.stem)),
+        name=check_name(path, "name", data.get("name", path.stem)),
         scenarios=scenarios,
         rows=rows,
-        replicates=_int(path, data, "replicates", 1, 1, 100_000),
-        seed=_int(path, data, "seed", 0, 0, 2**62),
-        years=_int(path, data, "years", 5, 1, 100),
+        replicates=replicates,
+        seed=_int(path, data, "seed", 0, 0, MAX_SEED),
+        years=_int(path, data, "years", 5, 1, MAX_YEARS),
         metrics=tuple(metrics),
         chunk_size=_int(path, data, "chunk_size", 64, 1, 100_000),
         path=path,
@@ -208,5 +257,8 @@ def check_shared_burn_in(path: Path | str, scenarios: Sequence[Scenario], rows: 
 
 
 def _find(path: Path, name: str) -> Path:
-    local = path.parent / name
-    return local if local.exists() else SCENARIO_DIR / name
+    """A sweep's scenario: beside the sweep file, else among the package's scenarios; reported against the sweep file."""
+    for candidate in (path.parent / name, SCENARIO_DIR / name):
+        if candidate.is_file():
+            return candidate
+    raise ScenarioError(path, "scenarios", f"{name}: file not found beside the sweep file or among the package's scenarios")

@@ -16,25 +16,19 @@ Every problem raises ``ScenarioError`` naming the file, the key path and what is
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
+from sdsim.scenarios.files import MAX_YEARS, ScenarioError, flatten, read_toml, show, whole_number
 from sdsim.simulation.parameters import ParameterError, Parameters, check_value
 from sdsim.simulation.profile import Profile
+
+__all__ = ["BASELINE", "SCENARIO_DIR", "Scenario", "ScenarioError", "load_profile", "load_scenario", "read_toml"]
 
 SCENARIO_KEYS = {"name", "description", "extends", "profile", "years", "parameters"}
 SCENARIO_DIR = Path(__file__).resolve().parent
 BASELINE = SCENARIO_DIR / "baseline.toml"
-
-
-class ScenarioError(Exception):
-    """A user mistake in a scenario or profile file: ``file: key: what is allowed``."""
-
-    def __init__(self, file: Path | str, key: str, message: str) -> None:
-        super().__init__(f"{file}: {key}: {message}" if key else f"{file}: {message}")
-        self.file, self.key, self.message = str(file), key, message
 
 
 @dataclass(frozen=True)
@@ -65,28 +59,25 @@ class Scenario:
         }
 
 
-def read_toml(path: Path, key: str = "") -> dict:
-    """The TOML file's table; ``ScenarioError`` (file, key, what is wrong) if it is missing or invalid."""
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ScenarioError(path, key, "file not found") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(path, key, f"not valid TOML ({err})") from None
-    except OSError as err:
-        raise ScenarioError(path, key, f"cannot be read ({err.strerror})") from None
+def check_name(file: Path | str, key: str, value: object) -> str:
+    """A name shown in outputs and reports: a string of 1 to 100 printable characters."""
+    if not isinstance(value, str) or not 1 <= len(value) <= 100 or not value.isprintable():
+        raise ScenarioError(file, key, f"expected a name of 1 to 100 printable characters, got {show(value)}")
+    return value
 
 
-def _flatten(table: dict, prefix: str = "") -> dict[str, object]:
-    out: dict[str, object] = {}
-    for k, v in table.items():
-        name = f"{prefix}{k}"
-        if isinstance(v, dict):
-            out.update(_flatten(v, name + "."))
+def _location(data: object, loc: tuple) -> str:
+    """A pydantic error location as a key path, list items by their ``name`` where they have one."""
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int) and isinstance(data, list) and 0 <= part < len(data):
+            data = data[part]
+            name = data.get("name") if isinstance(data, dict) else None
+            parts.append(f"[{name}]" if isinstance(name, str) and name else f"[{part}]")
         else:
-            out[name] = v
-    return out
+            data = data.get(part) if isinstance(data, dict) else None
+            parts.append(f".{part}" if parts else str(part))
+    return "".join(parts) or "(top level)"
 
 
 def load_profile(path: Path) -> Profile:
@@ -96,12 +87,12 @@ def load_profile(path: Path) -> Profile:
         return Profile.model_validate(data)
     except ValidationError as err:
         first = err.errors()[0]
-        loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
+        loc = _location(data, first["loc"])
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = "unknown key"
-        elif "input" in first and first["type"] not in ("missing",):
-            message = f"{message} (got {first['input']!r})"
+        elif "input" in first and first["type"] not in ("missing",) and first["loc"]:
+            message = f"{message} (got {show(first['input'])})"
         raise ScenarioError(path, loc, message) from None
 
 
@@ -128,7 +119,7 @@ def load_scenario(path: Path | str) -> Scenario:
     changes: dict[str, float] = {}
     profile_path: Path | None = None
     for file, data in zip(reversed(chain), reversed(layers), strict=True):
-        for key in ("name", "description", "years"):
+        for key in ("description", "years"):
             if key in data:
                 merged[key] = data[key]
         if "profile" in data:
@@ -138,26 +129,28 @@ def load_scenario(path: Path | str) -> Scenario:
         params = data.get("parameters", {})
         if not isinstance(params, dict):
             raise ScenarioError(file, "parameters", "expected a table of parameter = value")
-        for name, value in _flatten(params).items():
+        for name, value in flatten(file, params, "parameters").items():
             try:
                 check_value(name, value)
             except ParameterError as err:
                 raise ScenarioError(file, f"parameters.{err.key}", err.message) from None
             changes[name] = float(value)  # type: ignore[arg-type]
+        try:
+            Parameters(changes)  # shares that must sum to 1, with this file's changes
+        except ParameterError as err:
+            raise ScenarioError(file, f"parameters.{err.key}", err.message) from None
     if profile_path is None:
         raise ScenarioError(path, "profile", "missing: name a profile file (e.g. profiles/default.toml)")
-    years = merged.get("years", 10)
-    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 100:
-        raise ScenarioError(path, "years", f"expected a whole number of years in [1, 100], got {years!r}")
-    for key in ("name", "description"):
-        if key in merged and not isinstance(merged[key], str):
-            raise ScenarioError(path, key, "expected a string")
+    years = whole_number(path, "years", merged.get("years", 10), 1, MAX_YEARS)
+    name = check_name(path, "name", layers[0]["name"]) if "name" in layers[0] else path.stem  # a name is never inherited
+    if "description" in merged and not isinstance(merged["description"], str):
+        raise ScenarioError(path, "description", "expected a string")
     profile = load_profile(profile_path)
     digest = hashlib.sha256()
     for file in [*chain, profile_path]:
         digest.update(file.read_bytes())
     return Scenario(
-        name=str(merged.get("name", path.stem)),
+        name=name,
         description=str(merged.get("description", "")),
         path=path,
         profile=profile,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PROBABILITY = (0.0, 1.0)
-NON_NEGATIVE = (0.0, float("inf"))
+NON_NEGATIVE = (0.0, 1e9)  # euros, multipliers, counts: finite, far above any plausible value
 NO_CHANGE = (0.0, 0.0)  # plausible range of a switch that sensitivity analysis leaves alone
 ASSUMPTION = "assumption"
 MONTHLY = "probability per month"

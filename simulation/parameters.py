@@ -11,6 +11,7 @@ the flat view used by calibration and sensitivity analysis.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
@@ -201,6 +202,7 @@ class Parameters(Mapping[str, float]):
         for name, value in (changes or {}).items():
             check_value(name, value)
             values[name] = float(value)
+        check_shares(values)
         self._values = values
 
     def __getitem__(self, name: str) -> float:
@@ -242,6 +244,31 @@ def check_value(name: str, value: object) -> None:
         raise ParameterError(name, "unknown parameter (see `sdsim parameters` for the list)")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ParameterError(name, f"expected a number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ParameterError(name, f"expected a finite number, got {value}")
     low, high = BY_NAME[name].bounds
     if not low <= value <= high:
         raise ParameterError(name, f"{value} outside allowed range [{low:g}, {high:g}]")
+
+
+def _share_groups() -> tuple[tuple[tuple[str, ...], bool], ...]:
+    """Parameters that are shares of one whole: (names, must the sum be exactly 1)."""
+    groups: list[tuple[tuple[str, ...], bool]] = []
+    for d in DOMAINS:
+        groups.append(((f"severity.{d}.light", f"severity.{d}.moderate"), False))  # severe is the rest
+        groups.append(((f"door_judge.{d}", f"door_gp.{d}"), False))  # the access team is the rest
+    for domain, tier in sorted({(p.domain, p.tier) for p in PRODUCTS}):
+        groups.append((tuple(f"care.{p.name}.share" for p in PRODUCTS if (p.domain, p.tier) == (domain, tier)), True))
+    return tuple(groups)
+
+
+SHARE_GROUPS = _share_groups()
+
+
+def check_shares(values: Mapping[str, float]) -> None:
+    """Raise ParameterError unless every group of shares sums to 1 (or to at most 1 where the rest is implied)."""
+    for names, exact in SHARE_GROUPS:
+        total = sum(values[n] for n in names)
+        if total > 1.0 + 1e-9 or (exact and abs(total - 1.0) > 1e-9):
+            rule = "must sum to 1" if exact else "must sum to at most 1"
+            raise ParameterError(names[-1], f"{' + '.join(names)} = {total:.6g} {rule}")

@@ -6,17 +6,20 @@ from any source fails loudly and precisely. Reading files is the job of ``scenar
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sdsim.simulation.schema import BUDGET_LINES, DOMAINS, INCOME_CLASSES, PAYMENT_MODELS, PRODUCT
 
 Probability = Field(ge=0.0, le=1.0)
 UNLIMITED = 2**40  # slots or intakes that never bind
+MAX_EUROS_YEAR = 1e11  # a yearly amount in euros: far above any municipality's social-domain budget
+EurosYear = Annotated[float, Field(ge=0.0, le=MAX_EUROS_YEAR)]
+FTE = Annotated[float, Field(ge=0.0, le=100_000.0)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class HouseholdType(_Strict):
@@ -48,7 +51,7 @@ class AccessTeam(_Strict):
 
     name: str
     wijken: list[int] = Field(min_length=1)
-    fte: dict[Literal[DOMAINS], float] = Field(default_factory=dict)  # type: ignore[valid-type]
+    fte: dict[Literal[DOMAINS], FTE] = Field(default_factory=dict)  # type: ignore[valid-type]
     integrated: bool = False
     triage_accuracy: float = Probability
     decision_delay_months: int = Field(ge=0, le=24)
@@ -66,7 +69,7 @@ class GPPractice(_Strict):
     """A GP practice: its list size, referral propensity and optional POH-jeugd."""
 
     name: str
-    weight: float = Field(gt=0.0)
+    weight: float = Field(gt=0.0, le=1e6)
     referral_propensity: float = Field(default=1.0, ge=0.0, le=5.0)
     poh_jeugd_share: float = Field(default=0.0, ge=0.0, le=1.0)
 
@@ -76,10 +79,10 @@ class ProviderGroup(_Strict):
 
     name: str
     count: int = Field(default=1, ge=1, le=1000)
-    slots: dict[str, int]
+    slots: dict[str, Annotated[int, Field(le=UNLIMITED)]]
     tariff_factor: float = Field(default=1.0, ge=0.0, le=10.0)
     payment_model: Literal[PAYMENT_MODELS] = "pxq"  # type: ignore[valid-type]
-    lumpsum_year: float = Field(default=0.0, ge=0.0)
+    lumpsum_year: float = Field(default=0.0, ge=0.0, le=MAX_EUROS_YEAR)
 
     @model_validator(mode="after")
     def _known_products(self) -> ProviderGroup:
@@ -95,7 +98,7 @@ class Profile(_Strict):
     """A municipality: everything about it that is structure rather than behaviour."""
 
     name: str
-    inhabitants: int = Field(gt=0)
+    inhabitants: int = Field(gt=0, le=1_000_000_000)
     households: int = Field(gt=0, le=50_000_000)
     start_year: int = Field(ge=2000, le=2100)
     burn_in_years: int = Field(ge=0, le=50)
@@ -108,8 +111,8 @@ class Profile(_Strict):
     access_teams: list[AccessTeam] = Field(min_length=1)
     gp_practices: list[GPPractice] = Field(min_length=1)
     providers: list[ProviderGroup] = Field(min_length=1)
-    revenue: dict[Literal[BUDGET_LINES], float]  # type: ignore[valid-type]
-    general_subsidy_year: dict[Literal[DOMAINS], float] = Field(default_factory=dict)  # type: ignore[valid-type]
+    revenue: dict[Literal[BUDGET_LINES], EurosYear]  # type: ignore[valid-type]
+    general_subsidy_year: dict[Literal[DOMAINS], EurosYear] = Field(default_factory=dict)  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:

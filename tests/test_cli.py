@@ -62,10 +62,10 @@ def test_run_writes_summary_and_monthly(tmp_path, capsys):
         "revenue.total",
     ):
         assert metric in years["2027"], metric
-    with (out / "monthly.csv").open() as fh:
+    with (out / "yearly.csv").open() as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["scenario", "replicate", "month", "metric", "value"]
-    assert {r[1] for r in rows[1:]} == {"0", "1", "2"} and rows[1][2] == "2026-01"
+    assert rows[0] == ["scenario", "replicate", "year", "metric", "value"]
+    assert {r[1] for r in rows[1:]} == {"0", "1", "2"} and {r[2] for r in rows[1:]} == {"2026", "2027"}
     assert not list(out.glob("*.partial"))
     assert "spending, total" in capsys.readouterr().out
 
@@ -75,7 +75,7 @@ def test_same_seed_same_numbers(tmp_path):
     scenario = _scenario(tmp_path, f'extends = "{SCENARIO_DIR / "baseline.toml"}"\nprofile = "{profile.name}"\n')
     for out, workers in (("a", "1"), ("b", "2")):
         assert main(["run", str(scenario), "--replicates", "2", "--years", "1", "--workers", workers, "--out", str(tmp_path / out)]) == 0
-    assert (tmp_path / "a" / "monthly.csv").read_bytes() == (tmp_path / "b" / "monthly.csv").read_bytes()
+    assert (tmp_path / "a" / "yearly.csv").read_bytes() == (tmp_path / "b" / "yearly.csv").read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ def test_same_seed_same_numbers(tmp_path):
         ('profile = "profiles/default.toml"\n[parameters.onset.jeugd]\nchildren = -0.1\n', "parameters.onset.jeugd.children: -0.1 outside"),
         ('profile = "profiles/default.toml"\n[parameters]\n"no.such.lever" = 1\n', "parameters.no.such.lever: unknown parameter"),
         ('profile = "profiles/nope.toml"\n', "nope.toml: file not found"),
-        ('profile = "profiles/default.toml"\nyears = 0\n', "years: expected a whole number of years in [1, 100]"),
+        ('profile = "profiles/default.toml"\nyears = 0\n', "years: expected a whole number in [1, 100]"),
         ('extends = "s.toml"\n', "extends: cycle: s.toml -> s.toml"),
     ],
 )
@@ -107,12 +107,18 @@ def test_bad_scenario_exits_2_with_one_line(tmp_path, capsys, body, expect):
 @pytest.mark.parametrize(
     ("edit", "expect"),
     [
-        (("fte = { jeugd = 1.4, wmo = 4.0", "fte = { jeugd = -1.4, wmo = 4.0"), "access_teams.0: Value error, fte.jeugd must be >= 0"),
+        (
+            ("fte = { jeugd = 1.4, wmo = 4.0", "fte = { jeugd = -1.4, wmo = 4.0"),
+            "access_teams[Sociaal team Noord].fte.jeugd: Input should be greater than or equal to 0 (got -1.4)",
+        ),
         (
             ("slots = { jeugd_ambulant = 14 }", "slots = { jeugd_ambulant = -3 }"),
-            "providers.0: Value error, slots.jeugd_ambulant must be >= 0",
+            "providers[Jeugdhulp ambulant]: slots.jeugd_ambulant must be >= 0",
         ),
-        (("triage_accuracy = 0.8 ", "triage_accuracy = 1.8 "), "access_teams.0.triage_accuracy: Input should be less than or equal to 1"),
+        (
+            ("triage_accuracy = 0.8 ", "triage_accuracy = 1.8 "),
+            "access_teams[Sociaal team Noord].triage_accuracy: Input should be less than or equal to 1",
+        ),
         (("benefit_share = 0.045", "benefit_share = 'many'"), "benefit_share: Input should be a valid number"),
         (("wijken = 6", "wijken = 6\nsurprise = 1"), "surprise: unknown key"),
     ],
@@ -138,7 +144,7 @@ def test_bad_option_exits_2(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["run", "--replicates", "0"])
     assert exc.value.code == 2
-    assert "must be >= 1" in capsys.readouterr().err
+    assert capsys.readouterr().err == "sdsim: error: --replicates: must be in [1, 100000], got 0\n"
 
 
 def test_parameters_lists_sources(capsys):

@@ -44,6 +44,22 @@ def test_noise_share():
     assert sa.noise_share(noisy) > 0.5
 
 
+def test_noise_share_is_a_share_and_undefined_without_replicates():
+    rng = np.random.default_rng(1)
+    pure_noise = rng.normal(0.0, 1.0, (64, 4))  # parameters without effect: all variance of row means is noise
+    assert 0.5 < sa.noise_share(pure_noise) <= 1.0
+    assert sa.noise_share(rng.normal(0.0, 1.0, (64, 1))) is None  # one replicate: no within-row variance
+    assert sa.noise_share(np.ones((8, 3))) is None  # constant output
+
+
+def test_indices_outside_0_1_or_wider_than_their_interval_are_unresolved():
+    problem = sa.Problem(("a", "b", "c"), ((0.0, 1.0),) * 3, ("unif",) * 3)
+    indices = {"S1": [1.2, 0.5, 0.02], "S1_conf": [0.01, 0.01, 0.05], "ST": [1.0, 0.6, -0.1], "ST_conf": [0.01, 0.01, 0.01]}
+    assert sa.unresolved(problem, "sobol", indices) == ["a (S1 1.200 ± 0.010)", "c (S1 0.020 ± 0.050)", "c (ST -0.100 ± 0.010)"]
+    result = sa.named_result(problem, {**indices, "S1": [float("nan"), 0.5, 0.02]}, None, [])
+    assert result["indices"]["a"]["S1"] is None and result["indices"]["b"]["ST"] == 0.6
+
+
 @pytest.mark.parametrize(
     ("text", "args", "expect"),
     [
@@ -75,9 +91,13 @@ def test_sensitivity_on_the_model(tmp_path, capsys):
     )
     out = tmp_path / "sa"
     args = ["sensitivity", str(tmp_path / "base.toml"), "--params", str(params), "--method", "morris", "--n", "4", "--replicates", "2"]
-    assert main([*args, "--compare", str(tmp_path / "alt.toml"), "--workers", "1", "--out", str(out)]) == 0
-    result = json.loads((out / "sensitivity.json").read_text())["outputs"]
+    assert main([*args, "--compare", str(tmp_path / "alt.toml"), "--workers", "1", "--years", "2", "--out", str(out)]) == 0
+    written = json.loads((out / "sensitivity.json").read_text())
+    assert written["provenance"]["years"] == 2
+    result = written["outputs"]
     assert {"spending.total", "escalations", "waiting_time.access", "difference.spending.total"} <= set(result)
-    assert result["spending.total"]["noise_share"] >= 0.0
-    assert len(result["escalations"]["indices"]["mu_star"]) == 3
+    assert 0.0 <= result["spending.total"]["noise_share"] <= 1.0
+    indices = result["escalations"]["indices"]
+    assert set(indices) == {"escalate.jeugd", "ask.wmo.moderate", "lever.poh.share"}
+    assert all(set(v) == {"mu", "mu_star", "sigma", "mu_star_conf"} for v in indices.values())
     assert (out / "figures" / "spending.total.png").exists()

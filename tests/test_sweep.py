@@ -50,7 +50,13 @@ def test_design_and_store(reference):
     folder, sweep, table = reference
     assert sweep.n_tasks == 4 * 3 and table.num_rows == 12
     assert table.column("task").to_pylist() == list(range(12))
-    assert len(set(table.column("spending.total@0").to_pylist())) > 1  # design rows and replicates differ
+    assert len(set(table.column("spending.total@2026").to_pylist())) > 1  # design rows and replicates differ
+    assert set(table.column("scenario").to_pylist()) == {"base"}
+    rows = table.column("row").to_pylist()
+    shares = table.column("lever.shift.wmo_hbh.share").to_pylist()
+    assert all(share == sweep.rows[row]["lever.shift.wmo_hbh.share"] for row, share in zip(rows, shares, strict=True))
+    assert "spending.total@2027" in table.column_names and "spending.total@2028" not in table.column_names
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in (folder / "ref" / "chunks").iterdir())
     assert (folder / "ref" / COMPLETE).exists()
 
 
@@ -70,6 +76,19 @@ def test_dask_cluster_gives_the_identical_store(reference, tmp_path):
     finally:
         executor.close()
     assert read_store(tmp_path / "dask").equals(table)
+
+
+def test_overwrite_and_printed_summary(reference, tmp_path, capsys):
+    folder, _, table = reference
+    store = tmp_path / "again"
+    (store / "chunks").mkdir(parents=True)
+    (store / "chunks" / "part-000099.parquet").write_text("stale")
+    argv = ["sweep", str(folder / "sweep.toml"), "--workers", "1", "--out", str(store)]
+    assert main(argv) == 2 and "--overwrite" in capsys.readouterr().err
+    assert main([*argv, "--overwrite"]) == 0
+    assert read_store(store).equals(table)
+    out = capsys.readouterr().out
+    assert "store: 12 rows (tasks) in 6 chunk files" in out and "scenarios: base; design rows: 4" in out and "pd.read_parquet" in out
 
 
 def test_kill_9_then_resume_gives_the_identical_store(tmp_path):

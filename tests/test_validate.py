@@ -146,7 +146,8 @@ def test_cli_writes_csv_and_html(tmp_path, capsys):
     assert html.startswith("<!DOCTYPE html>") and "<table>" in html
     assert 'src="' not in html and "<link" not in html and "@import" not in html  # self-contained: nothing to fetch
     # --strict: exit 1 while any acceptance criterion of issue 10 fails (today several do)
-    assert main(["validate", str(scenario), "--replicates", "1", "--out", str(out), "--strict"]) == 1
+    assert main(["validate", str(scenario), "--replicates", "1", "--out", str(out), "--strict"]) == 2  # out holds files
+    assert main(["validate", str(scenario), "--replicates", "1", "--out", str(out), "--strict", "--overwrite"]) == 1
 
 
 def test_bad_scenario_path_exits_2_with_one_line(tmp_path, capsys):
