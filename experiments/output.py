@@ -166,24 +166,6 @@ def yearly_csv(results: list[MonteCarloResult], dialect: str = "en") -> str:
     return buf.getvalue()
 
 
-def monthly_csv(results: list[MonteCarloResult], dialect: str = "en") -> str:
-    """Tidy CSV: scenario, replicate, month (YYYY-MM), metric, value."""
-    buf = io.StringIO()
-    writer = _writer(buf, dialect)
-    decimal = CSV_DIALECTS[dialect][1]
-    writer.writerow(["scenario", "replicate", "month", "metric", "value"])
-    for result in results:
-        start = result.scenario.profile.start_year
-        months = result.values.shape[2]
-        labels = [f"{start + t // 12}-{t % 12 + 1:02d}" for t in range(months)]
-        for r in range(result.values.shape[0]):
-            for i, metric in enumerate(result.metrics):
-                money = is_money(metric)
-                for t, value in enumerate(result.values[r, i]):
-                    writer.writerow([result.scenario.name, r, labels[t], metric, number(value, money, decimal)])
-    return buf.getvalue()
-
-
 def write_monthly_parquet(path: Path, results: list[MonteCarloResult]) -> None:
     """Monthly detail as Parquet (scenario, replicate, month as YYYY-MM, metric, value), written atomically."""
     import pyarrow as pa
