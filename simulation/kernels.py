@@ -32,8 +32,9 @@ Rules
     escalation, crisis                          ``escalate``
     request and door (self, judge, plan, GP)    ``request``
     general provision not enough                ``step_up``
+    an unmet need's month (which event)         ``_unmet_event``, then ``_unmet_transition``
     access queue, triage, decision gate         ``serve_access_queues``, ``_triage``
-    beschikking issued                          ``_issue_decision``
+    beschikking issued                          ``_unmet_transition`` (no event, term passed)
     admission from a waiting list               ``admit_from_waiting_lists``, ``_admit``
     end of care (resolved or not), to work      ``end_care``
     maatwerk escalates to specialist            ``escalate_care``
