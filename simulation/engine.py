@@ -28,11 +28,6 @@ def chunk_bounds(n: int, chunk: int = CHUNK) -> np.ndarray:
     return np.append(np.arange(0, n, chunk, dtype=np.int64), np.int64(n)) if n else np.zeros(1, np.int64)
 
 
-def allocate_tallies(months: int, n_providers: int, n_counters: int) -> Tallies:
-    """Zeroed run-level tallies for ``months`` months."""
-    return Tallies.zeros(months, n_providers, n_counters)
-
-
 def _scratch(chunks: int, n_providers: int, n_counters: int) -> Scratch:
     layout = tally_layout(n_providers, n_counters)
     return Scratch(
@@ -84,8 +79,8 @@ class Engine:
         schedule_all(self.households, self.rates, self.stay, self.key, self.month)  # next onsets, demography, care ends
         self._n_counters = self.structure.counter_capacity.size
         self._scratch = _scratch(self.bounds.size - 1, self.policy_profile.n_providers, self._n_counters)
-        self.tallies = allocate_tallies(self.horizon_months, self.policy_profile.n_providers, self._n_counters)
-        self._burn = allocate_tallies(1, self.policy_profile.n_providers, self._n_counters)
+        self.tallies = Tallies.zeros(self.horizon_months, self.policy_profile.n_providers, self._n_counters)
+        self._burn = Tallies.zeros(1, self.policy_profile.n_providers, self._n_counters)
         self.months_done = 0  # months recorded in ``tallies``
 
     def step(self) -> None:

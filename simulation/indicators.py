@@ -315,10 +315,9 @@ def yearly(series: dict[str, np.ndarray], months_per_year: int = 12) -> dict[str
 
 def metric_names() -> tuple[str, ...]:
     """Every metric ``monthly_indicators`` produces (from an empty month)."""
-    from sdsim.simulation.engine import allocate_tallies
     from sdsim.simulation.schema import N_PRODUCTS
 
-    tallies = allocate_tallies(1, 1, 1)
+    tallies = Tallies.zeros(1, 1, 1)
     lines = len(BUDGET_LINES)
     ledger = Ledger(np.zeros((1, lines)), np.zeros((1, lines)), np.zeros(1), np.zeros((1, N_PRODUCTS)))
     return tuple(monthly_indicators(tallies, ledger))

@@ -105,9 +105,10 @@ from sdsim.simulation.streams import DOMAIN_STREAM, HOUSEHOLD_STREAMS
 from sdsim.simulation.tallies import (
     H_DUPLICATE,
     H_SELF_RELIANT,
+    Q_LENGTH,
+    Q_SERVED,
     X_ADMITTED,
     X_HOUSE,
-    X_QUEUE,
     X_STOCK,
     add_into,
     add_ranges,
@@ -116,6 +117,7 @@ from sdsim.simulation.tallies import (
     event_at,
     occupancy_at,
     offsets,
+    queue_at,
     zero_ranges,
 )
 from sdsim.simulation.transitions import (
@@ -835,7 +837,7 @@ def serve_access_queues(
         n_w, mk, month,
     )  # fmt: skip
     for counter in range(capacity.shape[0]):
-        row[at(off, X_QUEUE, counter * 3 + 2)] = served[counter]
+        row[queue_at(off, counter, Q_SERVED)] = served[counter]
     return wh, wd, n_w
 
 
@@ -857,7 +859,7 @@ def _serve_in_order(
             _prefetch_entry(qh[queued[r + AHEAD]], qd[queued[r + AHEAD]], state, severity, entered, product, door, provider, next_onset)
         counter = counter_of(team[h], st.team_integrated, d)
         if served[counter] >= capacity[counter]:
-            row[at(off, X_QUEUE, counter * 3)] += 1
+            row[queue_at(off, counter, Q_LENGTH)] += 1
             continue
         served[counter] += 1
         v = severity[hd]

@@ -25,6 +25,7 @@ H_SELF_RELIANT, H_MULTI_PROBLEM, H_BENEFIT_MONTHS = HOUSE.index("self_reliant"),
 H_COPAY_LOW, H_DUPLICATE = HOUSE.index("copay_low"), HOUSE.index("duplicate")  # copay low/middle/high are consecutive
 N_HOUSE = len(HOUSE)
 QUEUE_COLUMNS: tuple[str, ...] = ("length", "arrivals", "served")
+Q_LENGTH, Q_ARRIVALS, Q_SERVED = range(len(QUEUE_COLUMNS))
 EXIT_COLUMNS: tuple[str, ...] = ("exits", "months")
 
 #: sizes of the axes fixed by the schema; "provider" and "counter" are the municipality's
@@ -170,6 +171,12 @@ def occupancy_at(off: tuple[int, ...], d: int, state: int, severity: int) -> int
 def care_at(off: tuple[int, ...], x: int, provider: int, product: int) -> int:
     """Index of ``tally[provider, product]`` of a (provider, product) tally ``x``."""
     return off[x] + provider * N_PRODUCTS + product
+
+
+@njit(cache=True, nogil=True, inline="always")
+def queue_at(off: tuple[int, ...], counter: int, column: int) -> int:
+    """Index of ``queue[counter, column]`` (``Q_LENGTH``, ``Q_ARRIVALS``, ``Q_SERVED``)."""
+    return off[X_QUEUE] + counter * len(QUEUE_COLUMNS) + column
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -52,11 +52,11 @@ from sdsim.simulation.tallies import (
     H_DUPLICATE,
     H_MULTI_PROBLEM,
     H_SELF_RELIANT,
+    Q_ARRIVALS,
     X_BILLED,
     X_EXITS,
     X_GENERAL,
     X_HOUSE,
-    X_QUEUE,
     X_RESOLVED,
     X_SHIFTED,
     X_STOCK,
@@ -65,6 +65,7 @@ from sdsim.simulation.tallies import (
     care_at,
     event_at,
     occupancy_at,
+    queue_at,
 )
 
 K_MAIN, K_SEVERITY, K_DOOR, K_POH = DOMAIN_STREAM["main"], DOMAIN_STREAM["severity"], DOMAIN_STREAM["door"], DOMAIN_STREAM["poh"]
@@ -110,7 +111,7 @@ def counter_of(team: int, integrated: np.ndarray, d: int) -> int:
 def arrive_at_access(counts: np.ndarray, off: np.ndarray, counter: int, d: int) -> None:
     """Count an arrival at an access counter (a request or a step-up)."""
     counts[event_at(off, d, E_ACCESS)] += 1
-    counts[at(off, X_QUEUE, counter * 3 + 1)] += 1
+    counts[queue_at(off, counter, Q_ARRIVALS)] += 1
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -266,8 +267,14 @@ def count_state(counts, off, sign: int, state, severity, product, provider, door
 def count_care_exit(counts, off, state, entered, product, hd: np.uint64, month: int) -> None:
     """Count an outflow from care that is not a care decision (age 18, household gone)."""
     if state[hd] == CARE:
-        counts[at(off, X_EXITS, product[hd] * 2)] += 1
-        counts[at(off, X_EXITS, product[hd] * 2 + 1)] += month - entered[hd]
+        count_exit(counts, off, product[hd], month - entered[hd])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def count_exit(counts, off, p: int, months_in_care: int) -> None:
+    """Count an outflow from care of product p and its months in care (``tallies.exits``)."""
+    counts[at(off, X_EXITS, p * 2)] += 1
+    counts[at(off, X_EXITS, p * 2 + 1)] += months_in_care
 
 
 # --- the arrows ---------------------------------------------------------------------------
@@ -369,9 +376,7 @@ def request(
 @njit(cache=True, nogil=True, inline="always")
 def escalate_care(state, entered, product, door, provider, next_onset, counts, off, hd, d: int, hk, month: int, product_cdf) -> None:
     """A maatwerk client escalates to the specialist tier: onto its waiting list, through the same door."""
-    p = product[hd]
-    counts[at(off, X_EXITS, p * 2)] += 1
-    counts[at(off, X_EXITS, p * 2 + 1)] += month - entered[hd]
+    count_exit(counts, off, product[hd], month - entered[hd])
     counts[event_at(off, d, E_TO_SPEC)] += 1
     specialist = pick_product(product_cdf, d, T_SPECIALIST, uniform(hk, stream(d, K_PRODUCT)))
     enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, specialist, door[hd])
@@ -383,8 +388,7 @@ def end_care(
 ) -> None:  # fmt: skip
     """Care ends (its duration drawn at admission is over): resolved, or a hidden need one severity lower."""
     p, prov, duration = product[hd], provider[hd], month - entered[hd]
-    counts[at(off, X_EXITS, p * 2)] += 1
-    counts[at(off, X_EXITS, p * 2 + 1)] += duration
+    count_exit(counts, off, p, duration)
     counts[event_at(off, d, E_CARE_MONTHS)] += duration
     counts[event_at(off, d, E_CARE_EXITS)] += 1
     last_end[hd] = month
