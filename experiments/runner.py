@@ -61,17 +61,32 @@ def burned_in(scenario: Scenario, seed: int, replicate: int) -> Households:
     return _BURNED_IN[key]
 
 
-def shared_start_problem(start: Scenario, profile: Profile, params: Parameters) -> str | None:
+def _contracts(profile: Profile) -> list[tuple[str, int]]:
+    """The provider groups and their number of contracts: what a household in care points at."""
+    return [(g.name, g.count) for g in profile.providers]
+
+
+_START_CONTRACTS: dict[str, list[tuple[str, int]]] = {}  # per process, by scenario hash
+
+
+def _start_contracts(start: Scenario) -> list[tuple[str, int]]:
+    """The contracts of ``start`` as its levers make them (once per start scenario and process)."""
+    if start.sha256 not in _START_CONTRACTS:
+        _START_CONTRACTS[start.sha256] = _contracts(policy_profile(start.profile, start.params))
+    return _START_CONTRACTS[start.sha256]
+
+
+def shared_start_problem(start: Scenario, profile: Profile, params: Parameters, adjusted: Profile | None = None) -> str | None:
     """Why a run of ``profile`` with ``params`` cannot start from ``start``'s burned-in households, or None if it can.
 
     The households keep their access team, GP practice and provider: the municipality must be the
     same, and so must the provider groups and their number of contracts as the levers make them
     (L8 changes them), or a household in care would point at a provider that does not exist.
+    ``adjusted``: the run's lever-adjusted profile when it is compiled already.
     """
     if profile != start.profile:
         return f"has another municipality than {start.name}"
-    layout = [(g.name, g.count) for g in policy_profile(profile, params).providers]
-    if layout != [(g.name, g.count) for g in policy_profile(start.profile, start.params).providers]:
+    if _contracts(policy_profile(profile, params) if adjusted is None else adjusted) != _start_contracts(start):
         return "changes the provider contracts"
     return None
 
@@ -87,12 +102,13 @@ def replicate_engine(profile: Profile, params: Parameters, seed: int, replicate:
     """
     if start is None:
         return Engine(profile, params, seed=seed, replicate=replicate, horizon_months=months)
-    problem = shared_start_problem(start, profile, params)
-    if problem:
-        raise ValueError(f"cannot start from the burned-in state of {start.name}: the run {problem}")
     households = burned_in(start, seed, replicate).copy()
     begin = profile.model_copy(update={"burn_in_years": 0})
-    return Engine(begin, params, seed=seed, replicate=replicate, households=households, horizon_months=months)
+    engine = Engine(begin, params, seed=seed, replicate=replicate, households=households, horizon_months=months)
+    problem = shared_start_problem(start, profile, params, engine.policy_profile)  # checked before any month runs
+    if problem:
+        raise ValueError(f"cannot start from the burned-in state of {start.name}: the run {problem}")
+    return engine
 
 
 def run_replicate(
