@@ -89,7 +89,7 @@ def run_year(scenario: Scenario, seed: int, replicate: int) -> ReplicateYear:
         "inhabitants": float((children + young + hh.adults + hh.elderly).sum()),
         "youth_0_17": float(children.sum()),
         "youth_0_22": float((children + young).sum()),
-        "households": float(hh.size),
+        "households": float(hh.occupied.sum()),
     }
     ever = np.zeros((hh.size, N_PRODUCTS), dtype=bool)
     rows, products = _in_care(hh)

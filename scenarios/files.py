@@ -140,3 +140,36 @@ def whole_number(path: Path | str, key: str, value: object, low: int, high: int)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ScenarioError(path, key, f"expected a whole number in [{low}, {high}], got {show(value)}")
     return value
+
+
+def read_population_path(path: Path, columns: tuple[str, ...]) -> dict[int, dict[str, float]]:
+    """A population path CSV: a header ``year,<columns>``, one row per consecutive year, counts >= 0.
+
+    Returns {year: {column: persons}}; ``ScenarioError`` naming the file, the row and the column otherwise.
+    """
+    lines = [line for line in read_text(path).splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise ScenarioError(path, "", "empty; expected a header year," + ",".join(columns))
+    header = [h.strip() for h in lines[0].split(",")]
+    if header != ["year", *columns]:
+        raise ScenarioError(path, "row 1", f"header {','.join(header)}; expected year,{','.join(columns)}")
+    out: dict[int, dict[str, float]] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        cells = [c.strip() for c in line.split(",")]
+        if len(cells) != len(header):
+            raise ScenarioError(path, f"row {number}", f"{len(cells)} cells; expected {len(header)} ({','.join(header)})")
+        values: list[float] = []
+        for column, cell in zip(header, cells, strict=True):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise ScenarioError(path, f"row {number}, column {column}", f"expected a number, got {show(cell)}") from None
+            if not math.isfinite(value) or value < 0 or (column == "year" and value != int(value)):
+                allowed = "a whole year" if column == "year" else "a count of persons >= 0"
+                raise ScenarioError(path, f"row {number}, column {column}", f"expected {allowed}, got {show(cell)}")
+            values.append(value)
+        year = int(values[0])
+        if out and year != max(out) + 1:
+            raise ScenarioError(path, f"row {number}, column year", f"{year} after {max(out)}; expected consecutive years")
+        out[year] = dict(zip(columns, values[1:], strict=True))
+    return out

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
-from sdsim.scenarios.files import MAX_YEARS, ScenarioError, flatten, read_toml, show, whole_number
+from sdsim.scenarios.files import MAX_YEARS, ScenarioError, flatten, read_population_path, read_toml, show, whole_number
 from sdsim.simulation.parameters import ParameterError, Parameters, check_value
 from sdsim.simulation.profile import Profile
+from sdsim.simulation.schema import AGE_GROUPS
 
 __all__ = ["BASELINE", "SCENARIO_DIR", "Scenario", "ScenarioError", "load_profile", "load_scenario", "read_toml"]
 
@@ -80,11 +81,20 @@ def _location(data: object, loc: tuple) -> str:
     return "".join(parts) or "(top level)"
 
 
-def load_profile(path: Path) -> Profile:
-    """Read and validate a municipality profile."""
+def population_path_file(profile_path: Path, data: dict) -> Path | None:
+    """The population path CSV a profile names (``population_path = "file.csv"``, relative to it), or None."""
+    name = data.get("population_path")
+    return (Path(profile_path).parent / name).resolve() if isinstance(name, str) else None
+
+
+def load_profile(path: Path, years: int | None = None) -> Profile:
+    """Read and validate a municipality profile (its population path CSV too; covering ``years`` years if given)."""
     data = read_toml(path)
+    csv = population_path_file(path, data)
+    if csv is not None:
+        data["population_path"] = read_population_path(csv, AGE_GROUPS)
     try:
-        return Profile.model_validate(data)
+        profile = Profile.model_validate(data)
     except ValidationError as err:
         first = err.errors()[0]
         loc = _location(data, first["loc"])
@@ -94,6 +104,11 @@ def load_profile(path: Path) -> Profile:
         elif "input" in first and first["type"] not in ("missing",) and first["loc"]:
             message = f"{message} (got {show(first['input'])})"
         raise ScenarioError(path, loc, message) from None
+    gap = profile.path_gap(years) if years is not None else None
+    if gap is not None:
+        end = profile.start_year + years  # type: ignore[operator]
+        raise ScenarioError(csv or path, f"year {gap}", f"missing; the population path must give every year {profile.start_year}-{end}")
+    return profile
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -145,9 +160,9 @@ def load_scenario(path: Path | str) -> Scenario:
     name = check_name(path, "name", layers[0]["name"]) if "name" in layers[0] else path.stem  # a name is never inherited
     if "description" in merged and not isinstance(merged["description"], str):
         raise ScenarioError(path, "description", "expected a string")
-    profile = load_profile(profile_path)
+    profile = load_profile(profile_path, years)
     digest = hashlib.sha256()
-    for file in [*chain, profile_path]:
+    for file in [*chain, profile_path, *filter(None, [population_path_file(profile_path, read_toml(profile_path))])]:
         digest.update(file.read_bytes())
     return Scenario(
         name=name,

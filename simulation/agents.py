@@ -92,7 +92,8 @@ class GPPractice(mesa.Agent):
     @property
     def registered_households(self) -> int:
         """Households registered with this practice."""
-        return int((self.model.engine.households.gp == self.index).sum())
+        households = self.model.engine.households
+        return int(((households.gp == self.index) & households.occupied).sum())
 
 
 class Municipality(mesa.Agent):

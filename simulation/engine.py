@@ -11,16 +11,31 @@ from dataclasses import dataclass
 
 import numpy as np
 from sdsim.simulation.compiled import CompiledScenario, compile_scenario
-from sdsim.simulation.inputs import Rates, Structure
-from sdsim.simulation.kernels import Scratch, advance, demography_tables, schedule_all
+from sdsim.simulation.inputs import Rates, S, Structure
+from sdsim.simulation.kernels import Scratch, advance, demography_tables, schedule_all, steer_population
 from sdsim.simulation.parameters import Parameters
-from sdsim.simulation.population import Households, synthesize
+from sdsim.simulation.population import Households, population_counts, synthesize
 from sdsim.simulation.profile import Profile
 from sdsim.simulation.rng import stream_key
 from sdsim.simulation.schema import N_DOMAINS, TALLY_DTYPE
 from sdsim.simulation.tallies import Tallies, carried_ranges, tally_layout
 
 CHUNK = 16_384  # households per chunk; boundaries are fixed, so results do not depend on threads
+SPARE = 0.05  # rows beyond the most households the population path implies (relative), for chance
+
+
+def spare_rows(households: int, structure: Structure, rates: Rates) -> int:
+    """Rows for ``households`` households following the population path: its largest total over the start's, plus ``SPARE``.
+
+    Households are assumed to grow as persons do; an arrival that finds no vacant row is counted
+    (``demography.arrivals_refused``), which the tests keep at 0. Without moves or steering no
+    household can arrive: no spare rows.
+    """
+    if rates.scalars[S["demography.steer"]] == 0 and rates.scalars[S["demography.departure"]] == 0:
+        return households
+    totals = structure.population_target.sum(axis=1)
+    growth = max(1.0, float(totals.max() / totals[0])) if totals[0] > 0 else 1.0
+    return int(np.ceil(households * growth * (1.0 + SPARE))) + 64
 
 
 def chunk_bounds(n: int, chunk: int = CHUNK) -> np.ndarray:
@@ -28,8 +43,13 @@ def chunk_bounds(n: int, chunk: int = CHUNK) -> np.ndarray:
     return np.append(np.arange(0, n, chunk, dtype=np.int64), np.int64(n)) if n else np.zeros(1, np.int64)
 
 
-def _scratch(chunks: int, n_providers: int, n_counters: int) -> Scratch:
+def _scratch(households: Households, bounds: np.ndarray, n_providers: int, n_counters: int) -> Scratch:
+    chunks = bounds.size - 1
     layout = tally_layout(n_providers, n_counters)
+    persons = households.children.astype(np.int64) + households.young + households.adults + households.elderly
+    vacant_rows = np.flatnonzero(persons == 0).astype(np.int32)
+    free = np.zeros(households.size, np.int32)
+    free[: vacant_rows.size] = vacant_rows[::-1]  # the lowest rows are taken first
     return Scratch(
         layout=layout,
         carried=carried_ranges(layout),
@@ -40,6 +60,13 @@ def _scratch(chunks: int, n_providers: int, n_counters: int) -> Scratch:
         pending=np.zeros((chunks, 2), TALLY_DTYPE),
         waiting=np.zeros((chunks, CHUNK * N_DOMAINS), np.int32),
         awake=np.zeros((chunks, CHUNK), np.uint32),  # unsigned: indexing needs no negative-index check
+        vacant=np.array([np.count_nonzero(persons[bounds[c] : bounds[c + 1]] == 0) for c in range(chunks)], TALLY_DTYPE),
+        vacated=np.zeros((chunks, CHUNK), np.int32),
+        n_vacated=np.zeros(chunks, TALLY_DTYPE),
+        free=free,
+        n_free=np.array([vacant_rows.size], TALLY_DTYPE),
+        population=population_counts(households),
+        demography=np.zeros(8),
     )
 
 
@@ -71,14 +98,16 @@ class Engine:
         self.rates: Rates = self.compiled.rates
         self.structure: Structure = self.compiled.structure
         if self.households is None:
-            self.households = synthesize(self.profile.households, int(self.key), self.structure)
+            rows = spare_rows(self.profile.households, self.structure, self.rates)
+            self.households = synthesize(self.profile.households, int(self.key), self.structure, rows)
         self.bounds = chunk_bounds(self.households.size)
         self.burn_in = 12 * self.profile.burn_in_years
         self.month = -self.burn_in  # month 0 = January of profile.start_year
         self.stay = demography_tables(self.rates)
         schedule_all(self.households, self.rates, self.stay, self.key, self.month)  # next onsets, demography, care ends
         self._n_counters = self.structure.counter_capacity.size
-        self._scratch = _scratch(self.bounds.size - 1, self.policy_profile.n_providers, self._n_counters)
+        self._scratch = _scratch(self.households, self.bounds, self.policy_profile.n_providers, self._n_counters)
+        steer_population(self.rates, self.structure, self._scratch, self.month)
         self.tallies = Tallies.zeros(self.horizon_months, self.policy_profile.n_providers, self._n_counters)
         self._burn = Tallies.zeros(1, self.policy_profile.n_providers, self._n_counters)
         self.months_done = 0  # months recorded in ``tallies``

@@ -79,6 +79,8 @@ SCALARS = (
     "demography.adult_ages_out",
     "demography.birth",
     "demography.elderly_death",
+    "demography.departure",
+    "demography.steer",
 )
 S = {name: i for i, name in enumerate(SCALARS)}
 
@@ -194,6 +196,8 @@ class Structure(NamedTuple):
     provider_slots: np.ndarray  # (providers, products)
     offer_start: np.ndarray  # (products + 1,) offsets into offer_provider
     offer_provider: np.ndarray  # providers offering each product, grouped by product
+    population_target: np.ndarray  # (years + 1, 4) persons per age group on 1 January of start_year + k
+    arrival_mix: np.ndarray  # (4,) expected persons per age group of an arriving household (the household types)
 
 
 def _counter_capacity(profile: Profile, per_fte: float) -> np.ndarray:
@@ -250,6 +254,8 @@ def compile_structure(profile: Profile, params: Parameters) -> Structure:
         provider_slots=slots,
         offer_start=np.cumsum([0] + [len(o) for o in offering]).astype(np.int64),
         offer_provider=np.concatenate(offering).astype(np.int64),
+        population_target=profile.population_targets(params["demography.projection"]),
+        arrival_mix=np.array(profile.implied_population()) / profile.households,
     )
 
 

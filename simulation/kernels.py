@@ -25,7 +25,9 @@ Rules
     ==========================================  =========================================
     rule                                        function
     ==========================================  =========================================
-    ageing, births, deaths, a newcomer          ``_demography``
+    ageing, births, deaths, moving out          ``_demography``, ``_vacate``
+    moving in                                   ``arrive`` (serial, into spare rows)
+    following the population path              ``steer_population`` (serial, each January)
     the last child turns 18                     ``turn_18``
     a need arises                               ``onset`` (scheduled by ``schedule_next_onset``)
     resolved by own strength / general          ``resolve``
@@ -62,7 +64,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit, prange
 from sdsim.simulation.inputs import Rates, S, Structure
-from sdsim.simulation.population import Households, draw_household
+from sdsim.simulation.population import NEVER, Households, birth_eligible, draw_household
 from sdsim.simulation.prefetch import prefetch
 from sdsim.simulation.rng import (
     NEVER_MONTH,
@@ -80,6 +82,7 @@ from sdsim.simulation.schema import (
     D_ACCESS,
     D_CRISIS,
     D_JUDGE,
+    D_NONE,
     DECISION,
     EVENT,
     GENERAL,
@@ -96,6 +99,7 @@ from sdsim.simulation.schema import (
     T_GENERAL,
     T_MAATWERK,
     TRIAGE_TIER,
+    V_NONE,
     VEILIGHEID,
     WAITLIST,
     WERK,
@@ -103,12 +107,26 @@ from sdsim.simulation.schema import (
 )
 from sdsim.simulation.streams import DOMAIN_STREAM, HOUSEHOLD_STREAMS
 from sdsim.simulation.tallies import (
+    DG_ARRIVALS_REFUSED,
+    DG_ARRIVED_HOUSEHOLDS,
+    DG_ARRIVED_PERSONS,
+    DG_BIRTHS,
+    DG_DEATHS,
+    DG_DEPARTED_HOUSEHOLDS,
+    DG_DEPARTED_PERSONS,
+    DG_TURNED_18,
+    DG_TURNED_23,
+    DG_TURNED_75,
     H_DUPLICATE,
     H_SELF_RELIANT,
+    P_BIRTH_ELIGIBLE,
+    P_HOUSEHOLDS,
     Q_LENGTH,
     Q_SERVED,
     X_ADMITTED,
+    X_DEMOGRAPHY,
     X_HOUSE,
+    X_POPULATION,
     X_STOCK,
     add_into,
     add_ranges,
@@ -161,7 +179,13 @@ K_REFUSE, K_SHIFT, K_PRODUCT = DOMAIN_STREAM["refuse"], DOMAIN_STREAM["shift"], 
 K_SCHEDULE, K_ESCALATION = DOMAIN_STREAM["schedule"], DOMAIN_STREAM["escalation"]
 DEM_ALL, DEM_18 = HOUSEHOLD_STREAMS["demography"], HOUSEHOLD_STREAMS["turned_18"]
 DEM_NOW, DEM_NEXT = HOUSEHOLD_STREAMS["demography_now"], HOUSEHOLD_STREAMS["demography_next"]
-NEWCOMER = np.uint64(0x5DEECE66D)
+DEM_THIN = HOUSEHOLD_STREAMS["demography_thin"]
+ARRIVAL = np.uint64(0x5DEECE66D)  # an arriving household's draws: a key of its own, apart from its visits' draws
+# Demographic events of a household, in the order of ``_demography_max`` and the rows of ``demography_tables``.
+G_CHILD, G_YOUNG, G_ADULT, G_DEATH, G_BIRTH, G_DEPART = range(6)
+# Scratch.demography: this year's monthly probabilities (G_*), then arrivals per month and the carried fraction.
+DM_ARRIVALS, DM_CARRY = 6, 7
+STEER_HEADROOM = 1.0  # steered rates may reach (1 + headroom) x their parameter: the bound of the thinning
 
 E_SERVED, E_ACCESS_WAIT, E_TRIAGE_GEN = EVENT["access_served"], EVENT["access_wait_months"], EVENT["triage_general"]
 E_ADMISSIONS, E_ADM_WAIT = EVENT["admissions"], EVENT["admission_wait_months"]
@@ -179,7 +203,9 @@ P_BENEFIT_MULT_SCHULDEN = S["benefit_mult.schulden"]
 P_DEMOGRAPHY_ADULT_AGES_OUT = S["demography.adult_ages_out"]
 P_DEMOGRAPHY_BIRTH = S["demography.birth"]
 P_DEMOGRAPHY_CHILD_AGES_OUT = S["demography.child_ages_out"]
+P_DEMOGRAPHY_DEPARTURE = S["demography.departure"]
 P_DEMOGRAPHY_ELDERLY_DEATH = S["demography.elderly_death"]
+P_DEMOGRAPHY_STEER = S["demography.steer"]
 P_DEMOGRAPHY_YOUNG_AGES_OUT = S["demography.young_ages_out"]
 P_GENERAL_HIGHER_FACTOR = S["general_higher_factor"]
 P_GENERAL_MITIGATION = S["general_mitigation"]
@@ -198,6 +224,13 @@ class Scratch(NamedTuple):
     asleep: np.ndarray  # (chunks, counts) a month of the households asleep, carried over
     fell_asleep: np.ndarray  # (chunks, counts) a month of those falling asleep this month
     sleepers: np.ndarray  # (chunks,) households in ``asleep`` (the others not visited sleep since the start, without a need)
+    vacant: np.ndarray  # (chunks,) vacant rows (never visited) at the start of the month's pass
+    vacated: np.ndarray  # (chunks, chunk size) rows vacated this month, in visit order
+    n_vacated: np.ndarray  # (chunks,)
+    free: np.ndarray  # (rows,) stack of vacant rows an arriving household takes (the top last)
+    n_free: np.ndarray  # (1,)
+    population: np.ndarray  # (6,) the population now (``tallies.POPULATION``)
+    demography: np.ndarray  # (8,) this year's demographic probabilities (G_*), arrivals a month, carried fraction
     pending: np.ndarray  # (chunks, 2) households in queue / on a waiting list
     waiting: np.ndarray  # (chunks, chunk size * domains) flat(h, d): queue entries from the front, waiting list from the back
     awake: np.ndarray  # (chunks, chunk size) households with something to do this month
@@ -205,24 +238,24 @@ class Scratch(NamedTuple):
 
 @njit(cache=True, nogil=True, inline="always")
 def _quiet(stay: np.ndarray, nc, ny, na, ne) -> float:
-    """Probability that nobody in the household ages out, is born or dies this month."""
-    birth = stay[0, 4, 1] if (na + ny > 0 and nc < 4) else 1.0
-    return stay[0, 0, nc] * stay[0, 1, ny] * stay[0, 2, na] * stay[0, 3, ne] * birth
+    """Probability that nobody in the household is a candidate for ageing out, birth, death or moving out this month."""
+    birth = stay[0, G_BIRTH, 1] if birth_eligible(nc, ny, na) else 1.0
+    return stay[0, G_CHILD, nc] * stay[0, G_YOUNG, ny] * stay[0, G_ADULT, na] * stay[0, G_DEATH, ne] * birth * stay[0, G_DEPART, 1]
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _log_quiet(stay: np.ndarray, nc, ny, na, ne) -> float:
     """The logarithm of ``_quiet``, as a sum of tabulated logarithms."""
-    birth = stay[1, 4, 1] if (na + ny > 0 and nc < 4) else 0.0
-    return stay[1, 0, nc] + stay[1, 1, ny] + stay[1, 2, na] + stay[1, 3, ne] + birth
+    birth = stay[1, G_BIRTH, 1] if birth_eligible(nc, ny, na) else 0.0
+    return stay[1, G_CHILD, nc] + stay[1, G_YOUNG, ny] + stay[1, G_ADULT, na] + stay[1, G_DEATH, ne] + birth + stay[1, G_DEPART, 1]
 
 
 @njit(cache=True, nogil=True)
 def demography_tables(rt: Rates) -> np.ndarray:
-    """stay[0, g, k] = P(none of k persons of group g has a demographic event this month), g = 4: birth; stay[1]: its log."""
-    stay = np.empty((2, 5, 128))
-    probs = _demography_rates(rt.scalars)
-    for g in range(5):
+    """stay[0, g, k] = P(none of k persons has candidate event g this month) at the bounds ``_demography_max``; stay[1]: its log."""
+    stay = np.empty((2, 6, 128))
+    probs = _demography_max(rt.scalars)
+    for g in range(6):
         for k in range(128):
             stay[0, g, k] = (1.0 - probs[g]) ** k
             stay[1, g, k] = k * math.log1p(-probs[g])
@@ -230,29 +263,48 @@ def demography_tables(rt: Rates) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _demography_rates(s: np.ndarray) -> tuple[float, float, float, float, float]:
-    """Monthly probabilities: a child, young adult or adult ages out, an elderly person dies, a birth."""
+def _demography_base(s: np.ndarray) -> tuple[float, float, float, float, float, float]:
+    """The parameters' monthly probabilities, in the order G_*: ageing out of 0-17, 18-22, 23-74; death 75+; birth; moving out."""
     return (
         s[P_DEMOGRAPHY_CHILD_AGES_OUT],
         s[P_DEMOGRAPHY_YOUNG_AGES_OUT],
         s[P_DEMOGRAPHY_ADULT_AGES_OUT],
         s[P_DEMOGRAPHY_ELDERLY_DEATH],
         s[P_DEMOGRAPHY_BIRTH],
+        s[P_DEMOGRAPHY_DEPARTURE],
     )
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _inverses(p: tuple[float, float, float, float, float]) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """1 / p and 1 / (1 - p) of each demographic probability (for ``rng.binomial_chain``)."""
-    inv = (1.0 / max(p[0], 1e-300), 1.0 / max(p[1], 1e-300), 1.0 / max(p[2], 1e-300), 1.0 / max(p[3], 1e-300), 1.0 / max(p[4], 1e-300))
-    inv_not = (
-        1.0 / max(1.0 - p[0], 1e-300),
-        1.0 / max(1.0 - p[1], 1e-300),
-        1.0 / max(1.0 - p[2], 1e-300),
-        1.0 / max(1.0 - p[3], 1e-300),
-        1.0 / max(1.0 - p[4], 1e-300),
+def _demography_max(s: np.ndarray) -> tuple[float, float, float, float, float, float]:
+    """The most each probability can be: the steered ones (young and adult ageing, birth) up to (1 + headroom) x the parameter.
+
+    Candidate events are scheduled at these bounds and accepted with probability (this year's rate) /
+    (bound): thinning, exact for rates that change over time (Lewis and Shedler 1979), so a sleeping
+    household's schedule stays valid when ``steer_population`` changes the rates in January.
+    """
+    base = _demography_base(s)
+    f = 1.0 + STEER_HEADROOM * s[P_DEMOGRAPHY_STEER]
+    return (base[0], min(base[1] * f, 1.0), min(base[2] * f, 1.0), base[3], min(base[4] * f, 1.0), base[5])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _acceptance(rates: np.ndarray, bound: tuple[float, ...]) -> tuple[float, float, float, float, float, float]:
+    """Probability that a candidate event at ``bound`` happens at this year's ``rates`` (1 where not steered)."""
+    return (
+        1.0,
+        rates[G_YOUNG] / bound[G_YOUNG] if bound[G_YOUNG] > 0 else 0.0,
+        rates[G_ADULT] / bound[G_ADULT] if bound[G_ADULT] > 0 else 0.0,
+        1.0,
+        rates[G_BIRTH] / bound[G_BIRTH] if bound[G_BIRTH] > 0 else 0.0,
+        1.0,
     )
-    return inv, inv_not
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _chain_inverses(p: float) -> tuple[float, float]:
+    """1 / p and 1 / (1 - p) (for ``rng.binomial_chain``)."""
+    return 1.0 / max(p, 1e-300), 1.0 / max(1.0 - p, 1e-300)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -291,9 +343,13 @@ def schedule_all(hh: Households, rt: Rates, stay: np.ndarray, key: np.uint64, mo
     """
     mk = month_key(key, month)
     for h in range(hh.children.shape[0]):
+        hh.context[h] = 0
+        if hh.children[h] + hh.young[h] + hh.adults[h] + hh.elderly[h] == 0:  # a vacant row
+            hh.next_demography[h] = NEVER_MONTH
+            hh.wake[h] = NEVER_MONTH
+            continue
         hk = household_key(mk, h)
-        _schedule(hh, rt, stay, h, hk, month, False)
-        hh.context[h] = 0  # awake, with hidden needs and general provisions drawn at the first visit
+        _schedule(hh, rt, stay, h, hk, month, False)  # awake, with hidden needs and general provisions drawn at the first visit
         for d in range(N_DOMAINS):
             if hh.state[h, d] == HIDDEN or hh.state[h, d] == GENERAL:
                 hh.next_onset[h, d] = UNSCHEDULED
@@ -324,24 +380,63 @@ def _need_rates(
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _candidates(u: float, n: int, p: float) -> tuple[int, float]:
+    """Candidates among ``n`` persons for an event of bound probability ``p``, and the uniform left (``rng.binomial_chain``)."""
+    inv, inv_not = _chain_inverses(p)
+    return binomial_chain(u, n, p, inv, inv_not)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _count_population(counts, off, sign: int, nc: int, ny: int, na: int, ne: int) -> None:
+    """Add (``sign`` 1) or remove (-1) a household's persons, the household and its birth eligibility from the population."""
+    counts[at(off, X_POPULATION, 0)] += sign * nc
+    counts[at(off, X_POPULATION, 1)] += sign * ny
+    counts[at(off, X_POPULATION, 2)] += sign * na
+    counts[at(off, X_POPULATION, 3)] += sign * ne
+    counts[at(off, X_POPULATION, P_HOUSEHOLDS)] += sign if nc + ny + na + ne > 0 else 0
+    counts[at(off, X_POPULATION, P_BIRTH_ELIGIBLE)] += sign * birth_eligible(nc, ny, na)
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _demography(
     hh: Households, rt: Rates, st: Structure, stay, state, entered, product, door, provider, next_onset, severity, last_end,
-    counts, off, rates5, inv, inv_not, h: int, hk, month: int,
-) -> None:  # fmt: skip
-    """Ageing, births and deaths (at least one event is due); a youth trajectory closes at 18; an empty row gets a newcomer."""
+    counts, off, bound, accept, h: int, hk, month: int,
+) -> bool:  # fmt: skip
+    """Ageing, births, deaths and moving out (a candidate event is due); True if the household is gone.
+
+    Candidates are drawn at the bounds ``bound`` (``_demography_max``) given that one is due, and
+    each is accepted with probability ``accept[g]`` (this year's rate / bound). A youth trajectory
+    closes when the last child turns 18.
+    """
     children, young, adults, elderly = hh.children, hh.young, hh.adults, hh.elderly
     had_children = children[h] > 0
     nc, ny, na, ne = children[h], young[h], adults[h], elderly[h]
-    u = (1.0 - _quiet(stay, nc, ny, na, ne)) * uniform(hk, DEM_ALL)  # uniform given an event
-    aged, u = binomial_chain(u, nc, rates5[0], inv[0], inv_not[0])
-    young_out, u = binomial_chain(u, ny, rates5[1], inv[1], inv_not[1])
-    adult_out, u = binomial_chain(u, na, rates5[2], inv[2], inv_not[2])
-    deaths, u = binomial_chain(u, ne, rates5[3], inv[3], inv_not[3])
-    born, u = binomial_chain(u, 1 if (na + ny > 0 and nc < 4) else 0, rates5[4], inv[4], inv_not[4])
+    u = (1.0 - _quiet(stay, nc, ny, na, ne)) * uniform(hk, DEM_ALL)  # uniform given a candidate
+    aged, u = _candidates(u, nc, bound[G_CHILD])
+    young_out, u = _candidates(u, ny, bound[G_YOUNG])
+    adult_out, u = _candidates(u, na, bound[G_ADULT])
+    deaths, u = _candidates(u, ne, bound[G_DEATH])
+    born, u = _candidates(u, birth_eligible(nc, ny, na), bound[G_BIRTH])
+    departs, u = _candidates(u, 1, bound[G_DEPART])
+    v = uniform(hk, DEM_THIN)  # thinning: accept each steered candidate with this year's rate / bound
+    young_out, v = _candidates(v, young_out, accept[G_YOUNG])
+    adult_out, v = _candidates(v, adult_out, accept[G_ADULT])
+    born, v = _candidates(v, born, accept[G_BIRTH])
+    _count_population(counts, off, -1, nc, ny, na, ne)
+    if departs:
+        counts[at(off, X_DEMOGRAPHY, DG_DEPARTED_HOUSEHOLDS)] += 1
+        counts[at(off, X_DEMOGRAPHY, DG_DEPARTED_PERSONS)] += nc + ny + na + ne
+        return True
     children[h] += born - aged
     young[h] += aged - young_out
     adults[h] += young_out - adult_out
     elderly[h] += adult_out - deaths
+    counts[at(off, X_DEMOGRAPHY, DG_BIRTHS)] += born
+    counts[at(off, X_DEMOGRAPHY, DG_DEATHS)] += deaths
+    counts[at(off, X_DEMOGRAPHY, DG_TURNED_18)] += aged
+    counts[at(off, X_DEMOGRAPHY, DG_TURNED_23)] += young_out
+    counts[at(off, X_DEMOGRAPHY, DG_TURNED_75)] += adult_out
+    _count_population(counts, off, 1, children[h], young[h], adults[h], elderly[h])
     if had_children and children[h] == 0:
         for d in (JEUGD, VEILIGHEID):
             if state[flat(h, d)] != NONE:
@@ -354,10 +449,27 @@ def _demography(
                     rt.scalars[P_TRANSITION18_TO_WMO], rt.scalars[P_TRANSITION18_GAP], counter_of(hh.team[h], st.team_integrated, WMO),
                 )  # fmt: skip
     if children[h] + young[h] + adults[h] + elderly[h] == 0:
-        for d in range(N_DOMAINS):
-            count_care_exit(counts, off, state, entered, product, flat(h, d), month)
-        draw_household(hh, h, mix64(hk ^ NEWCOMER), st)  # a newcomer moves into the empty row
+        return True
     _schedule(hh, rt, stay, h, hk, month, True)  # next demographic event from next month, onsets from this month
+    return False
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _vacate(
+    hh: Households, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, h: int, month: int
+) -> None:
+    """The household has left (moved out, or its last member died): its care ends, the row is vacant and never visited."""
+    for d in range(N_DOMAINS):
+        hd = flat(h, d)
+        count_care_exit(counts, off, state, entered, product, hd, month)
+        enter(state, entered, product, door, provider, next_onset, hd, month, NONE, -1, D_NONE)
+        severity[hd] = V_NONE
+        last_end[hd] = NEVER
+        hh.escalation[h, d] = NEVER_MONTH
+    hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h] = 0, 0, 0, 0
+    hh.next_demography[h] = NEVER_MONTH
+    hh.wake[h] = NEVER_MONTH
+    hh.context[h] = 0
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -525,8 +637,10 @@ def _chunk(
     zero_ranges(fell_asleep, sc.carried)  # counted by count_state: carried tallies only
     pending[:] = 0
     multi_mult, benefit_mult = s[P_MULTIPROBLEM_ESCALATION_MULT], s[P_BENEFIT_MULT_SCHULDEN]
-    rates5 = _demography_rates(s)
-    inv, inv_not = _inverses(rates5)
+    bound = _demography_max(s)
+    accept = _acceptance(sc.demography, bound)
+    vacant_at_start, vacated, n_vacated = sc.vacant[c], sc.vacated[c], sc.n_vacated[c : c + 1]
+    n_vacated[0] = 0
 
     awake, sleepers, fell = sc.awake[c], sc.sleepers[c : c + 1], 0
     rows = bounds[c + 1] - bounds[c]
@@ -560,10 +674,15 @@ def _chunk(
             count_state(asleep, off, -1, state, severity, product, provider, door, copay_product, income_class, h)
             sleepers[0] -= 1
         if next_demography[h] <= month:
-            _demography(
+            gone = _demography(
                 hh, rt, st, stay, state, entered, product, door, provider, next_onset, severity, last_end, counts, off,
-                rates5, inv, inv_not, h, hk, month,
+                bound, accept, h, hk, month,
             )  # fmt: skip
+            if gone:
+                _vacate(hh, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, h, month)
+                vacated[n_vacated[0]] = h
+                n_vacated[0] += 1
+                continue
         # --- needs in every domain ------------------------------------------------------------
         on_benefit = state[flat(h, WERK)] != NONE
         active, in_trajectory = _needs_now(state, h)
@@ -632,7 +751,8 @@ def _chunk(
             active, formal, queued, min(earliest, next_event), income_class,
         )  # fmt: skip
     add_ranges(counts, asleep, sc.carried)  # the households asleep all month
-    counts[at(off, X_HOUSE, H_SELF_RELIANT)] += rows - n_awake - sleepers[0]  # not visited since the start: no need
+    counts[at(off, X_HOUSE, H_SELF_RELIANT)] += rows - n_awake - sleepers[0] - vacant_at_start  # not visited since arriving
+    sc.vacant[c] += n_vacated[0]
     add_ranges(asleep, fell_asleep, sc.carried)
     sleepers[0] += fell
 
@@ -692,16 +812,26 @@ def household_pass(
 
 @njit(cache=True, nogil=True)
 def reduce_chunks(sc: Scratch, bounds: np.ndarray, row: np.ndarray) -> None:
-    """Sum the chunks' counts into the month's ``row``; household-domains with no need are the rest."""
+    """Sum the chunks' counts into the month's ``row``; household-domains with no need are the rest.
+
+    The population tally holds the month's changes until here; it becomes the population at month
+    end. Rows vacated this month join the free rows, chunk by chunk (so arrivals do not depend on threads).
+    """
     for c in range(bounds.shape[0] - 1):
         add_into(row, sc.counts[c])
+        for i in range(sc.n_vacated[c]):
+            sc.free[sc.n_free[0]] = sc.vacated[c, i]
+            sc.n_free[0] += 1
     off = offsets(sc.layout)
+    for i in range(sc.population.shape[0]):
+        sc.population[i] += row[at(off, X_POPULATION, i)]
+        row[at(off, X_POPULATION, i)] = sc.population[i]
     for d in range(N_DOMAINS):
         counted = 0
         for s in range(N_STATES):
             for v in range(N_SEVERITY):
                 counted += row[occupancy_at(off, d, s, v)]
-        row[occupancy_at(off, d, NONE, 0)] = bounds[-1] - counted
+        row[occupancy_at(off, d, NONE, 0)] = sc.population[P_HOUSEHOLDS] - counted
 
 
 @njit(cache=True, nogil=True)
@@ -993,6 +1123,81 @@ def _admit_in_order(
 
 
 @njit(cache=True, nogil=True)
+def steer_population(rt: Rates, st: Structure, sc: Scratch, month: int) -> None:
+    """This year's demographic probabilities and arrivals (in January): the population path reached next January.
+
+    Ageing out of 0-17, death at 75+ and moving out keep their parameters. Births, ageing out of
+    18-22 and 23-74 and the arrivals a month solve the expected change of the four age groups over
+    the year, from the population now to the target of next January (``Structure.population_target``;
+    in a burn-in, month < 0, the start population is held): children, young, elderly and total give
+    arrivals, births, young and adult ageing in turn. Each stays within [0, its bound]; an arrival
+    rate below 0 is 0 (the path then falls short, as the tests would show). With ``demography.steer``
+    0 the parameters hold and arrivals replace the households moving out.
+    """
+    base = _demography_base(rt.scalars)
+    bound = _demography_max(rt.scalars)
+    for g in range(6):
+        sc.demography[g] = base[g]
+    pop = sc.population
+    households = float(pop[P_HOUSEHOLDS])
+    sc.demography[DM_ARRIVALS] = base[G_DEPART] * households
+    if rt.scalars[P_DEMOGRAPHY_STEER] <= 0.0:
+        return
+    target = st.population_target
+    k = 0 if month < 0 else min(month // 12 + 1, target.shape[0] - 1)
+    c, y, a, e = float(pop[0]), float(pop[1]), float(pop[2]), float(pop[3])
+    n = c + y + a + e
+    dc, dy, de = (target[k, 0] - c) / 12.0, (target[k, 1] - y) / 12.0, (target[k, 3] - e) / 12.0
+    dn = (target[k, 0] + target[k, 1] + target[k, 2] + target[k, 3] - n) / 12.0
+    mix = st.arrival_mix
+    kc, m, o = base[G_CHILD], base[G_DEATH], base[G_DEPART]
+    non_children = mix[1] + mix[2] + mix[3]
+    arrivals = 0.0
+    if non_children > 0.0:
+        arrivals = max(0.0, (dn - dc + m * e + o * (n - c) - kc * c) / non_children)
+    sc.demography[DM_ARRIVALS] = arrivals
+    eligible = float(pop[P_BIRTH_ELIGIBLE])
+    if eligible > 0.0:
+        sc.demography[G_BIRTH] = min(max((dc + kc * c + o * c - arrivals * mix[0]) / eligible, 0.0), bound[G_BIRTH])
+    if y > 0.0:
+        sc.demography[G_YOUNG] = min(max((kc * c - o * y + arrivals * mix[1] - dy) / y, 0.0), bound[G_YOUNG])
+    if a > 0.0:
+        sc.demography[G_ADULT] = min(max((de + m * e + o * e - arrivals * mix[3]) / a, 0.0), bound[G_ADULT])
+
+
+@njit(cache=True, nogil=True)
+def arrive(
+    hh: Households, rt: Rates, st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, key: np.uint64, month: int, row: np.ndarray
+) -> None:
+    """Households moving in this month take vacant rows (the expected number, its fraction carried to next month).
+
+    An arriving household is drawn from the household types, without needs; its events are
+    scheduled with a key of its own. With no vacant row left it is counted as refused.
+    """
+    expected = sc.demography[DM_ARRIVALS] + sc.demography[DM_CARRY]
+    n = int(expected)
+    sc.demography[DM_CARRY] = expected - n
+    off = offsets(sc.layout)
+    mk = month_key(key, month)
+    chunk = bounds[1] - bounds[0]
+    for _ in range(n):
+        if sc.n_free[0] == 0:
+            row[at(off, X_DEMOGRAPHY, DG_ARRIVALS_REFUSED)] += 1
+            continue
+        sc.n_free[0] -= 1
+        h = sc.free[sc.n_free[0]]
+        hk = mix64(household_key(mk, h) ^ ARRIVAL)
+        draw_household(hh, h, hk, st)
+        _schedule(hh, rt, stay, h, hk, month, False)
+        hh.context[h] = 0
+        sc.vacant[h // chunk] -= 1
+        nc, ny, na, ne = hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h]
+        _count_population(row, off, 1, nc, ny, na, ne)
+        row[at(off, X_DEMOGRAPHY, DG_ARRIVED_HOUSEHOLDS)] += 1
+        row[at(off, X_DEMOGRAPHY, DG_ARRIVED_PERSONS)] += nc + ny + na + ne
+
+
+@njit(cache=True, nogil=True)
 def advance(
     hh: Households,
     rt: Rates,
@@ -1017,6 +1222,9 @@ def advance(
         counts = out[row if reuse_row else row + i]
         if reuse_row:
             counts[:] = 0
+        if (month + i) % 12 == 0:
+            steer_population(rt, st, sc, month + i)
+        arrive(hh, rt, st, sc, stay, bounds, key, month + i, counts)
         household_pass(hh, rt, st, sc, stay, bounds, key, month + i)
         reduce_chunks(sc, bounds, counts)
         wh, wd, n_w = serve_access_queues(hh, rt, st, sc, counts, key, month + i)

@@ -1,8 +1,9 @@
 """Households as a struct of arrays, and the synthetic population of a profile.
 
-Capacity is fixed up front; the kernels read and write these columns in place. A household's
-row index is its identity for the whole run (a household that empties is replaced by a
-newcomer in the same row, so households are conserved).
+Capacity is fixed up front; the kernels read and write these columns in place. A row holds one
+household from its arrival (or the start) until it leaves the municipality or its last member
+dies; then the row is vacant (no persons, never visited) until an arriving household takes it.
+Spare rows are allocated at the start (``synthesize(..., rows=)``), as LASER reserves them.
 """
 
 from __future__ import annotations
@@ -65,8 +66,13 @@ class Households(NamedTuple):
 
     @property
     def size(self) -> int:
-        """Number of households."""
+        """Number of rows (households and vacant rows)."""
         return self.children.shape[0]
+
+    @property
+    def occupied(self) -> np.ndarray:
+        """The rows that hold a household (vacant rows have no persons)."""
+        return (self.children.astype(np.int64) + self.young + self.adults + self.elderly) > 0
 
     def copy(self) -> Households:
         """Deep copy (every column)."""
@@ -136,9 +142,31 @@ def draw_household(hh: Households, h: int, hk: np.uint64, st: Structure) -> None
         hh.last_end[h, d] = NEVER
 
 
+@njit(cache=True, nogil=True, inline="always")
+def birth_eligible(nc: int, ny: int, na: int) -> int:
+    """1 if a birth can happen in a household with these members (an adult, fewer than four children)."""
+    return 1 if (na + ny > 0 and nc < 4) else 0
+
+
 @njit(cache=True, nogil=True)
-def _synthesize(hh: Households, key: np.uint64, st: Structure) -> None:
+def population_counts(hh: Households) -> np.ndarray:
+    """Persons per age group, households, birth-eligible households (``tallies.POPULATION``) of the occupied rows."""
+    out = np.zeros(6, np.int64)
     for h in range(hh.children.shape[0]):
+        nc, ny, na, ne = hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h]
+        if nc + ny + na + ne > 0:
+            out[0] += nc
+            out[1] += ny
+            out[2] += na
+            out[3] += ne
+            out[4] += 1
+            out[5] += birth_eligible(nc, ny, na)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _synthesize(hh: Households, key: np.uint64, st: Structure, n: int) -> None:
+    for h in range(n):
         hk = household_month_key(key, h, SETUP_MONTH)
         draw_household(hh, h, hk, st)
         # Households on bijstand start with a (moderate) werk need; income class low.
@@ -148,8 +176,8 @@ def _synthesize(hh: Households, key: np.uint64, st: Structure) -> None:
             hh.severity[h, WERK] = V_MODERATE
 
 
-def synthesize(n: int, key: int, structure: Structure) -> Households:
-    """A synthetic population of ``n`` households for one replicate key (see ``rng.stream_key``)."""
-    hh = empty(n)
-    _synthesize(hh, np.uint64(key), structure)
+def synthesize(n: int, key: int, structure: Structure, rows: int | None = None) -> Households:
+    """A synthetic population of ``n`` households in ``rows`` rows (default ``n``), the rest vacant, for one replicate key."""
+    hh = empty(max(n, rows or n))
+    _synthesize(hh, np.uint64(key), structure, n)
     return hh

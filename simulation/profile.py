@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sdsim.simulation.schema import BUDGET_LINES, DOMAINS, INCOME_CLASSES, PAYMENT_MODELS, PRODUCT
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from sdsim.simulation.schema import AGE_GROUPS, BUDGET_LINES, DOMAINS, INCOME_CLASSES, PAYMENT_MODELS, PRODUCT
 
 Probability = Field(ge=0.0, le=1.0)
 UNLIMITED = 2**40  # slots or intakes that never bind
@@ -40,6 +41,32 @@ class HouseholdType(_Strict):
         if self.adults + self.young + self.elderly == 0:
             raise ValueError("a household needs at least one person aged 18 or over")
         return self
+
+
+class AgeGroups(_Strict):
+    """Persons per age group of the model (``schema.AGE_GROUPS``): 0-17, 18-22, 23-74, 75+."""
+
+    children: float = Field(ge=0.0, le=2e9)
+    young: float = Field(ge=0.0, le=2e9)
+    adults: float = Field(ge=0.0, le=2e9)
+    elderly: float = Field(ge=0.0, le=2e9)
+
+    def values(self) -> tuple[float, float, float, float]:
+        """The four counts in the order of ``schema.AGE_GROUPS``."""
+        return (self.children, self.young, self.adults, self.elderly)
+
+
+POPULATION_TOLERANCE = 0.05  # household types x households must give the start population within 5 % per age group
+
+
+def _implied(types: list[HouseholdType], households: int) -> tuple[float, float, float, float]:
+    """Expected persons per age group of ``households`` households drawn from ``types``."""
+    total = sum(t.share for t in types)
+    per_household = [0.0, 0.0, 0.0, 0.0]
+    for t in types:
+        for i, members in enumerate(((t.children_min + t.children_max) / 2, t.young, t.adults, t.elderly)):
+            per_household[i] += t.share / total * members
+    return tuple(households * m for m in per_household)  # type: ignore[return-value]
 
 
 class AccessTeam(_Strict):
@@ -111,6 +138,9 @@ class Profile(_Strict):
     access_teams: list[AccessTeam] = Field(min_length=1)
     gp_practices: list[GPPractice] = Field(min_length=1)
     providers: list[ProviderGroup] = Field(min_length=1)
+    population: AgeGroups | None = None  # persons on 1 January of start_year (None: what household_types imply)
+    population_path: dict[int, AgeGroups] = Field(default_factory=dict)  # persons on 1 January by year, any scale
+    # (scaled per age group to ``population`` in start_year); empty: the population is held at its start
     revenue: dict[Literal[BUDGET_LINES], EurosYear]  # type: ignore[valid-type]
     general_subsidy_year: dict[Literal[DOMAINS], EurosYear] = Field(default_factory=dict)  # type: ignore[valid-type]
 
@@ -128,7 +158,61 @@ class Profile(_Strict):
         missing = [p for p in PRODUCT if p not in offered]
         if missing:
             raise ValueError(f"providers offer no slots for: {', '.join(missing)}")
+        self._check_population()
         return self
+
+    def _check_population(self) -> None:
+        if self.population is None and self.population_path:
+            raise ValueError("population_path needs population (persons by age group in start_year)")
+        if self.population_path and self.start_year not in self.population_path:
+            raise ValueError(f"population_path: no row for start_year {self.start_year}")
+
+    @field_validator("population")
+    @classmethod
+    def _types_hold_the_population(cls, population: AgeGroups | None, info: ValidationInfo) -> AgeGroups | None:
+        types, households = info.data.get("household_types"), info.data.get("households")
+        if population is None or not types or not households:
+            return population
+        implied = _implied(types, households)
+        for group, want, got in zip(AGE_GROUPS, population.values(), implied, strict=True):
+            if want > 0 and abs(got / want - 1.0) > POPULATION_TOLERANCE:
+                raise ValueError(
+                    f"{group}: household_types x households give {got:,.0f} persons, "
+                    f"{got / want - 1.0:+.1%} from {want:,.0f}; allowed within {POPULATION_TOLERANCE:.0%}"
+                )
+        return population
+
+    def implied_population(self) -> tuple[float, float, float, float]:
+        """Expected persons per age group of ``households`` households drawn from ``household_types``."""
+        return _implied(self.household_types, self.households)
+
+    def start_population(self) -> tuple[float, float, float, float]:
+        """Persons per age group on 1 January of ``start_year``: ``population``, else what the household types imply."""
+        return self.population.values() if self.population is not None else self.implied_population()
+
+    def population_targets(self, projection: float = 1.0) -> np.ndarray:
+        """Persons per age group on 1 January of start_year + k, k = 0.. the path's last year (one row when held).
+
+        The path is scaled per age group to the start population; ``projection`` is the share of its
+        change followed (0 holds the start population, 1 follows the path).
+        """
+        start = np.array(self.start_population())
+        years = sorted(y for y in self.population_path if y >= self.start_year)
+        if not years:
+            return start[None, :]
+        base = np.array(self.population_path[self.start_year].values())
+        scale = np.divide(start, base, out=np.zeros(4), where=base > 0)
+        path = np.array([self.population_path[y].values() for y in range(self.start_year, years[-1] + 1) if y in self.population_path])
+        return start + projection * (path * scale - start)
+
+    def path_gap(self, years: int) -> int | None:
+        """The first year of start_year .. start_year + years missing from a non-empty population path, else None."""
+        if not self.population_path:
+            return None
+        for year in range(self.start_year, self.start_year + years + 1):
+            if year not in self.population_path:
+                return year
+        return None
 
     def scaled(self, households: int) -> Profile:
         """The same municipality with ``households`` households; capacities, revenue and subsidies scale along.
@@ -140,6 +224,8 @@ class Profile(_Strict):
         data = self.model_dump()
         data["households"] = households
         data["inhabitants"] = max(1, round(self.inhabitants * factor))
+        if data["population"] is not None:
+            data["population"] = {g: n * factor for g, n in data["population"].items()}
         for team in data["access_teams"]:
             team["fte"] = {d: f * factor for d, f in team["fte"].items()}
         for group in data["providers"]:

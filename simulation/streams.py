@@ -39,6 +39,7 @@ HOUSEHOLD_STREAMS: dict[str, int] = {
     "turned_18": 351,  # handover to Wmo, drop-out or neither when the last child turns 18
     "demography_now": 352,  # the next demographic event, scheduled from this month
     "demography_next": 353,  # the next demographic event, scheduled from next month
+    "demography_thin": 354,  # which candidate events of steered rates are accepted (thinning)
     "draw_type": 400,  # household type of a synthesized household
     "draw_children": 401,
     "draw_income": 402,

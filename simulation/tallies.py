@@ -27,6 +27,24 @@ N_HOUSE = len(HOUSE)
 QUEUE_COLUMNS: tuple[str, ...] = ("length", "arrivals", "served")
 Q_LENGTH, Q_ARRIVALS, Q_SERVED = range(len(QUEUE_COLUMNS))
 EXIT_COLUMNS: tuple[str, ...] = ("exits", "months")
+# The population at month end (persons per age group, households, households where a birth can happen).
+POPULATION: tuple[str, ...] = ("children", "young", "adults", "elderly", "households", "birth_eligible")
+P_HOUSEHOLDS, P_BIRTH_ELIGIBLE = POPULATION.index("households"), POPULATION.index("birth_eligible")
+# Demographic events of the month.
+DEMOGRAPHY: tuple[str, ...] = (
+    "births",
+    "deaths",
+    "turned_18",  # persons: children who became young adults
+    "turned_23",
+    "turned_75",
+    "departed_households",
+    "departed_persons",
+    "arrived_households",
+    "arrived_persons",
+    "arrivals_refused",  # arriving households with no spare row (should stay 0; see engine.spare_rows)
+)
+(DG_BIRTHS, DG_DEATHS, DG_TURNED_18, DG_TURNED_23, DG_TURNED_75, DG_DEPARTED_HOUSEHOLDS, DG_DEPARTED_PERSONS, DG_ARRIVED_HOUSEHOLDS,
+ DG_ARRIVED_PERSONS, DG_ARRIVALS_REFUSED) = range(len(DEMOGRAPHY))  # fmt: skip
 
 #: sizes of the axes fixed by the schema; "provider" and "counter" are the municipality's
 AXIS_SIZES: dict[str, int] = {
@@ -38,6 +56,8 @@ AXIS_SIZES: dict[str, int] = {
     "house": N_HOUSE,
     "queue_column": len(QUEUE_COLUMNS),
     "exit_column": len(EXIT_COLUMNS),
+    "population": len(POPULATION),
+    "demographic_event": len(DEMOGRAPHY),
 }
 
 
@@ -69,11 +89,14 @@ TALLIES: tuple[Tally, ...] = (
     Tally("shifted", ("product",), "stock", True, "user-months of the general provision replacing a product (L1)"),
     Tally("uncontrolled", ("product",), "stock", True, "client-months of clients who came through the GP or the judge"),
     Tally("queue", ("counter", "queue_column"), "flow", False, "per access counter: length at month end, arrivals, served"),
+    Tally("population", ("population",), "stock", False, "persons per age group and households at month end"),
+    Tally("demography", ("demographic_event",), "flow", False, "births, deaths, ageing between groups, moves out and in"),
 )
 TALLY = {t.name: i for i, t in enumerate(TALLIES)}
 X_EVENTS, X_OCCUPANCY, X_BILLED, X_ADMITTED = TALLY["events"], TALLY["occupancy"], TALLY["billed"], TALLY["admitted"]
 X_RESOLVED, X_STOCK, X_EXITS, X_HOUSE = TALLY["resolved"], TALLY["stock"], TALLY["exits"], TALLY["house"]
 X_GENERAL, X_SHIFTED, X_UNCONTROLLED, X_QUEUE = TALLY["general"], TALLY["shifted"], TALLY["uncontrolled"], TALLY["queue"]
+X_POPULATION, X_DEMOGRAPHY = TALLY["population"], TALLY["demography"]
 
 
 def tally_shapes(n_providers: int, n_counters: int) -> tuple[tuple[int, ...], ...]:

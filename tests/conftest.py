@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from sdsim.scenarios.loader import BASELINE, load_scenario
+from sdsim.scenarios.loader import BASELINE, SCENARIO_DIR, load_scenario
 from sdsim.simulation.parameters import NAMES, Parameters
 from sdsim.simulation.profile import UNLIMITED, Profile
 
@@ -20,10 +22,29 @@ def baseline():
     return load_scenario(BASELINE)
 
 
+DEFAULT_PROFILE = SCENARIO_DIR / "profiles" / "default.toml"
+
+
+def profile_text(households: int, burn_in_years: int | None = None) -> str:
+    """The default profile's text for ``households`` households (population scaled, path file absolute), to write elsewhere."""
+    text = DEFAULT_PROFILE.read_text()
+    factor = households / int(re.search(r"^households = (\d+)", text, re.M)[1])
+    text = re.sub(r"^households = \d+", f"households = {households}", text, flags=re.M)
+    if burn_in_years is not None:
+        text = re.sub(r"^burn_in_years = \d+", f"burn_in_years = {burn_in_years}", text, flags=re.M)
+    text = text.replace('population_path = "', f'population_path = "{DEFAULT_PROFILE.parent}/')
+    population = text[text.index("[population]") : text.index("[[household_types]]")]
+    scaled = re.sub(r"^(\w+) = (\d+)", lambda m: f"{m[1]} = {int(m[2]) * factor:.3f}", population, flags=re.M)
+    return text.replace(population, scaled)
+
+
 def small_profile(profile: Profile, households: int, unlimited: bool = False, burn_in_years: int = 0) -> Profile:
-    """The profile with fewer households; optionally access teams and providers that never bind."""
+    """The profile with fewer households (its population scaled); optionally access teams and providers that never bind."""
     data = profile.model_dump()
+    factor = households / profile.households
     data.update(households=households, burn_in_years=burn_in_years)
+    if data["population"] is not None:
+        data["population"] = {g: n * factor for g, n in data["population"].items()}
     if unlimited:
         for team in data["access_teams"]:
             team["unlimited"] = True

@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 from sdsim.scenarios.loader import SCENARIO_DIR
 from sdsim.simulation.parameters import BY_NAME, NAMES
 
+from tests.conftest import profile_text as default_profile_text
+
 TIMEOUT = 30.0  # seconds per case; a valid case runs a tiny model (60 households, one year)
 TALLY: Counter = Counter()  # (kind, outcome) -> cases
 FAILURES: list[str] = []  # one line per case that was not a success or a one-line error
@@ -41,8 +43,7 @@ PARAMS = '[parameters."escalate.jeugd"]\nbounds = [0.01, 0.05]\ndist = "unif"\n[
 
 def profile_text() -> str:
     """The default municipality with 60 households and no burn-in: a model run takes a fraction of a second."""
-    text = (SCENARIO_DIR / "profiles" / "default.toml").read_text()
-    return text.replace("households = 20500", "households = 60").replace("burn_in_years = 5 ", "burn_in_years = 0 ")
+    return default_profile_text(60, burn_in_years=0)
 
 
 def make_folder(root: Path) -> Path:
@@ -323,7 +324,7 @@ def extreme_scenarios(draw) -> tuple[str, int]:
 
 def check_model(root: Path, text: str, households: int, years: int = 2) -> str:
     """Run a tiny model on a scenario of valid extremes; it completes with finite, strict outputs or exits 2 with one line."""
-    (root / "px.toml").write_text(profile_text().replace("households = 60", f"households = {households}"))
+    (root / "px.toml").write_text(default_profile_text(households, burn_in_years=0))
     (root / "sx.toml").write_text(text)
     out = f"out-{next(_COUNTER)}"
     argv = ["run", "sx.toml", "--replicates", "2", "--years", str(years), "--workers", "1", "--out", out]

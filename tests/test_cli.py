@@ -12,12 +12,11 @@ import pytest
 from sdsim.experiments.cli import main
 from sdsim.scenarios.loader import SCENARIO_DIR
 
-DEFAULT_PROFILE = SCENARIO_DIR / "profiles" / "default.toml"
+from tests.conftest import profile_text
 
 
 def _small_profile(tmp_path: Path, households: int = 1500, edit: tuple[str, str] | None = None) -> Path:
-    text = DEFAULT_PROFILE.read_text().replace("households = 20500", f"households = {households}")
-    text = text.replace("burn_in_years = 5 ", "burn_in_years = 1 ")
+    text = profile_text(households, burn_in_years=1)
     if edit:
         assert edit[0] in text
         text = text.replace(*edit)

@@ -16,6 +16,8 @@ from sdsim.experiments.compare import attribution, run_comparison
 from sdsim.experiments.runner import run_scenarios
 from sdsim.scenarios.loader import SCENARIO_DIR, load_scenario
 
+from tests.conftest import profile_text
+
 DEFAULT_PROFILE = SCENARIO_DIR / "profiles" / "default.toml"
 
 
@@ -28,9 +30,7 @@ def _write(path: Path, text: str) -> Path:
 def small(tmp_path_factory):
     """A small municipality, its baseline, a null scenario and the HbH scenario on it (2 years)."""
     folder = tmp_path_factory.mktemp("compare")
-    text = (
-        DEFAULT_PROFILE.read_text().replace("households = 20500", "households = 3000").replace("burn_in_years = 5 ", "burn_in_years = 1 ")
-    )
+    text = profile_text(3000, burn_in_years=1)
     _write(folder / "small.toml", text)
     base = _write(folder / "base.toml", f'extends = "{SCENARIO_DIR / "baseline.toml"}"\nname = "base"\nprofile = "small.toml"\nyears = 2\n')
     null = _write(folder / "null.toml", 'extends = "base.toml"\nname = "null"\n')

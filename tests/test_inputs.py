@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,7 +103,7 @@ def test_bad_parameter_values(tmp_path, capsys, body, expect):
         (("jeugd_ambulant = 4_600_000", "jeugd_ambulant = -4_600_000"), "revenue.jeugd_ambulant: Input should be greater than"),
         (("jeugd_ambulant = 4_600_000", "jeugd_ambulant = -inf"), "revenue.jeugd_ambulant: expected a finite number"),
         (("low = 0.30", "low = 1.30"), "income_shares must give low, middle and high, summing to 1"),
-        (("share = 0.30", "share = 0.90"), "household_types shares sum to 1.6000, must sum to 1"),
+        (("share = 0.257", "share = 0.857"), "household_types shares sum to 1.6000, must sum to 1"),
         (("count = 40", "count = 1e400"), "providers[Jeugdhulp ambulant].count: expected a finite number"),
         (('payment_model = "pxq"', 'payment_model = "free"'), "providers[Jeugdhulp ambulant].payment_model: Input should be"),
     ],
@@ -322,3 +323,58 @@ def test_run_outputs_in_dutch_dialect_add_up_to_the_cent(tmp_path, capsys):
     capsys.readouterr()  # the run's progress bar (shown when a run takes over 3 s, e.g. while numba compiles)
     assert main(argv) == 2 and "--overwrite" in _error_line(capsys)
     assert main([*argv, "--overwrite"]) == 0 and not (out / "monthly.parquet").exists()
+
+
+# --- population: the start population and its path ---------------------------------------------
+
+
+def _path_csv(tmp_path: Path, edit: tuple[str, str] | None = None, drop_year: int | None = None) -> Path:
+    lines = (SCENARIO_DIR / "profiles" / "nl_projection.csv").read_text().splitlines()
+    lines = [line for line in lines if drop_year is None or not line.startswith(f"{drop_year},")]
+    text = "\n".join(lines) + "\n"
+    if edit:
+        assert edit[0] in text
+        text = text.replace(*edit, 1)
+    return _write(tmp_path / "path.csv", text)
+
+
+@pytest.mark.parametrize(
+    ("csv_edit", "drop_year", "expect"),
+    [
+        (("2027,3284804", "2027,-3284804"), None, "path.csv: row 4, column children: expected a count of persons >= 0, got '-3284804'"),
+        (("2027,3284804", "2027,many"), None, "path.csv: row 4, column children: expected a number, got 'many'"),
+        (("year,children", "year,kids"), None, "path.csv: row 1: header year,kids,young,adults,elderly; expected year,children,"),
+        (None, 2031, "path.csv: row 8, column year: 2032 after 2030; expected consecutive years"),
+    ],
+)
+def test_bad_population_path(tmp_path, capsys, csv_edit, drop_year, expect):
+    csv = _path_csv(tmp_path, csv_edit, drop_year)
+    profile = _small_profile(
+        tmp_path, edit=(f'population_path = "{SCENARIO_DIR / "profiles"}/nl_projection.csv"', f'population_path = "{csv}"')
+    )
+    line = _run(capsys, "run", str(_write(tmp_path / "s.toml", f'profile = "{profile.name}"\n')), "--out", str(tmp_path / "o"))
+    assert expect in line, line
+
+
+def test_population_path_must_cover_the_horizon(tmp_path, capsys):
+    csv = _path_csv(tmp_path)
+    csv.write_text("\n".join(csv.read_text().splitlines()[:8]) + "\n")  # 2025-2031
+    profile = _small_profile(
+        tmp_path, edit=(f'population_path = "{SCENARIO_DIR / "profiles"}/nl_projection.csv"', f'population_path = "{csv}"')
+    )
+    line = _run(capsys, "run", str(_write(tmp_path / "s.toml", f'profile = "{profile.name}"\nyears = 10\n')), "--out", str(tmp_path / "o"))
+    assert f"{csv}: year 2032: missing; the population path must give every year 2026-2036" in line
+
+
+def test_bad_start_population(tmp_path, capsys):
+    text = _small_profile(tmp_path).read_text()  # [population] comes before the household types
+    negative = re.sub(r"^elderly = ", "elderly = -", text, count=1, flags=re.M)
+    doubled = re.sub(r"^children = ([\d.]+)", lambda m: f"children = {2 * float(m[1])}", text, count=1, flags=re.M)
+    cases = (
+        (negative, "population.elderly: Input should be greater than or equal to 0"),
+        (doubled, "population: children: household_types x households give 585 persons, -49.7% from 1,164; allowed within 5%"),
+    )
+    for body, expect in cases:
+        profile = _write(tmp_path / "p.toml", body)
+        line = _run(capsys, "run", str(_write(tmp_path / "s.toml", f'profile = "{profile.name}"\n')), "--out", str(tmp_path / "o"))
+        assert line.startswith(f"sdsim: error: {profile}: ") and expect in line, line

@@ -12,6 +12,7 @@ import numpy as np
 from sdsim.simulation.engine import Engine
 from sdsim.simulation.inputs import provider_payment
 from sdsim.simulation.ledger import book, index_factors
+from sdsim.simulation.population import population_counts
 from sdsim.simulation.schema import (
     CARE,
     JEUGD,
@@ -26,7 +27,7 @@ from sdsim.simulation.schema import (
     STATES,
     WERK,
 )
-from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_COPAY_LOW, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT, TALLIES
+from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_COPAY_LOW, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT, P_HOUSEHOLDS, TALLIES
 
 from tests.conftest import small_profile
 
@@ -39,8 +40,9 @@ def _run(baseline, households=6000, months=48, **kw):
 
 def test_households_conserved_and_no_negative_stocks(baseline):
     engine, t = _run(baseline)
-    n = engine.households.size
-    np.testing.assert_array_equal(t.occupancy.sum(axis=(2, 3)), n)  # every household in one state per domain
+    households = t.population[:, P_HOUSEHOLDS][:, None]
+    np.testing.assert_array_equal(t.occupancy.sum(axis=(2, 3)), households.repeat(5, axis=1))  # every household in one state per domain
+    np.testing.assert_array_equal(t.population[-1], population_counts(engine.households))  # the tally is the population
     for tally, array in zip(TALLIES, t, strict=True):
         assert array.min() >= 0, f"negative {tally.name}"
     assert ((engine.households.children >= 0) & (engine.households.elderly >= 0)).all()
@@ -79,16 +81,18 @@ def test_tallies_match_a_recount_of_the_households(baseline):
         t = engine.last_month()
         active, formal = (hh.state != NONE).sum(axis=1), (hh.state >= QUEUE).sum(axis=1)
         occupancy = np.zeros((5, N_STATES, N_SEVERITY), np.int64)
+        occupied = hh.occupied
         np.add.at(occupancy, (np.arange(5)[None, :].repeat(hh.size, 0), hh.state, hh.severity), 1)
         occupancy[:, NONE] = 0
-        occupancy[:, NONE, 0] = hh.size - occupancy.sum(axis=(1, 2))
+        occupancy[:, NONE, 0] = occupied.sum() - occupancy.sum(axis=(1, 2))
+        np.testing.assert_array_equal(t.population[0], population_counts(hh))
         np.testing.assert_array_equal(t.occupancy[0], occupancy)
         everyone = np.ones(hh.size, bool)
         quiet = before.next_demography > engine.month - 1  # no demographic event this month
         np.testing.assert_array_equal(t.stock[0], _in_care(hh, everyone, t.stock[0].shape))
         billed = t.billed[0]
         assert (_in_care(before, quiet, billed.shape) <= billed).all() and (billed <= _in_care(before, everyone, billed.shape)).all()
-        assert t.house[0, H_SELF_RELIANT] == (active == 0).sum()
+        assert t.house[0, H_SELF_RELIANT] == ((active == 0) & occupied).sum()
         assert t.house[0, H_MULTI_PROBLEM] == (active >= 2).sum()
         assert t.house[0, H_DUPLICATE] == (formal >= 2).sum()
         on_benefit = before.state[:, WERK] != NONE
@@ -161,7 +165,7 @@ def test_wmo_lever_leaves_jeugd_trajectories_identical(baseline):
         lever = base.replace({"ask.wmo.moderate": 0.4, "care.wmo_hbh.mean_duration": 20.0, "tariff.wmo_hbh": 300.0})
         a = Engine(profile, base, seed=4, horizon_months=36)
         b = Engine(profile, lever, seed=4, horizon_months=36)
-        ever_wmo = np.zeros(profile.households, bool)
+        ever_wmo = np.zeros(a.households.size, bool)
         wmo_differs = False
         for _ in range(12 * profile.burn_in_years + 36):
             a.step()

@@ -28,7 +28,7 @@ def test_model_steps_through_engine_and_collects(baseline):
     assert queue == sum(model.indicators[f"queue.{d}"] for d in DOMAINS)
     assert frame.iloc[-1]["escalations"] == sum(model.indicators[f"{h}.{d}"] for h in ("escalations", "crises") for d in DOMAINS)
     assert model.providers[0].occupancy >= 0
-    assert sum(g.registered_households for g in model.gp_practices) == 3000
+    assert sum(g.registered_households for g in model.gp_practices) == model.engine.households.occupied.sum()
     assert set(model.municipality.spending_last_month) >= {"jeugd_ambulant", "toegang"}
     view = model.household(0)
     assert set(view.domains) == {"jeugd", "wmo", "werk", "schulden", "veiligheid"}

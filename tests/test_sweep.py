@@ -16,6 +16,8 @@ from sdsim.experiments.store import COMPLETE, chunk_path, read_store
 from sdsim.experiments.sweep import load_sweep
 from sdsim.scenarios.loader import SCENARIO_DIR
 
+from tests.conftest import profile_text
+
 SWEEP = """name = "test-sweep"
 scenarios = ["base.toml"]
 replicates = {replicates}
@@ -29,8 +31,7 @@ metrics = ["spending.total", "clients_tier.maatwerk", "escalations.jeugd"]
 
 
 def _folder(tmp_path: Path, replicates: int = 3, chunk: int = 2, households: int = 1000) -> Path:
-    text = (SCENARIO_DIR / "profiles" / "default.toml").read_text()
-    text = text.replace("households = 20500", f"households = {households}").replace("burn_in_years = 5 ", "burn_in_years = 1 ")
+    text = profile_text(households, burn_in_years=1)
     (tmp_path / "small.toml").write_text(text)
     (tmp_path / "base.toml").write_text(f'extends = "{SCENARIO_DIR / "baseline.toml"}"\nname = "base"\nprofile = "small.toml"\nyears = 2\n')
     (tmp_path / "sweep.toml").write_text(SWEEP.format(replicates=replicates, chunk=chunk))

@@ -1,0 +1,61 @@
+"""No start-up artefact: with the population held and no indexation, every volume and euro is flat for ten years.
+
+``scenarios/stationary.toml`` holds the default municipality's population at its start-year
+composition and switches indexation off. If the burn-in left stocks still filling (or emptying), the
+yearly means would trend. For each series, every replicate gives its least-squares trend over the
+ten years; the mean trend over replicates is compared with its standard error (replicates are
+independent): |mean| <= 4 SE. Forty-odd series are tested at once, so 4 SE (a two-sided 6e-5 false
+alarm each, under 0.3 % for all) rather than 3. The burn-in is what makes this pass: with the
+0.4 burn-in of 5 years the wmo_hbh, wmo_hulpmiddelen and beschermingsbewind stocks grow 11-21 % in ten
+years and the wmo waiting list 44 % (8-18 SE).
+
+Persons per age group are tested; the number of households is not: with persons held, households
+still consolidate (-1.7 % in ten years, about 15 SE) because the model forms no new households (a
+young adult stays in the parents' household; households only arrive, leave or die out), so the
+household composition drifts on the time scale of moving (about 20 years). No volume or euro
+depends on it measurably (they are all tested here).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sdsim.scenarios.loader import SCENARIO_DIR, load_scenario
+from sdsim.simulation.engine import Engine
+from sdsim.simulation.ledger import book
+from sdsim.simulation.schema import DOMAINS, PRODUCTS, WAITLIST
+from sdsim.simulation.tallies import H_BENEFIT_MONTHS, POPULATION
+
+REPLICATES, YEARS = 8, 10
+Z = 4.0  # standard errors allowed for a trend (see the module docstring)
+
+
+def _yearly(monthly: np.ndarray) -> np.ndarray:
+    return monthly.reshape(YEARS, 12, *monthly.shape[1:]).mean(axis=1)
+
+
+def _series(seed: int, replicate: int) -> dict[str, np.ndarray]:
+    scenario = load_scenario(SCENARIO_DIR / "stationary.toml")
+    engine = Engine(scenario.profile, scenario.params, seed=seed, replicate=replicate, horizon_months=12 * YEARS)
+    tallies = engine.run()
+    out = {f"in care: {p.name}": v for p, v in zip(PRODUCTS, _yearly(tallies.stock.sum(axis=1)).T, strict=True)}
+    out |= {f"waiting list: {d}": v for d, v in zip(DOMAINS, _yearly(tallies.occupancy[:, :, WAITLIST].sum(axis=2)).T, strict=True)}
+    out |= {f"population: {g}": v for g, v in zip(POPULATION[:4], _yearly(tallies.population[:, :4]).T, strict=True)}
+    out["benefit months"] = _yearly(tallies.house[:, H_BENEFIT_MONTHS])
+    out["access queues"] = _yearly(tallies.queue[:, :, 0].sum(axis=1))
+    out["spending"] = book(tallies, engine.compiled).spending.sum(axis=1).reshape(YEARS, 12).sum(axis=1)
+    return out
+
+
+def test_stationary_scenario_is_flat_for_ten_years():
+    runs = [_series(seed=3, replicate=r) for r in range(REPLICATES)]
+    years = np.arange(YEARS) - (YEARS - 1) / 2
+    failures = []
+    for name in runs[0]:
+        trends = np.array([np.dot(years, run[name]) / np.dot(years, years) for run in runs]) * (YEARS - 1)  # change over the decade
+        level = np.mean([run[name].mean() for run in runs])
+        se = trends.std(ddof=1) / np.sqrt(REPLICATES)
+        if abs(trends.mean()) > Z * se:
+            failures.append(
+                f"{name}: {trends.mean():+.2f} over ten years ({trends.mean() / max(level, 1e-9):+.1%} of {level:.1f}), SE {se:.2f}"
+            )
+    assert not failures, "\n".join(failures)
