@@ -117,7 +117,7 @@ _TARIFF = {  # product: (euro per client-month, price year, plausible range, sou
     ),
     "wmo_hbh": (
         287.0, 2019, (220.0, 375.0),
-        "derived: row:wmo_hbh_spending_per_client 2019 2,581 per client-year x (1 + 12/36) / 12; range: the 2017 figure (2,357) to +30 %",
+        "derived: row:wmo_hbh_spending_per_client 2019 2,581 per client-year x (1 + 12/36) / 12; range -25 % to +30 %",
     ),
     "wmo_begeleiding": (
         684.0, 2017, (500.0, 900.0),
@@ -215,7 +215,7 @@ def _registry() -> tuple[Parameter, ...]:
         declare("demography.adult_ages_out", 1 / 624, (1 / 700, 1 / 550), MONTHLY + " per adult to 75+", "derived: 23-74 spans 624 months"),
         declare("demography.birth", 0.0021, (0.0015, 0.0027), MONTHLY + " per household with adults", A),
         declare("demography.elderly_death", 0.009, (0.007, 0.011), MONTHLY + " per person 75+ (mean ~9 years after 75)", A),
-        declare_money("copay.low", 0.0, (0.0, 19.0), "euro per month, Wmo maatwerk", A, 2019, TARIFF_INDEX),
+        declare_money("copay.low", 0.0, (0.0, 19.0), "euro per month, Wmo maatwerk", A + ": minima exempt", 2019, TARIFF_INDEX),
         declare_money("copay.middle", 19.0, (0.0, 40.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", 2019, TARIFF_INDEX),
         declare_money("copay.high", 19.0, (0.0, 100.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", 2019, TARIFF_INDEX),
         declare_money(

@@ -72,8 +72,11 @@ def at_start_year(values: Mapping[str, float], declarations: Iterable[Parameter]
     Returns:
         ``{name: euros of the start year}`` for every money parameter.
     """
-    money = (p for p in declarations if p.price_year is not None)
-    return {p.name: values[p.name] * index_factor(values[p.index], p.price_year, start_year) for p in money}
+    prices = {}
+    for p in declarations:
+        if p.price_year is not None:
+            prices[p.name] = values[p.name] * index_factor(values[p.index], p.price_year, start_year)
+    return prices
 
 
 __all__ = [
