@@ -15,6 +15,11 @@ Scaling to the municipality (``scaled_figure``):
   times the model's population: ``figure * multiplier * model_basis``.
 * ``share``: a percentage, compared as is (referral routes, verblijf share of started trajectories).
 
+Money: the model reports nominal euros of the comparable year (the start year's prices). A figure in
+euros (``Target.index`` set) is indexed from its own year to the comparable year with the index of the
+budget line it is compared with (``simulation.prices``: ``index.tariff``, ``index.benefit`` or
+``index.wage``), at the scenario's rate (``price_factor``); the ratio then compares volumes and real prices.
+
 The model's population is counted from its households on 1 January of the comparable year (the
 state after the burn-in): inhabitants = children + young adults + adults + people 75+ of every
 household; youth 0-17 = children; youth 0-22 = children + young adults (18-22); households = rows.
@@ -23,10 +28,13 @@ household; youth 0-17 = children; youth 0-22 = children + young adults (18-22); 
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Literal
+
+from sdsim.simulation.prices import BENEFIT_INDEX, TARIFF_INDEX, WAGE_INDEX, index_factor
 
 Basis = Literal["inhabitants", "youth_0_17", "youth_0_22", "households", "percent", "ratio"]
 Scaling = Literal["count", "rate", "share"]
@@ -149,6 +157,8 @@ class Target:
             ``POINTS_BAND`` percentage points).
         criterion: named in issue 10's acceptance criteria.
         note: definitions, caveats, why not produced.
+        index: for a figure in euros, the index parameter of the budget line it is compared with
+            (``price_factor`` carries the figure to the comparable year); empty otherwise.
     """
 
     key: str
@@ -165,11 +175,12 @@ class Target:
     criterion: bool = False
     note: str = ""
     per: tuple[Row, ...] = ()
+    index: str = ""
 
 
 _NO_PERSONS = "the model counts households, not children: two children of one household are one case (issue 10 item 3)"
 _DRONTEN = "derived per inhabitant from Dronten's accounts (one municipality, its own booking choices); not a criterion"
-_SPEND = "model euros at the start-year price level (no indexation in the first year); CBS euros of the figure's year"
+_SPEND = "model: euros of the comparable year; the figure indexed from its year to the comparable year (simulation.prices)"
 
 # fmt: off
 TARGETS: tuple[Target, ...] = (
@@ -210,26 +221,28 @@ TARGETS: tuple[Target, ...] = (
         (Row("jeugd_cost_individual_provisions", "2019"),), "count", "inhabitants",
         Measure("flow", ("spending.jeugd_ambulant", "spending.jeugd_verblijf", "spending.jeugd_gedwongen_kader")),
         multiplier=1e9, denominator="inhabitants_2019", criterion=True,
-        note=f"model: budget lines jeugd ambulant + verblijf + gedwongen kader; {_SPEND}",
+        note=f"model: budget lines jeugd ambulant + verblijf + gedwongen kader; {_SPEND}", index=TARIFF_INDEX,
     ),
     Target(
         "jeugd_spending_iv3", "youth spending, Iv3 6.72 + 6.82 (18-)", "jeugd",
         (Row("taakveld_maatwerkdienstverlening_18min_lasten", "2017*"), Row("taakveld_geescaleerde_zorg_18min_lasten", "2017*")),
         "count", "inhabitants",
         Measure("flow", ("spending.jeugd_ambulant", "spending.jeugd_verblijf", "spending.jeugd_gedwongen_kader")),
-        multiplier=1e6, denominator="inhabitants_2017", note=f"CBS Iv3 realised 2017; {_SPEND}",
+        multiplier=1e6, denominator="inhabitants_2017", note=f"CBS Iv3 realised 2017; {_SPEND}", index=TARIFF_INDEX,
     ),
     Target(
         "jeugd_spending_total", "youth spending, total (incl. access)", "jeugd",
         (Row("jeugd_spending_municipalities", "2019"),), "count", "inhabitants", None, status="not_produced",
         multiplier=1e9, denominator="inhabitants_2019", criterion=True,
         note="access staff and general provisions are booked on shared lines (toegang, algemene voorzieningen), not per law",
+        index=TARIFF_INDEX,
     ),
     Target(
         "jeugd_spending_access", "youth access and voorliggend veld spending", "jeugd",
         (Row("jeugd_cost_toegang_lokale_teams_voorliggend", "2019"),), "count", "inhabitants", None, status="not_produced",
         multiplier=1e9, denominator="inhabitants_2019",
         note="access staff and general provisions are booked on shared lines (toegang, algemene voorzieningen), not per law",
+        index=TARIFF_INDEX,
     ),
     # --- youth protection -------------------------------------------------------------------------
     Target(
@@ -320,42 +333,43 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "wmo_spending_excl_verblijf", "Wmo spending: HbH + begeleiding + hulpmiddelen", "wmo",
         (Row("wmo_maatwerk_excl_verblijf_spending_realised_per_inhabitant", "2019*"),), "rate", "inhabitants",
-        Measure("flow", tuple(f"spending.{p}" for p in WMO_EXCL_VERBLIJF)), criterion=True, note=_SPEND,
+        Measure("flow", tuple(f"spending.{p}" for p in WMO_EXCL_VERBLIJF)), criterion=True, note=_SPEND, index=TARIFF_INDEX,
     ),
     Target(
         "wmo_spending_hbh", "Wmo spending: hulp bij het huishouden", "wmo", (Row("wmo_hbh_spending_realised_per_inhabitant", "2019*"),),
-        "rate", "inhabitants", Measure("flow", ("spending.wmo_hbh",)), note=_SPEND,
+        "rate", "inhabitants", Measure("flow", ("spending.wmo_hbh",)), note=_SPEND, index=TARIFF_INDEX,
     ),
     Target(
         "wmo_spending_begeleiding", "Wmo spending: begeleiding (ondersteuning thuis)", "wmo",
         (Row("wmo_ondersteuning_thuis_spending_realised_per_inhabitant", "2019*"),), "rate", "inhabitants",
-        Measure("flow", ("spending.wmo_begeleiding",)), note=_SPEND,
+        Measure("flow", ("spending.wmo_begeleiding",)), note=_SPEND, index=TARIFF_INDEX,
     ),
     Target(
         "wmo_spending_hulpmiddelen", "Wmo spending: hulpmiddelen en diensten", "wmo",
         (Row("wmo_hulpmiddelen_diensten_spending_realised_per_inhabitant", "2019*"),), "rate", "inhabitants",
-        Measure("flow", ("spending.wmo_hulpmiddelen",)), note=_SPEND,
+        Measure("flow", ("spending.wmo_hulpmiddelen",)), note=_SPEND, index=TARIFF_INDEX,
     ),
     Target(
         "wmo_spending_verblijf", "Wmo spending: verblijf en opvang (beschermd wonen)", "wmo",
         (Row("wmo_verblijf_opvang_spending_realised_per_inhabitant", "2019*"),), "rate", "inhabitants",
-        Measure("flow", ("spending.wmo_beschermd_wonen",)), note=_SPEND,
+        Measure("flow", ("spending.wmo_beschermd_wonen",)), note=_SPEND, index=TARIFF_INDEX,
     ),
     Target(
         "wmo_spending_total", "Wmo maatwerk spending, total", "wmo", (Row("wmo_maatwerk_spending_realised_per_inhabitant", "2019*"),),
         "rate", "inhabitants", Measure("flow", tuple(f"spending.{p}" for p in WMO_ALL)), criterion=True, note=_SPEND,
+        index=TARIFF_INDEX,
     ),
     Target(
         "wmo_spending_iv3", "Wmo spending, Iv3 6.71 + 6.6 (maatwerk 18+)", "wmo",
         (Row("taakveld_maatwerkdienstverlening_18plus_lasten", "2017*"), Row("taakveld_maatwerkvoorziening_wmo_lasten", "2017*")),
         "count", "inhabitants", Measure("flow", tuple(f"spending.{p}" for p in WMO_EXCL_VERBLIJF)), multiplier=1e6,
-        denominator="inhabitants_2017", note=f"CBS Iv3 realised 2017; {_SPEND}",
+        denominator="inhabitants_2017", note=f"CBS Iv3 realised 2017; {_SPEND}", index=TARIFF_INDEX,
     ),
     Target(
         "wmo_spending_iv3_escalated", "Wmo spending, Iv3 6.81 (escalated care 18+)", "wmo",
         (Row("taakveld_geescaleerde_zorg_18plus_lasten", "2017*"),), "count", "inhabitants",
         Measure("flow", ("spending.wmo_beschermd_wonen",)), multiplier=1e6, denominator="inhabitants_2017",
-        note=f"includes opvang, which the model does not have; {_SPEND}",
+        note=f"includes opvang, which the model does not have; {_SPEND}", index=TARIFF_INDEX,
     ),
     # --- work and income (Participatiewet) --------------------------------------------------------
     Target(
@@ -373,6 +387,7 @@ TARGETS: tuple[Target, ...] = (
         "bijstand_spending", "bijstand benefits spending", "participatie", (Row("buig_budget_participatiewet", "2019"),), "count",
         "inhabitants", Measure("flow", ("spending.participatie_bijstand",)), multiplier=1e6, denominator="inhabitants_2019",
         criterion=True, note=f"the national BUIG budget for Participatiewet benefits (realised spending differs by a few %); {_SPEND}",
+        index=BENEFIT_INDEX,
     ),
     # --- a municipality of this size: Dronten (~41,000 inhabitants), Iv3 taakvelden, rekening 2017 -------
     Target(
@@ -380,32 +395,35 @@ TARGETS: tuple[Target, ...] = (
         (Row("taakveld_6_72_maatwerkdienstverlening_18min_lasten_per_inhabitant", "2017", "Dronten"),
          Row("taakveld_6_82_geescaleerde_zorg_18min_lasten_per_inhabitant", "2017", "Dronten")), "rate", "inhabitants",
         Measure("flow", ("spending.jeugd_ambulant", "spending.jeugd_verblijf", "spending.jeugd_gedwongen_kader")), note=_DRONTEN,
+        index=TARIFF_INDEX,
     ),
     Target(
         "dronten_wmo", "Wmo spending, Iv3 6.6 + 6.71", "Dronten 2017 (municipal)",
         (Row("taakveld_6_6_maatwerkvoorzieningen_wmo_lasten_per_inhabitant", "2017", "Dronten"),
          Row("taakveld_6_71_maatwerkdienstverlening_18plus_lasten_per_inhabitant", "2017", "Dronten")), "rate", "inhabitants",
-        Measure("flow", tuple(f"spending.{p}" for p in WMO_EXCL_VERBLIJF)), note=_DRONTEN,
+        Measure("flow", tuple(f"spending.{p}" for p in WMO_EXCL_VERBLIJF)), note=_DRONTEN, index=TARIFF_INDEX,
     ),
     Target(
         "dronten_inkomen", "income support, Iv3 6.3 inkomensregelingen", "Dronten 2017 (municipal)",
         (Row("taakveld_6_3_inkomensregelingen_lasten_per_inhabitant", "2017", "Dronten"),), "rate", "inhabitants",
         Measure("flow", ("spending.participatie_bijstand",)), note=f"6.3 also holds bijzondere bijstand and minimabeleid; {_DRONTEN}",
+        index=BENEFIT_INDEX,
     ),
     Target(
         "dronten_begeleide_participatie", "beschut werk, Iv3 6.4 begeleide participatie", "Dronten 2017 (municipal)",
         (Row("taakveld_6_4_begeleide_participatie_lasten_per_inhabitant", "2017", "Dronten"),), "rate", "inhabitants",
-        Measure("flow", ("spending.participatie_beschut_werk",)), note=_DRONTEN,
+        Measure("flow", ("spending.participatie_beschut_werk",)), note=_DRONTEN, index=TARIFF_INDEX,
     ),
     Target(
         "dronten_wijkteams", "access teams, Iv3 6.2 wijkteams", "Dronten 2017 (municipal)",
         (Row("taakveld_6_2_wijkteams_lasten_per_inhabitant", "2017", "Dronten"),), "rate", "inhabitants",
-        Measure("flow", ("spending.toegang",)), note=f"model: access staff of all laws; {_DRONTEN}",
+        Measure("flow", ("spending.toegang",)), note=f"model: access staff of all laws; {_DRONTEN}", index=WAGE_INDEX,
     ),
     Target(
         "dronten_samenkracht", "general provisions, Iv3 6.1 samenkracht", "Dronten 2017 (municipal)",
         (Row("taakveld_6_1_samenkracht_burgerparticipatie_lasten_per_inhabitant", "2017", "Dronten"),), "rate", "inhabitants",
         Measure("flow", ("spending.algemene_voorzieningen",)), note=f"model: general provisions of all laws; {_DRONTEN}",
+        index=TARIFF_INDEX,
     ),
 )
 
@@ -443,8 +461,24 @@ NOT_COMPARED: dict[str, str] = {
     "pop_0_19_approx": "input: the population path (calibration/projection.py)",
     "proj_pop_0_19_bp2025": "input: the population path (calibration/projection.py)",
     "proj_pop_total_kp2022": "input: the population path (calibration/projection.py)",
-    "jeugdzorg_rijksbudget": "input: national youth revenue of a municipality of this size (Nijkerk)",
-    "jeugdzorg_deficit_expected": "input: sizing of youth revenue below spending (Nijkerk)",
+    "jeugdzorg_rijksbudget": "cross-check of the youth revenue of the default profile (Nijkerk, a municipality of this size)",
+    "jeugdzorg_deficit_expected": "youth revenue below spending in a municipality of this size (Nijkerk); not an output",
+    # money inputs: tariffs, the benefit, the index rates and the revenue of the default profile (simulation.parameters,
+    # scenarios/profiles/default.toml) are derived from these rows
+    "wmo_hbh_spending_per_client": "input: tariff.wmo_hbh",
+    "wmo_ondersteuning_thuis_spending_realised": "input: tariff.wmo_begeleiding (with the 2017 clients)",
+    "wmo_hulpmiddelen_diensten_spending_realised": "input: tariff.wmo_hulpmiddelen (with the 2017 clients)",
+    "wmo_verblijf_opvang_spending_per_client": "input: tariff.wmo_beschermd_wonen",
+    "taakveld_geescaleerde_zorg_18min_lasten_begroot": "input: tariff.jeugdbescherming; the gedwongen kader share of youth revenue",
+    "taakveld_maatwerkdienstverlening_18min_lasten_begroot": "input: the gedwongen kader share of youth revenue",
+    "jeugdreclassering_youth": "input: tariff.jeugdbescherming (the model has no separate jeugdreclassering)",
+    "bijstand_norm_single_21_aow_excl_vt": "input: the low end of benefit.monthly",
+    "bijstand_norm_couple_21_aow_excl_vt": "input: the high end of benefit.monthly; index.benefit (2015-2019)",
+    "wmo_hbh_tariff_growth_simple": "input: index.tariff",
+    "wmo_hbh_tariff_growth_heavy": "input: the low end of index.tariff",
+    "jeugd_budget_municipalities": "input: youth revenue of the default profile",
+    "taakveld_6_5_arbeidsparticipatie_lasten_begroot": "input: re-integration revenue of the default profile (Dronten per inhabitant)",
+    "taakveld_6_4_begeleide_participatie_lasten_begroot": "input: beschut werk revenue of the default profile (Dronten per inhabitant)",
 }
 
 
@@ -499,6 +533,24 @@ def scaled_figure(target: Target, model_basis: dict[str, float], rows: dict[Row,
     if target.scaling == "rate":
         return value * target.multiplier * model_basis[target.basis]
     return value * target.multiplier / national_basis(target.denominator, rows) * model_basis[target.basis]
+
+
+def figure_year(target: Target) -> int:
+    """The year of a target's figure: the first four digits of its first row's period (``2017*``, ``2019Q4``)."""
+    return int(target.figure[0].period[:4])
+
+
+def price_factor(target: Target, values: Mapping[str, float], year: int) -> float:
+    """What a euro of the figure's year is worth in ``year`` at the rate ``values[target.index]``; 1 for a figure not in euros.
+
+    Args:
+        target: the table line.
+        values: the scenario's parameters (the index rates).
+        year: the comparable year (the profile's start year).
+    """
+    if not target.index or not target.figure:
+        return 1.0
+    return index_factor(values[target.index], figure_year(target), year)
 
 
 @dataclass(frozen=True)

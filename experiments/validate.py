@@ -27,6 +27,7 @@ from sdsim.calibration.targets import (
     Target,
     judge,
     national_basis,
+    price_factor,
     scaled_figure,
     source_rows,
 )
@@ -212,6 +213,8 @@ def build_table(scenario: Scenario, years: list[ReplicateYear], seed: int) -> Va
     lines = []
     for target in TARGETS:
         figure = scaled_figure(target, basis, sources)
+        if figure is not None:  # a figure in euros, in euros of the comparable year
+            figure *= price_factor(target, scenario.params, scenario.profile.start_year)
         values = np.array([measure_value(target.model, y) for y in years]) if target.model and target.status != "not_produced" else None
         mean = p5 = p95 = None
         if values is not None:

@@ -101,7 +101,7 @@ def load_profile(path: Path, years: int | None = None) -> Profile:
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = "unknown key"
-        elif "input" in first and first["type"] not in ("missing",) and first["loc"]:
+        elif "input" in first and first["type"] not in ("missing",) and first["loc"] and not isinstance(first["input"], dict | list):
             message = f"{message} (got {show(first['input'])})"
         raise ScenarioError(path, loc, message) from None
     gap = profile.path_gap(years) if years is not None else None

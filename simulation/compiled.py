@@ -3,6 +3,10 @@
 ``compile_scenario`` runs the hooks of every lever (``simulation.levers``) once, in lever order, on a
 profile and its parameters. The engine simulates with the result and the ledger prices the engine's
 tallies with the same object, so no lever is applied twice.
+
+Money parameters are in euros of their source year (``Parameter.price_year``); this is where they are
+indexed to the profile's start year, once (``simulation.prices.at_start_year``). Every price the
+compiled scenario holds is in start-year euros; the ledger indexes them on over the horizon.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from typing import NamedTuple
 import numpy as np
 from sdsim.simulation.inputs import Rates, Structure, compile_rates, compile_structure, provider_payment
 from sdsim.simulation.levers import LEVERS, Lever, LeverPrices, in_hook_order, no_lever_prices
-from sdsim.simulation.parameters import Parameters
+from sdsim.simulation.parameters import REGISTRY, Parameters
+from sdsim.simulation.prices import at_start_year
 from sdsim.simulation.profile import Profile
 from sdsim.simulation.schema import BUDGET_LINES, DOMAINS, INCOME_CLASSES, LINE, N_PRODUCTS, PAY_LUMPSUM, PRODUCTS
 
@@ -20,7 +25,8 @@ from sdsim.simulation.schema import BUDGET_LINES, DOMAINS, INCOME_CLASSES, LINE,
 class CompiledScenario(NamedTuple):
     """Everything the engine and the ledger need of one scenario, with every lever applied once.
 
-    Prices are euros of the profile's start year; the ledger indexes them.
+    Prices are euros of the profile's start year (indexed from each parameter's price year); the
+    ledger indexes them on from month 0.
     """
 
     params: Parameters
@@ -34,6 +40,7 @@ class CompiledScenario(NamedTuple):
     lumpsum_care: np.ndarray  # (lump-sum providers, products) monthly lump sum spread over the provider's slots
     general_cost: np.ndarray  # (domains,) euro per general-provision user-month
     copay: np.ndarray  # (income classes,) euro per co-paying household-month
+    start_prices: dict[str, float]  # every money parameter (tariffs, benefit, wage, ...) in start-year euros
     lever_prices: LeverPrices  # euros of what levers add per unit of a tally
     lever_costs: np.ndarray  # (budget lines,) fixed euros per month the levers themselves cost
 
@@ -86,7 +93,8 @@ def compile_scenario(profile: Profile, params: Parameters, levers: tuple[Lever, 
     rates = policy_rates(compile_rates(params), params, levers)
     structure = compile_structure(adjusted, params)
     model, factor, lumpsum = provider_payment(adjusted)
-    tariff = np.array([params[f"tariff.{p.name}"] for p in PRODUCTS])
+    prices = at_start_year(params, REGISTRY, profile.start_year)
+    tariff = np.array([prices[f"tariff.{p.name}"] for p in PRODUCTS])
     unit = factor[:, None] * tariff[None, :]
     slots = structure.provider_slots.astype(float)
     spread = [lumpsum[prov] / 12.0 * (slots[prov] / slots[prov].sum()) for prov in np.flatnonzero(model == PAY_LUMPSUM)]
@@ -100,8 +108,9 @@ def compile_scenario(profile: Profile, params: Parameters, levers: tuple[Lever, 
         unit_price=unit,
         trajectory_price=unit * mean_care_months(rates)[None, :],
         lumpsum_care=np.array(spread).reshape(len(spread), N_PRODUCTS),
-        general_cost=np.array([params[f"general_cost.{d}"] for d in DOMAINS]),
-        copay=np.array([params[f"copay.{c}"] for c in INCOME_CLASSES]),
+        general_cost=np.array([prices[f"general_cost.{d}"] for d in DOMAINS]),
+        copay=np.array([prices[f"copay.{c}"] for c in INCOME_CLASSES]),
+        start_prices=prices,
         lever_prices=lever_prices(params, levers),
         lever_costs=lever_costs(profile, params, levers),
     )

@@ -2,8 +2,12 @@
 
 Euros are computed from the kernels' integer tallies and the prices of the scenario, so the
 kernels stay free of money and the ledger is exact and cheap to recompute (e.g. for another price
-path). Prices are in euros of the profile's start year and indexed yearly (``index.tariff`` for
-care, general provisions and benefits, ``index.wage`` for access staff and contract overhead).
+path). The compiled scenario holds every price in euros of the profile's start year (each money
+parameter indexed from its own price year, ``simulation.prices``); the ledger indexes them on, a
+step each 1 January: every budget line with its own index (``prices.LINE_INDEX``: ``index.tariff``
+for care, general provisions and co-payments, ``index.benefit`` for bijstand, ``index.wage`` for
+access staff and contract overhead), and its national revenue with it. Money is reported in nominal
+euros of each calendar year, with the start year's prices in month 0.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 from sdsim.simulation.compiled import CompiledScenario
+from sdsim.simulation.prices import TARIFF_INDEX, index_factors, line_index_factors
 from sdsim.simulation.schema import BUDGET_LINES, LINE, PAY_PXQ, PAY_RESULT, PAY_TRAJECTORY, PRODUCT_LINE, PRODUCTS
 from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_COPAY_LOW, H_MULTI_PROBLEM, Tallies
 
@@ -25,21 +30,17 @@ class Ledger(NamedTuple):
     care: np.ndarray  # (months, products) care euros per product (included in ``spending``)
 
 
-def index_factors(months: int, yearly: float, first_month: int = 0) -> np.ndarray:
-    """Price index per recorded month: (1 + yearly) ** calendar-year offset from the start year."""
-    return (1.0 + yearly) ** ((first_month + np.arange(months)) // 12)
-
-
 def book(tallies: Tallies, compiled: CompiledScenario, first_month: int = 0) -> Ledger:
     """Price every tally and put it on its budget line (``first_month``: month index of row 0).
 
     ``compiled`` is the scenario the engine ran (``Engine.compiled``): the municipality as the levers
-    made it, its prices, and what the levers themselves cost.
+    made it, its prices in start-year euros, and what the levers themselves cost. Row ``m`` is month
+    ``first_month + m`` from 1 January of the start year, priced at ``(1 + rate) ** ((first_month + m) // 12)``
+    times the start-year price, with each budget line's own index rate (``simulation.prices``).
     """
-    params, profile = compiled.params, compiled.profile
+    params, profile, prices = compiled.params, compiled.profile, compiled.start_prices
     months = tallies.events.shape[0]
-    price = index_factors(months, params["index.tariff"], first_month)
-    wage = index_factors(months, params["index.wage"], first_month)
+    index = line_index_factors(months, params, first_month)  # (months, lines)
     spending = np.zeros((months, len(BUDGET_LINES)))
     model = compiled.payment_model
     care = (
@@ -49,23 +50,26 @@ def book(tallies: Tallies, compiled: CompiledScenario, first_month: int = 0) -> 
     ).sum(axis=1)  # (months, products)
     for lumpsum in compiled.lumpsum_care:
         care += lumpsum[None, :]
-    care = care * price[:, None]
+    care = care * index[:, PRODUCT_LINE]
     for p in range(len(PRODUCTS)):
         spending[:, PRODUCT_LINE[p]] += care[:, p]
     subsidy = sum(profile.general_subsidy_year.values()) / 12.0
     extra = compiled.lever_prices
     shifted = tallies.shifted @ extra.shifted
-    spending[:, LINE["algemene_voorzieningen"]] = (tallies.general @ compiled.general_cost + shifted + subsidy) * price
-    spending[:, LINE["participatie_bijstand"]] = tallies.house[:, H_BENEFIT_MONTHS] * params["benefit.monthly"] * price
     fte = sum(sum(team.fte.values()) for team in profile.access_teams)
     coordinators = tallies.house[:, H_MULTI_PROBLEM] * extra.coordinated_share * extra.coordinator_month
-    spending[:, LINE["toegang"]] = (fte * params["access.wage_fte_year"] / 12.0 + coordinators) * wage
-    spending[:, LINE["overhead"]] = profile.n_providers * params["overhead.per_contract_year"] / 12.0 * wage
-    for line, euros in enumerate(compiled.lever_costs):
-        spending[:, line] += euros * price
+    other = np.zeros_like(spending)  # start-year euros of the lines that are not care, and what the levers cost
+    other[:, LINE["algemene_voorzieningen"]] = tallies.general @ compiled.general_cost + shifted + subsidy
+    other[:, LINE["participatie_bijstand"]] = tallies.house[:, H_BENEFIT_MONTHS] * prices["benefit.monthly"]
+    other[:, LINE["toegang"]] = fte * prices["access.wage_fte_year"] / 12.0 + coordinators
+    other[:, LINE["overhead"]] = profile.n_providers * prices["overhead.per_contract_year"] / 12.0
+    other += compiled.lever_costs[None, :]
+    spending += other * index
     revenue = np.zeros_like(spending)
     for line, amount in profile.revenue.items():
-        revenue[:, LINE[line]] = amount / 12.0 * price
+        revenue[:, LINE[line]] = amount / 12.0
+    revenue *= index
+    price = index_factors(months, params[TARIFF_INDEX], first_month)
     copayments = tallies.house[:, H_COPAY_LOW : H_COPAY_LOW + 3] @ compiled.copay * price
     return Ledger(spending=spending, revenue=revenue, copayments=copayments, care=care)
 

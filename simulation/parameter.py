@@ -25,8 +25,13 @@ class Parameter:
         bounds: hard validity interval; values outside are an input error.
         plausible: interval explored by sensitivity analysis and calibration.
         unit: unit of the value.
-        source: a ``sources.csv`` indicator (``row:<indicator>``), a seed (``seed:[SW] §4.6``) or
-            ``assumption``.
+        source: a ``sources.csv`` indicator (``row:<indicator>``), a seed (``seed:[SW] §4.6``), a
+            derivation from rows (``derived: row:a / row:b``) or ``assumption``.
+        price_year: for an amount of money, the year whose prices it is in (its source's year);
+            None for everything else. The compiled scenario indexes it to the start year.
+        index: for an amount of money, the name of the yearly index parameter (``index.tariff``,
+            ``index.benefit``, ``index.wage``) that carries it from ``price_year`` to the start year
+            and over the horizon; empty for everything else.
     """
 
     name: str
@@ -35,6 +40,8 @@ class Parameter:
     plausible: tuple[float, float]
     unit: str
     source: str
+    price_year: int | None = None
+    index: str = ""
 
 
 def declare(
@@ -42,6 +49,18 @@ def declare(
 ) -> Parameter:
     """A parameter with float values (bounds default to a probability)."""
     return Parameter(name, float(default), bounds, (float(plausible[0]), float(plausible[1])), unit, source)
+
+
+def declare_money(
+    name: str, default: float, plausible: tuple[float, float], unit: str, source: str, price_year: int, index: str
+) -> Parameter:
+    """An amount in euros of ``price_year`` (non-negative), indexed to the start year by the parameter ``index``.
+
+    The unit says the price year (``euro per client-month, 2019 prices``), so that ``sdsim parameters``
+    shows which euros a value is in; a scenario that changes the value gives it in the same year's prices.
+    """
+    plausible = (float(plausible[0]), float(plausible[1]))
+    return Parameter(name, float(default), NON_NEGATIVE, plausible, f"{unit}, {price_year} prices", source, price_year, index)
 
 
 def spread(value: float, factor: float = 2.0, cap: float | None = 1.0) -> tuple[float, float]:

@@ -17,7 +17,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 from sdsim.simulation.levers import LEVERS
-from sdsim.simulation.parameter import ASSUMPTION, MONTHLY, NON_NEGATIVE, PROBABILITY, Parameter, declare, spread
+from sdsim.simulation.parameter import ASSUMPTION, MONTHLY, NON_NEGATIVE, PROBABILITY, Parameter, declare, declare_money, spread
+from sdsim.simulation.prices import BENEFIT_INDEX, TARIFF_INDEX, WAGE_INDEX
 from sdsim.simulation.schema import AGE_GROUPS, DOMAINS, INCOME_CLASSES, PRODUCTS
 
 A = ASSUMPTION
@@ -64,23 +65,22 @@ _ASK = {  # light, moderate, severe
 _DOOR_GP = {"jeugd": (0.5, "seed:[NK] §4 (50% outside the area team); row:share_started_huisarts")}
 _DOOR_JUDGE = {"veiligheid": (0.5, A)}
 _GENERAL_RESOLVE = {"jeugd": 0.15, "wmo": 0.08, "werk": 0.05, "schulden": 0.15, "veiligheid": 0.1}
-_GENERAL_COST = {"jeugd": 80.0, "wmo": 60.0, "werk": 50.0, "schulden": 40.0, "veiligheid": 80.0}
 
 # Per product: mean duration (months; None = CBS ended-trajectory distribution), effectiveness,
-# monthly escalation to the specialist tier, share within its (domain, tier), reference tariff.
+# monthly escalation to the specialist tier, share within its (domain, tier).
 _CARE = {
-    "jeugd_ambulant": (None, 0.7, 0.004, 1.0, 1000.0),
-    "jeugd_verblijf": (None, 0.6, 0.0, 1.0, 4500.0),
-    "wmo_hbh": (36.0, 0.5, 0.001, 0.29, 400.0),
-    "wmo_begeleiding": (18.0, 0.6, 0.003, 0.21, 900.0),
-    "wmo_hulpmiddelen": (48.0, 0.8, 0.0005, 0.50, 120.0),
-    "wmo_beschermd_wonen": (36.0, 0.5, 0.0, 1.0, 5000.0),
-    "reintegratie": (12.0, 0.35, 0.002, 1.0, 500.0),
-    "beschut_werk": (60.0, 0.2, 0.0, 1.0, 1500.0),
-    "schuldhulp": (18.0, 0.6, 0.003, 1.0, 150.0),
-    "beschermingsbewind": (48.0, 0.5, 0.0, 1.0, 120.0),
-    "veiligheid_ambulant": (9.0, 0.6, 0.01, 1.0, 1000.0),
-    "jeugdbescherming": (30.0, 0.6, 0.0, 1.0, 1500.0),
+    "jeugd_ambulant": (None, 0.7, 0.004, 1.0),
+    "jeugd_verblijf": (None, 0.6, 0.0, 1.0),
+    "wmo_hbh": (36.0, 0.5, 0.001, 0.29),
+    "wmo_begeleiding": (18.0, 0.6, 0.003, 0.21),
+    "wmo_hulpmiddelen": (48.0, 0.8, 0.0005, 0.50),
+    "wmo_beschermd_wonen": (36.0, 0.5, 0.0, 1.0),
+    "reintegratie": (12.0, 0.35, 0.002, 1.0),
+    "beschut_werk": (60.0, 0.2, 0.0, 1.0),
+    "schuldhulp": (18.0, 0.6, 0.003, 1.0),
+    "beschermingsbewind": (48.0, 0.5, 0.0, 1.0),
+    "veiligheid_ambulant": (9.0, 0.6, 0.01, 1.0),
+    "jeugdbescherming": (30.0, 0.6, 0.0, 1.0),
 }
 _CARE_SOURCES = {
     "jeugd_ambulant": "row:ended_jh_traj_share_0_3m",
@@ -90,6 +90,77 @@ _CARE_SOURCES = {
     "wmo_hulpmiddelen": "row:wmo_hulpmiddelen_diensten_clients",
     "jeugdbescherming": "row:avg_duration_ended_ots",
 }
+
+# --- money: every amount in euros of its source year (``price_year``), indexed to the start year by the compiled
+# scenario (``simulation.prices``). Where ``shared/data`` has a figure the amount is derived from it (the rows are
+# copied into scenarios/sources.csv); elsewhere it is an assumption with a range. A per-client-year spending figure
+# becomes a price per client-month as spending / client-months: a product with mean duration D months has, in a
+# steady state, S (1 + 12 / D) clients in a year for a mean stock S, so a client-month costs
+# (spending per client-year) x (1 + 12 / D) / 12, with D the product's default mean duration.
+_JEUGD_STOCK_2017 = (
+    "(2 x row:jh_trajectories_active H1 2017 440,215 - row:jh_trajectories_active 2017 558,350 = 322,080, starts even over the year)"
+)
+_JEUGD_SPLIT = (
+    "verblijf costs 4.5 x ambulant per month (assumption, range 3-8) at the row:jh_trajectories_active_met_verblijf share"
+    " of H1 2017 (47,220 of 440,215 = 10.7 %)"
+)
+_TARIFF = {  # product: (euro per client-month, price year, plausible range, source)
+    "jeugd_ambulant": (
+        630.0, 2017, (400.0, 900.0),
+        f"derived: row:taakveld_maatwerkdienstverlening_18min_lasten 2017* 3,349 mln / 12 / trajectory stock {_JEUGD_STOCK_2017}"
+        f" = 866.5 per trajectory-month, of which ambulant 630 if {_JEUGD_SPLIT}",
+    ),
+    "jeugd_verblijf": (
+        2835.0, 2017, (1800.0, 5000.0),
+        f"derived: as tariff.jeugd_ambulant (866.5 per trajectory-month, Iv3 6.72 2017 over the trajectory stock), verblijf 2,835 if"
+        f" {_JEUGD_SPLIT}",
+    ),
+    "wmo_hbh": (
+        287.0, 2019, (220.0, 375.0),
+        "derived: row:wmo_hbh_spending_per_client 2019 2,581 per client-year x (1 + 12/36) / 12; range -25 % to +30 %",
+    ),
+    "wmo_begeleiding": (
+        684.0, 2017, (500.0, 900.0),
+        "derived: row:wmo_ondersteuning_thuis_spending_realised 2017* 1,389,135k / row:wmo_ondersteuning_thuis_clients 2017 282,000"
+        " = 4,926 per client-year x (1 + 12/18) / 12",
+    ),
+    "wmo_hulpmiddelen": (
+        81.0, 2017, (60.0, 120.0),
+        "derived: row:wmo_hulpmiddelen_diensten_spending_realised 2017* 541,954k / row:wmo_hulpmiddelen_diensten_clients 2017"
+        " 694,715 = 780 per client-year x (1 + 12/48) / 12",
+    ),
+    "wmo_beschermd_wonen": (
+        5637.0, 2017, (4200.0, 7500.0),
+        "derived: row:wmo_verblijf_opvang_spending_per_client 2017 50,734 per client-year x (1 + 12/36) / 12 (includes opvang,"
+        " shorter and cheaper: the low end of the range is 50,734 / 12)",
+    ),
+    "reintegratie": (
+        500.0, 2025, (250.0, 900.0), "assumption: no spending per trajectory in shared/data (the participatiebudget rows stop in 2012)"
+    ),
+    "beschut_werk": (
+        1500.0, 2025, (1000.0, 2200.0), "assumption: wage subsidy and guidance per beschut werk place; no per-place figure in shared/data"
+    ),
+    "schuldhulp": (
+        150.0, 2025, (80.0, 300.0), "assumption: no spending figure for schuldhulpverlening in shared/data (NVVK rows count people)"
+    ),
+    "beschermingsbewind": (
+        120.0, 2025, (90.0, 160.0), "assumption: the monthly bewind fee paid through bijzondere bijstand; no figure in shared/data"
+    ),
+    "veiligheid_ambulant": (
+        630.0, 2017, (400.0, 1300.0),
+        "derived: as tariff.jeugd_ambulant (ambulant youth help paid from the same budget line); up to the jeugdbescherming price",
+    ),
+    "jeugdbescherming": (
+        1291.0, 2019, (800.0, 1660.0),
+        "derived: row:taakveld_geescaleerde_zorg_18min_lasten_begroot 2019* 631 mln / 12 / (mean of row:jb_measures_in_force"
+        " 2019-01-01 31,335 and 2019-12-31 32,095 + row:jeugdreclassering_youth 2019* 9,000); Iv3 6.82 also holds gesloten"
+        " jeugdhulp and Veilig Thuis, so the JB measures alone (1,658) bound it from above",
+    ),
+}  # fmt: skip
+# Euro per user-month of a general provision (welzijn, buurtwerk, collective help): no per-user figure in shared/data
+# (Iv3 6.1 holds general provisions as lump sums: the profile's general_subsidy_year).
+_GENERAL_COST = {"jeugd": 80.0, "wmo": 60.0, "werk": 50.0, "schulden": 40.0, "veiligheid": 80.0}
+_GENERAL_COST_SOURCE = "assumption: no per-user figure for general provisions in shared/data (Iv3 6.1 is lump sums); range /1.5 to x1.5"
 
 
 def _registry() -> tuple[Parameter, ...]:
@@ -116,18 +187,18 @@ def _registry() -> tuple[Parameter, ...]:
         r = _GENERAL_RESOLVE[d]
         out.append(declare(f"general_resolve.{d}", r, spread(r), MONTHLY + " (light need)", A))
         out.append(declare(f"general_stepup.{d}", 0.25, (0.1, 0.5), MONTHLY + " (moderate+ need)", A))
-        out.append(
-            declare(f"general_cost.{d}", _GENERAL_COST[d], spread(_GENERAL_COST[d], 1.5, None), "euro per user-month", A, NON_NEGATIVE)
-        )
+        cost, unit = _GENERAL_COST[d], "euro per user-month"
+        out.append(declare_money(f"general_cost.{d}", cost, spread(cost, 1.5, None), unit, _GENERAL_COST_SOURCE, 2025, TARIFF_INDEX))
     for prod in PRODUCTS:
-        mean, eff, esc, share, tariff = _CARE[prod.name]
+        mean, eff, esc, share = _CARE[prod.name]
         src = _CARE_SOURCES.get(prod.name, A)
         if mean is not None:
             out.append(declare(f"care.{prod.name}.mean_duration", mean, spread(mean, 1.5, None), "months", src, (1.0, 600.0)))
         out.append(declare(f"care.{prod.name}.effectiveness", eff, (max(0.0, eff - 0.2), min(1.0, eff + 0.2)), "share resolved at end", A))
         out.append(declare(f"care.{prod.name}.escalate", esc, spread(esc) if esc else (0.0, 0.0), MONTHLY + " to specialist", A))
         out.append(declare(f"care.{prod.name}.share", share, (share, share), "share of its domain and tier", src, NON_NEGATIVE))
-        out.append(declare(f"tariff.{prod.name}", tariff, spread(tariff, 1.3, None), "euro per client-month (2025)", A, NON_NEGATIVE))
+        tariff, year, plausible, tariff_src = _TARIFF[prod.name]
+        out.append(declare_money(f"tariff.{prod.name}", tariff, plausible, "euro per client-month", tariff_src, year, TARIFF_INDEX))
     out += [
         declare("duration.cbs_tail_mean", 18.0, (6.0, 36.0), "months beyond 48 (CBS open bin)", A, (1.0, 600.0)),
         declare("network_protection", 0.5, (0.2, 0.8), "escalation reduction at network 1", A),
@@ -191,22 +262,58 @@ def _registry() -> tuple[Parameter, ...]:
             "row:proj_pop_total_kp2022_lo67 / _hi67 (67 % interval about +-40 % of the change by 2040)",
             (0.0, 3.0),
         ),
-        declare("copay.low", 0.0, (0.0, 19.0), "euro per month, Wmo maatwerk", A, NON_NEGATIVE),
-        declare("copay.middle", 19.0, (0.0, 40.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", NON_NEGATIVE),
-        declare("copay.high", 19.0, (0.0, 100.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", NON_NEGATIVE),
-        declare("benefit.monthly", 1350.0, (1100.0, 1800.0), "euro per household-month", A, NON_NEGATIVE),
+        declare_money("copay.low", 0.0, (0.0, 19.0), "euro per month, Wmo maatwerk", A + ": minima exempt", 2019, TARIFF_INDEX),
+        declare_money("copay.middle", 19.0, (0.0, 40.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", 2019, TARIFF_INDEX),
+        declare_money("copay.high", 19.0, (0.0, 100.0), "euro per month, Wmo maatwerk", "row:wmo_abonnementstarief", 2019, TARIFF_INDEX),
+        declare_money(
+            "benefit.monthly",
+            1128.0,
+            (974.0, 1462.0),
+            "euro per household-month",
+            "derived: row:buig_budget_participatiewet 2019 5,612.3 mln / 12 / row:bijstand_persons 2019Q4 414,610; range: the single"
+            " norm (row:bijstand_norm_single_21_aow_excl_vt 2019-01-01, 974) to the couple norm with 5 % holiday allowance"
+            " (row:bijstand_norm_couple_21_aow_excl_vt 2019-01-01, 1,392 x 1.05)",
+            2019,
+            BENEFIT_INDEX,
+        ),
         declare("access.intakes_per_fte", 10.0, (6.0, 15.0), "intakes per FTE-month", A, NON_NEGATIVE),
-        declare("access.wage_fte_year", 80000.0, (65000.0, 95000.0), "euro per FTE-year (2025)", A, NON_NEGATIVE),
-        declare(
+        declare_money(
+            "access.wage_fte_year",
+            80000.0,
+            (65000.0, 95000.0),
+            "euro per FTE-year",
+            "assumption: employer cost of a CAO Gemeenten social worker; no wage or FTE figure for access teams in shared/data",
+            2025,
+            WAGE_INDEX,
+        ),
+        declare_money(
             "overhead.per_contract_year",
             15000.0,
             (5000.0, 30000.0),
             "euro per provider contract-year",
-            "seed:[SD] §4.9 (158 providers)",
-            NON_NEGATIVE,
+            "assumption: contract management per provider; seed:[SD] §4.9 gives the number of providers (158), not their cost",
+            2025,
+            WAGE_INDEX,
         ),
-        declare("index.tariff", 0.03, (0.0, 0.06), "yearly tariff indexation", A, (-0.5, 1.0)),
-        declare("index.wage", 0.03, (0.0, 0.06), "yearly wage indexation", A, (-0.5, 1.0)),
+        declare(
+            TARIFF_INDEX,
+            0.0283,
+            (0.019, 0.05),
+            "yearly tariff indexation",
+            "derived: row:wmo_hbh_tariff_growth_simple ~2015-2019 15 % over five years: 1.15^(1/5) - 1; low end"
+            " row:wmo_hbh_tariff_growth_heavy (10 %); applied to the unseen years from 2020 on as well (assumption)",
+            (-0.5, 1.0),
+        ),
+        declare(
+            BENEFIT_INDEX,
+            0.0164,
+            (0.01, 0.04),
+            "yearly indexation of bijstand benefits",
+            "derived: row:bijstand_norm_couple_21_aow_excl_vt 2015-01-01 1,303.99 to 2019-01-01 1,391.82: (1391.82 / 1303.99)^(1/4) - 1;"
+            " applied to the unseen years from 2020 on as well (assumption)",
+            (-0.5, 1.0),
+        ),
+        declare(WAGE_INDEX, 0.03, (0.015, 0.05), "yearly wage indexation", "assumption: no wage index in shared/data", (-0.5, 1.0)),
     ]
     return tuple(out)
 

@@ -171,8 +171,8 @@ class Profile(_Strict):
     @classmethod
     def _types_hold_the_population(cls, population: AgeGroups | None, info: ValidationInfo) -> AgeGroups | None:
         types, households = info.data.get("household_types"), info.data.get("households")
-        if population is None or not types or not households:
-            return population
+        if population is None or not types or not households or abs(sum(t.share for t in types) - 1.0) > 1e-6:
+            return population  # (shares that do not sum to 1 are reported by _consistent)
         implied = _implied(types, households)
         for group, want, got in zip(AGE_GROUPS, population.values(), implied, strict=True):
             if want > 0 and abs(got / want - 1.0) > POPULATION_TOLERANCE:

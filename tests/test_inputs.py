@@ -100,8 +100,8 @@ def test_bad_parameter_values(tmp_path, capsys, body, expect):
     ("edit", "expect"),
     [
         (("fte = { jeugd = 1.4, wmo = 4.0", "fte = { jeugd = nan, wmo = 4.0"), "[Sociaal team Noord].fte.jeugd: expected a finite number"),
-        (("jeugd_ambulant = 4_600_000", "jeugd_ambulant = -4_600_000"), "revenue.jeugd_ambulant: Input should be greater than"),
-        (("jeugd_ambulant = 4_600_000", "jeugd_ambulant = -inf"), "revenue.jeugd_ambulant: expected a finite number"),
+        (("jeugd_ambulant = 5_589_000", "jeugd_ambulant = -5_589_000"), "revenue.jeugd_ambulant: Input should be greater than"),
+        (("jeugd_ambulant = 5_589_000", "jeugd_ambulant = -inf"), "revenue.jeugd_ambulant: expected a finite number"),
         (("low = 0.30", "low = 1.30"), "income_shares must give low, middle and high, summing to 1"),
         (("share = 0.257", "share = 0.857"), "household_types shares sum to 1.6000, must sum to 1"),
         (("count = 40", "count = 1e400"), "providers[Jeugdhulp ambulant].count: expected a finite number"),
@@ -116,7 +116,7 @@ def test_bad_profile_values(tmp_path, capsys, edit, expect):
 
 
 def test_subsidy_must_be_a_sane_amount(tmp_path, capsys):
-    profile = _small_profile(tmp_path, edit=("jeugd = 600_000", "jeugd = -1e12"))
+    profile = _small_profile(tmp_path, edit=("jeugd = 1_005_000", "jeugd = -1e12"))
     line = _run(capsys, "run", str(_write(tmp_path / "s.toml", f'profile = "{profile.name}"\n')))
     assert "general_subsidy_year.jeugd: Input should be greater than or equal to 0" in line
 
