@@ -3,9 +3,9 @@
 Responsibilities
     ``household_pass`` (parallel over fixed chunks of households): demography, the 18-year
     transition, need onset, self-resolution, escalation and crises, requests through the doors
-    (self → general provision, doctors, judge, straight to a provider, access team; the GI as a protection
-    measure starts), general provisions, decisions (beschikking
-    delay), care exits with duration-dependent hazards, escalation from maatwerk to specialist.
+    (self → general provision, GI, judge, doctors, straight to a provider, access team; the GI also
+    as a protection measure starts), general provisions, decisions (beschikking delay), care exits
+    with duration-dependent hazards, escalation from maatwerk to specialist.
     ``reduce_chunks`` sums the chunks' counts into the month's row. ``serve_access_queues`` and
     ``admit_from_waiting_lists`` (serial, over the few households waiting): access teams serve their
     queues first-come first-served up to capacity and triage; providers admit from their waiting
@@ -31,8 +31,9 @@ Rules
     a need arises                               ``onset`` (scheduled by ``schedule_next_onset``)
     resolved by own strength / general          ``resolve``
     escalation, crisis                          ``escalate``
-    request and door (self, judge, plan, GP)    ``request`` (the doctor: ``medical_referrer``)
-    GI refers jeugdhulp under a measure         ``under_measure``; ``gi_refers``, ``refer_by_gi``; ``request``
+    request and its door (schema.DOORS)         ``request`` (which doctor: ``medical_referrer``)
+    GI refers a youth under a measure           ``under_measure``, then ``gi_refers`` and
+                                                ``refer_by_gi`` as it starts, ``request`` later
     general provision not enough                ``step_up``
     an unmet need's month (which event)         ``_unmet_event``, then ``_unmet_transition``
     access queue, triage, decision gate         ``serve_access_queues``, ``_triage``

@@ -385,11 +385,11 @@ def request(
 
     Light needs go to a general provision. Otherwise the GI, with probability ``gi`` (positive for
     the youth of a household under a protection measure: the GI decides on its jeugdhulp), the
-    judge (a court order), the household's
-    case coordinator (handled in its plan, L7), a doctor (``medical_referrer``: the huisarts, whose
-    POH-jeugd may handle it at tier 1, L4, the medisch specialist or the jeugdarts, each a referral
-    straight to a provider's waiting list), a provider taken straight to without referrer, or the
-    access team.
+    judge (a court order), the household's case coordinator (handled in its plan, L7), a doctor
+    (``medical_referrer``: the huisarts, whose POH-jeugd may handle it at tier 1, L4, the medisch
+    specialist or the jeugdarts; a referral straight to a provider's waiting list), a provider
+    approached without referrer (straight to its waiting list), or the access team. Each is
+    recorded as the trajectory's door (``schema.DOORS``; CBS's route: ``schema.ROUTE_OF_DOOR``).
     """
     count_request(counts, off, last_end, hd, d, month)
     v = severity[hd]
@@ -436,8 +436,9 @@ def under_measure(state, product, h: int) -> bool:
 def gi_refers(entered, hk, h: int, month: int, share: float) -> bool:
     """Whether the GI refers the youth of household h, under a protection measure, to jeugdhulp as the measure starts.
 
-    It does, with probability ``share``, in the month after the measure started (``simulation.kernels``
-    admits after the household pass, so this is the household's first visit under the measure).
+    It does, with probability ``share``, in the month after the measure started: ``simulation.kernels``
+    admits after the household pass, and a household that was in a queue or on a waiting list is
+    visited the next month, so this is its first visit under the measure.
     """
     return entered[flat(h, VEILIGHEID)] == month - 1 and uniform(hk, stream(VEILIGHEID, K_GI)) < share
 
