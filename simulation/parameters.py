@@ -65,7 +65,7 @@ _ASK = {  # light, moderate, severe
 # the judge, straight to a provider without referrer; the access team is the rest. Calibrated so
 # that the started jeugdhulp trajectories fall into CBS's referral routes in CBS's shares
 # (``schema.ROUTES``; crises, recorded as "no referrer", and the GI's referrals come on top).
-_DOOR_GP = {"jeugd": (0.63, "seed:[NK] §4 (50% outside the area team); row:share_started_huisarts")}
+_DOOR_GP = {"jeugd": (0.63, "seed:[NK] §4 (50% outside the area team); row:share_started_huisarts (calibrated, doctors together)")}
 _DOOR_JUDGE = {"veiligheid": (0.5, A)}
 _DOOR_DIRECT = {"jeugd": (0.05, "row:share_started_no_referrer (with crises, which CBS records without referrer)")}
 # Of the doctors' referrals (46.5 % of started jeugdhulp in 2021: 38.5 huisarts, 4.9 medisch
