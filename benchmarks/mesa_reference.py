@@ -4,9 +4,9 @@ One ``mesa.Agent`` per household, stepped with ``shuffle_do``; plain Python stat
 random generator. It reads the same compiled parameters as the engine but shares none of its code,
 so it is both the speed baseline and an independent check (``tests/test_mesa_reference.py``).
 Scope: domains jeugd and wmo with access-team capacity, triage, decision delay, provider slots,
-GP door with POH-jeugd, crises, care durations with duration-dependent hazards, escalation to
-specialist care, and the multi-problem escalation multiplier. No demography (set its rates to 0
-in the engine when comparing).
+doctors' door (huisarts with POH-jeugd, medisch specialist, jeugdarts), direct access to a provider,
+crises, care durations with duration-dependent hazards, escalation to specialist care, and the
+multi-problem escalation multiplier. No demography (set its rates to 0 in the engine when comparing).
 
 Mesa 3.3 pitfalls handled: finished models are not freed within one process (mesa#3179), so
 ``release()`` removes the agents after a run; ``import mesa`` forces the spawn start method, so
@@ -23,9 +23,12 @@ from sdsim.simulation.schema import (
     CARE,
     D_ACCESS,
     D_CRISIS,
+    D_DIRECT,
     D_GP,
+    D_JEUGDARTS,
     D_JUDGE,
     D_SELF,
+    D_SPECIALIST,
     DECISION,
     GENERAL,
     HEAVY_PRODUCT,
@@ -144,7 +147,7 @@ class HouseholdAgent(mesa.Agent):
                 self.months[d] += 1
 
     def request(self, d: int, v: int) -> None:
-        """Ask for help: general provision, judge, GP (POH-jeugd) or the access team."""
+        """Ask for help: general provision, judge, a doctor (huisarts with POH-jeugd, specialist, jeugdarts), a provider or access."""
         m: ReferenceModel = self.model
         rates, rnd = m.rates, self.random.random
         if v == 1:
@@ -155,10 +158,15 @@ class HouseholdAgent(mesa.Agent):
         if u < judge:
             self.enter(d, WAITLIST, _choose(rates, d, T_FORCED, 0.0), D_JUDGE)
         elif u < judge + gp:
-            if rnd() < m.structure.gp_poh[self.gp]:
+            doctor = rnd()  # an independent draw for the doctor (the engine reuses the door draw's position)
+            specialist, jeugdarts = m.scalar("door_medical.specialist"), m.scalar("door_medical.jeugdarts")
+            referrer = D_SPECIALIST if doctor < specialist else D_JEUGDARTS if doctor < specialist + jeugdarts else D_GP
+            if referrer == D_GP and rnd() < m.structure.gp_poh[self.gp]:
                 self.enter(d, GENERAL, -1, D_GP)
             else:
-                self.enter(d, WAITLIST, _choose(rates, d, v, rnd()), D_GP)
+                self.enter(d, WAITLIST, _choose(rates, d, v, rnd()), referrer)
+        elif u < judge + gp + rates.door_direct[d]:
+            self.enter(d, WAITLIST, _choose(rates, d, v, rnd()), D_DIRECT)
         else:
             self.enter(d, QUEUE, -1, D_ACCESS)
             m.flows[d, FLOW_ACCESS] += 1

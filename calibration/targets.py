@@ -35,6 +35,7 @@ from importlib import resources
 from typing import Literal
 
 from sdsim.simulation.prices import BENEFIT_INDEX, TARIFF_INDEX, WAGE_INDEX, index_factor
+from sdsim.simulation.schema import JEUGDHULP, ROUTES
 
 Basis = Literal["inhabitants", "youth_0_17", "youth_0_22", "households", "percent", "ratio"]
 Scaling = Literal["count", "rate", "share"]
@@ -52,10 +53,6 @@ BASIS_LABEL: dict[str, str] = {
     "ratio": "ratio",
 }
 
-# The model's products that CBS counts as jeugdhulp (Jeugdwet help that is not a protection
-# measure): ambulant and residential youth care, and ambulant help in the safety domain, which is
-# paid from the youth ambulant budget line.
-JEUGDHULP = ("jeugd_ambulant", "jeugd_verblijf", "veiligheid_ambulant")
 WMO_EXCL_VERBLIJF = ("wmo_hbh", "wmo_begeleiding", "wmo_hulpmiddelen")
 WMO_ALL = (*WMO_EXCL_VERBLIJF, "wmo_beschermd_wonen")
 
@@ -114,8 +111,9 @@ class Measure:
     * ``unique``: households in care with any of the products ``items`` at some time in the year;
     * ``started_share``: admissions to the products ``items`` as a percentage of admissions to the
       products ``of``;
-    * ``route_share``: admissions to the products ``of`` through the door ``items[0]``
-      (``schema.DOORS``: access, gp, judge, crisis) as a percentage of all their admissions.
+    * ``route_share``: the percentage of started jeugdhulp trajectories whose referral route is
+      ``items[0]`` (``schema.ROUTES``), from the metrics ``started_route.*``
+      (``simulation.indicators.route_shares``).
     """
 
     kind: Literal["flow", "stock_mean", "stock_end", "active", "unique", "started_share", "route_share"]
@@ -125,6 +123,8 @@ class Measure:
     @property
     def metrics(self) -> tuple[str, ...]:
         """Metric names of ``simulation.indicators`` this measure reads (empty for census kinds)."""
+        if self.kind == "route_share":
+            return tuple(f"started_route.{r}" for r in ROUTES)
         return self.items if self.kind in ("flow", "stock_mean", "stock_end") else ()
 
     @property
@@ -132,7 +132,7 @@ class Measure:
         """Product names this measure reads from the household census (empty for metric kinds)."""
         if self.kind in ("active", "unique", "started_share"):
             return self.items + self.of
-        return self.of if self.kind == "route_share" else ()
+        return ()
 
 
 @dataclass(frozen=True)
@@ -261,37 +261,38 @@ TARGETS: tuple[Target, ...] = (
         status="proxy", denominator="youth_0_17_2019", note=f"model: households under a measure during the year; {_NO_PERSONS}",
     ),
     # --- referral routes of started jeugdhulp trajectories (CBS 85096NED, 2021) -------------------
+    # Each door of the model is recorded under one CBS route (schema.ROUTE_OF_DOOR). CBS's shares sum to
+    # 98.8 %: 1.2 % of starts have an unknown referrer, a category the model does not have.
     Target(
         "route_gp", "route: huisarts", "routes", (Row("share_started_huisarts", "2021*"),), "share", "percent",
-        Measure("route_share", ("gp",), JEUGDHULP), band="points", criterion=True,
-        note="model: the GP door (stands for huisarts, medisch specialist and jeugdarts together)",
+        Measure("route_share", ("huisarts",)), band="points", criterion=True,
+        note="model: doctors' referrals (door_gp) made by the huisarts, the POH-jeugd's tier-1 cases excluded (no trajectory)",
     ),
     Target(
         "route_access", "route: gemeentelijke toegang", "routes", (Row("share_started_gemeentelijke_toegang", "2021*"),), "share",
-        "percent", Measure("route_share", ("access",), JEUGDHULP), band="points", criterion=True, note="model: the access-team door",
+        "percent", Measure("route_share", ("gemeentelijke_toegang",)), band="points", criterion=True,
+        note="model: the access-team door (triage and beschikking)",
     ),
     Target(
-        "route_gi", "route: gecertificeerde instelling (GI)", "routes", (Row("share_started_GI", "2021*"),), "share", "percent", None,
-        status="not_produced", band="points", criterion=True,
-        note="no jeugdhulp alongside a protection measure: a measure is its own product (issue 10 item 4)",
+        "route_gi", "route: gecertificeerde instelling (GI)", "routes", (Row("share_started_GI", "2021*"),), "share", "percent",
+        Measure("route_share", ("GI",)), band="points", criterion=True,
+        note="model: the GI refers a youth under a protection measure (jeugdbescherming) to jeugdhulp as it starts and at a request"
+        " while it holds (door_gi.jeugd)",
     ),
     Target(
         "route_none", "route: no referrer (direct access)", "routes", (Row("share_started_no_referrer", "2021*"),), "share", "percent",
-        None, status="not_produced", band="points", criterion=True, note="no direct access to jeugdhulp in the model (issue 10 item 4)",
+        Measure("route_share", ("no_referrer",)), band="points", criterion=True,
+        note="model: requests straight to a provider (door_direct) and crisis admissions, which start before any referrer acts",
     ),
     Target(
         "route_specialist", "route: medisch specialist", "routes", (Row("share_started_medisch_specialist", "2021*"),), "share",
-        "percent", None, status="not_produced", band="points", criterion=True,
-        note="one medical door in the model, compared with huisarts (issue 10 item 4)",
+        "percent", Measure("route_share", ("medisch_specialist",)), band="points", criterion=True,
+        note="model: doctors' referrals (door_gp) made by a medisch specialist (door_medical.specialist)",
     ),
     Target(
-        "route_jeugdarts", "route: jeugdarts", "routes", (Row("share_started_jeugdarts", "2021*"),), "share", "percent", None,
-        status="not_produced", band="points", criterion=True,
-        note="one medical door in the model, compared with huisarts (issue 10 item 4)",
-    ),
-    Target(
-        "route_crisis", "route: crisis (no CBS category)", "routes", (), "share", "percent", Measure("route_share", ("crisis",), JEUGDHULP),
-        status="proxy", band="points", note="the model's crisis door has no CBS counterpart; CBS records a referrer for every start",
+        "route_jeugdarts", "route: jeugdarts", "routes", (Row("share_started_jeugdarts", "2021*"),), "share", "percent",
+        Measure("route_share", ("jeugdarts",)), band="points", criterion=True,
+        note="model: doctors' referrals (door_gp) made by the jeugdarts (door_medical.jeugdarts)",
     ),
     # --- Wmo 2015 -------------------------------------------------------------------------------
     Target(

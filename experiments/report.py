@@ -24,10 +24,10 @@ from sdsim.experiments.output import write_atomic
 from sdsim.experiments.runner import MonteCarloResult
 from sdsim.experiments.summary import QUANTILES
 from sdsim.simulation.indicators import label as metric_label
-from sdsim.simulation.indicators import metric_kind, over_period, unit
+from sdsim.simulation.indicators import metric_kind, over_period, route_shares, unit
 from sdsim.simulation.levers import lever_of
 from sdsim.simulation.parameters import BY_NAME
-from sdsim.simulation.schema import BUDGET_LINES, PRODUCT_LINE, PRODUCTS
+from sdsim.simulation.schema import BUDGET_LINES, PRODUCT_LINE, PRODUCTS, ROUTES
 
 LABELS = {
     "nl": {
@@ -44,7 +44,8 @@ LABELS = {
         "difference": "Verschil met de basis (EUR per jaar, gepaard; band: 5e-95e percentiel)",
         "outcomes": "Maatschappelijke uitkomsten (gemiddelde over {years} jaar; [5e, 95e percentiel])",
         "attribution": "Verklaring van het verschil in zorguitgaven over {years} jaar (EUR)",
-        "uncontrolled": "Aandeel zorguitgaven via verwijzers buiten de gemeente (huisarts, rechter)",
+        "uncontrolled": "Aandeel zorguitgaven buiten de gemeentelijke toegang (arts, GI, rechter, zonder verwijzer)",
+        "routes": "Verwijzers van gestarte jeugdhulptrajecten, in de categorieën van CBS (% over {years} jaar; [5e, 95e percentiel])",
         "provenance": "Herkomst",
         "prob_lower": "kans op lagere uitgaven",
         "total": "totaal",
@@ -75,7 +76,8 @@ LABELS = {
         "difference": "Difference from the base (EUR per year, paired; band: 5th-95th percentile)",
         "outcomes": "Outcomes (mean over {years} years; [5th, 95th percentile])",
         "attribution": "Attribution of the care spending difference over {years} years (EUR)",
-        "uncontrolled": "Share of care spending entering through doors the municipality does not control (GP, judge)",
+        "uncontrolled": "Share of care spending entering through doors the municipality does not control (doctors, GI, judge, direct)",
+        "routes": "Referral routes of started jeugdhulp trajectories in CBS's categories (% over {years} years; [5th, 95th percentile])",
         "provenance": "Provenance",
         "prob_lower": "probability spending falls",
         "total": "total",
@@ -246,11 +248,27 @@ def write_report(comparison: Comparison, out: Path, provenance: dict, lang: str 
         if any(s[line] > 0 for s in shares)
     ]
     parts.append(f"<table><tr><th>{t['line']}</th>{head}</tr>{''.join(rows)}</table>")
+    if all(f"started_route.{r}" in series[0] for r in ROUTES):
+        parts.append(f"<h2>{t['routes'].format(years=period)}</h2>")
+        parts.append(f"<table><tr><th></th>{head}</tr>{_routes_rows(series, period)}</table>")
     parts.append(f"<h2>{t['provenance']}</h2><pre>{html.escape(_pretty(provenance))}</pre>")
     page = _PAGE.format(lang=lang, title=t["title"], body="\n".join(parts))
     path = out / "report.html"
     write_atomic(path, page)
     return path
+
+
+def _routes_rows(series: list[dict[str, np.ndarray]], period: int) -> str:
+    """Table rows: each CBS referral route's share of started jeugdhulp per scenario (``indicators.route_shares``)."""
+    shares = [route_shares({f"started_route.{r}": s[f"started_route.{r}"][:, :period].sum(axis=1) for r in ROUTES}) for s in series]
+    rows = []
+    for route in ROUTES:
+        cells = []
+        for share in shares:
+            lo, hi = np.nanpercentile(share[route], BAND)
+            cells.append(f"{np.nanmean(share[route]):.1f} [{lo:.1f}, {hi:.1f}]")
+        rows.append(f"<tr><td>{route.replace('_', ' ')}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return "".join(rows)
 
 
 def _attribution_table(parts: dict[str, dict[str, float]], t: dict[str, str]) -> str:

@@ -34,9 +34,9 @@ from sdsim.calibration.targets import (
 from sdsim.experiments.output import provenance_of
 from sdsim.experiments.runner import replicate_engine
 from sdsim.scenarios.loader import Scenario
-from sdsim.simulation.indicators import monthly_indicators
+from sdsim.simulation.indicators import monthly_indicators, route_shares
 from sdsim.simulation.ledger import book
-from sdsim.simulation.schema import CARE, DOORS, N_DOMAINS, N_PRODUCTS, PRODUCT
+from sdsim.simulation.schema import CARE, DOORS, JEUGDHULP, N_DOMAINS, N_PRODUCTS, PRODUCT
 
 MONTHS = 12  # the comparable year: the first simulated year
 BASES = ("inhabitants", "youth_0_17", "youth_0_22", "households")
@@ -120,16 +120,15 @@ def measure_value(measure: Measure, year: ReplicateYear) -> float:
         return float(sum(ind[m] for m in measure.items).mean())
     if measure.kind == "stock_end":
         return float(sum(ind[m][-1] for m in measure.items))
-    idx = [PRODUCT[p] for p in measure.items] if measure.kind != "route_share" else []
+    if measure.kind == "route_share":
+        return float(route_shares({m: ind[m].sum() for m in measure.metrics})[measure.items[0]])
+    idx = [PRODUCT[p] for p in measure.items]
     if measure.kind == "active":
         return float(census.start[idx].sum() + census.admissions[idx].sum())
     if measure.kind == "unique":
         return float(census.unique[measure.items])
-    of = [PRODUCT[p] for p in measure.of]
-    total = census.admissions[of].sum()
-    # started_share: admissions to the products; route_share: admissions through the door
-    part = census.admissions[idx].sum() if measure.kind == "started_share" else census.admissions[of, DOORS.index(measure.items[0])].sum()
-    return float(100.0 * part / total) if total else float("nan")
+    total = census.admissions[[PRODUCT[p] for p in measure.of]].sum()  # started_share
+    return float(100.0 * census.admissions[idx].sum() / total) if total else float("nan")
 
 
 def describe(measure: Measure | None) -> str:
@@ -144,7 +143,7 @@ def describe(measure: Measure | None) -> str:
         "active": f"in care on 1 January + admitted in the year: {items}",
         "unique": f"households in care at some time in the year: {items}",
         "started_share": f"% of admissions to {' + '.join(measure.of)} that are {items}",
-        "route_share": f"% of admissions to {' + '.join(measure.of)} through the {items} door",
+        "route_share": f"% of started jeugdhulp trajectories ({' + '.join(JEUGDHULP)}) referred by route {items}",
     }[measure.kind]
 
 

@@ -24,9 +24,13 @@ from sdsim.simulation.schema import (
     EVENT,
     GENERAL,
     HIDDEN,
+    JEUGDHULP,
+    PRODUCT,
     PRODUCT_TIER,
     PRODUCTS,
     QUEUE,
+    ROUTE,
+    ROUTES,
     TIERS,
     WAITLIST,
 )
@@ -87,8 +91,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("shift_users", "stock", "gebruikers algemene voorziening i.p.v. maatwerk", "general-provision users instead of maatwerk",
            over=_PRODUCTS),
     Metric("client_months", "flow", "cliëntmaanden", "client-months", "client-months", _PRODUCTS),
-    Metric("client_months_uncontrolled", "flow", "cliëntmaanden via huisarts of rechter", "client-months via GP or judge",
-           "client-months", _PRODUCTS),
+    Metric("client_months_uncontrolled", "flow", "cliëntmaanden buiten de gemeentelijke toegang (arts, GI, rechter, direct)",
+           "client-months outside municipal control (doctor, GI, judge, direct)", "client-months", _PRODUCTS),
     Metric("spending_care", "flow", "zorguitgaven", "care spending", "EUR", _PRODUCTS),
     Metric("clients_tier", "stock", "cliënten in niveau", "clients in tier", over=_TIERS),
     # per domain: household-domains in a state at month end
@@ -105,7 +109,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("crises", "flow", "crises", "crises", **_DOMAIN),
     Metric("to_specialist", "flow", "opschaling naar specialistische zorg", "step-ups to specialist care", **_DOMAIN),
     Metric("door_access", "flow", "aanmeldingen bij de toegang", "arrivals at access", **_DOMAIN),
-    Metric("door_gp", "flow", "verwijzingen door huisarts of specialist", "GP or specialist referrals", **_DOMAIN),
+    Metric("door_gp", "flow", "verwijzingen door huisarts, medisch specialist of jeugdarts", "referrals by a doctor", **_DOMAIN),
     Metric("door_judge", "flow", "uitspraken van de rechter", "court orders", **_DOMAIN),
     Metric("door_general", "flow", "zelfmeldingen algemene voorziening", "self-referrals to a general provision", **_DOMAIN),
     Metric("resolved_own", "flow", "opgelost op eigen kracht", "resolved by own strength", **_DOMAIN),
@@ -120,6 +124,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("refused_eligibility", "flow", "afgewezen bij triage", "refused at triage", **_DOMAIN),
     Metric("shifted_general", "flow", "naar een algemene voorziening verwezen", "sent to a general provision", **_DOMAIN),
     Metric("handled_in_plan", "flow", "binnen het gezinsplan afgehandeld", "handled in the family plan", **_DOMAIN),
+    # started jeugdhulp trajectories (schema.JEUGDHULP) by CBS referral route (schema.ROUTES); see route_shares
+    Metric("started_route", "flow", "gestarte jeugdhulptrajecten naar verwijzer", "started jeugdhulp trajectories by referral route",
+           over=ROUTES),
     # per domain: ratios member by member
     Metric("waiting_time.access", "ratio", "wachttijd toegang", "access waiting time", "months", DOMAINS,
            ("access_wait_months",), ("access_served",)),
@@ -257,6 +264,20 @@ def over_period(series: dict[str, np.ndarray], name: str, years: int, total: boo
     return values.sum(axis=-1) if total and m.kind == "flow" else values.mean(axis=-1)
 
 
+_JEUGDHULP = [PRODUCT[p] for p in JEUGDHULP]
+
+
+def route_shares(series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each CBS referral route's percentage of the started jeugdhulp trajectories (``started_route.*``; NaN without starts).
+
+    The one definition of the route shares (``sdsim validate`` compares them with CBS). Works on
+    monthly or yearly series, or on their sums over a period (any shape; the routes sum to 100).
+    """
+    counts = {r: np.asarray(series[f"started_route.{r}"], dtype=np.float64) for r in ROUTES}
+    total = sum(counts.values())
+    return {r: ratio(100.0 * c, total) for r, c in counts.items()}
+
+
 def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray]:
     """Named monthly series of one run (floats; ratios computed per month, NaN when undefined)."""
     out: dict[str, np.ndarray] = {}
@@ -270,6 +291,9 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
         out[f"client_months.{prod.name}"] = tallies.billed[:, :, p].sum(axis=1)
         out[f"client_months_uncontrolled.{prod.name}"] = tallies.uncontrolled[:, p]
         out[f"spending_care.{prod.name}"] = ledger.care[:, p]
+    started = tallies.started[:, _JEUGDHULP].sum(axis=1)  # (months, doors)
+    for r, route in enumerate(ROUTES):
+        out[f"started_route.{route}"] = started[:, r == ROUTE].sum(axis=1)
     for tier in sorted(set(PRODUCT_TIER.tolist())):
         out[f"clients_tier.{TIERS[tier]}"] = stock[:, tier == PRODUCT_TIER].sum(axis=1)
     occupancy = tallies.occupancy.sum(axis=3)  # (months, domains, states)

@@ -47,6 +47,7 @@ class Rates(NamedTuple):
     ask: np.ndarray  # (domain, severity); severity 0 unused
     door_gp: np.ndarray  # (domain,)
     door_judge: np.ndarray  # (domain,)
+    door_direct: np.ndarray  # (domain,) requests straight to a provider, no referrer
     general_resolve: np.ndarray  # (domain,)
     general_stepup: np.ndarray  # (domain,)
     scalars: np.ndarray  # see SCALARS
@@ -81,6 +82,9 @@ SCALARS = (
     "demography.elderly_death",
     "demography.departure",
     "demography.steer",
+    "door_medical.specialist",
+    "door_medical.jeugdarts",
+    "door_gi.jeugd",
 )
 S = {name: i for i, name in enumerate(SCALARS)}
 
@@ -158,6 +162,7 @@ def compile_rates(params: Parameters) -> Rates:
         ask=np.array([[0.0] + [params[f"ask.{d}.{s}"] for s in ("light", "moderate", "severe")] for d in DOMAINS]),
         door_gp=per_domain("door_gp"),
         door_judge=per_domain("door_judge"),
+        door_direct=per_domain("door_direct"),
         general_resolve=per_domain("general_resolve"),
         general_stepup=per_domain("general_stepup"),
         scalars=np.array([params[name] for name in SCALARS]),

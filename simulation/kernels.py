@@ -3,8 +3,9 @@
 Responsibilities
     ``household_pass`` (parallel over fixed chunks of households): demography, the 18-year
     transition, need onset, self-resolution, escalation and crises, requests through the doors
-    (self → general provision, GP, judge, access team), general provisions, decisions (beschikking
-    delay), care exits with duration-dependent hazards, escalation from maatwerk to specialist.
+    (self → general provision, GI, judge, doctors, straight to a provider, access team; the GI also
+    as a protection measure starts), general provisions, decisions (beschikking delay), care exits
+    with duration-dependent hazards, escalation from maatwerk to specialist.
     ``reduce_chunks`` sums the chunks' counts into the month's row. ``serve_access_queues`` and
     ``admit_from_waiting_lists`` (serial, over the few households waiting): access teams serve their
     queues first-come first-served up to capacity and triage; providers admit from their waiting
@@ -32,7 +33,9 @@ Rules
     a need arises                               ``onset`` (scheduled by ``schedule_next_onset``)
     resolved by own strength / general          ``resolve``
     escalation, crisis                          ``escalate``
-    request and door (self, judge, plan, GP)    ``request``
+    request and its door (schema.DOORS)         ``request`` (which doctor: ``medical_referrer``)
+    GI refers a youth under a measure           ``under_measure``, then ``gi_refers`` and
+                                                ``refer_by_gi`` as it starts, ``request`` later
     general provision not enough                ``step_up``
     an unmet need's month (which event)         ``_unmet_event``, then ``_unmet_transition``
     access queue, triage, decision gate         ``serve_access_queues``, ``_triage``
@@ -136,6 +139,7 @@ from sdsim.simulation.tallies import (
     occupancy_at,
     offsets,
     queue_at,
+    started_at,
     zero_ranges,
 )
 from sdsim.simulation.transitions import (
@@ -157,15 +161,18 @@ from sdsim.simulation.transitions import (
     enter,
     escalate,
     flat,
+    gi_refers,
     onset,
     onset_probability,
     pick_product,
+    refer_by_gi,
     request,
     resolve,
     schedule_next_onset,
     step_up,
     stream,
     turn_18,
+    under_measure,
     unmet_event,
 )
 
@@ -213,6 +220,9 @@ P_MULTIPROBLEM_ESCALATION_MULT = S["multiproblem.escalation_mult"]
 P_NETWORK_PROTECTION = S["network_protection"]
 P_TRANSITION18_GAP = S["transition18.gap"]
 P_TRANSITION18_TO_WMO = S["transition18.to_wmo"]
+P_DOOR_SPECIALIST = S["door_medical.specialist"]
+P_DOOR_JEUGDARTS = S["door_medical.jeugdarts"]
+P_DOOR_GI = S["door_gi.jeugd"]
 
 
 class Scratch(NamedTuple):
@@ -524,7 +534,8 @@ def _unmet_event(
 @njit(cache=True, nogil=True, inline="always")
 def _unmet_transition(
     event: int, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, current: int, hk,
-    month: int, judge: float, gp_door: float, poh: float, plan: float, counter: int, delay: int, in_trajectory: int, product_cdf,
+    month: int, judge: float, gp_door: float, direct: float, specialist: float, jeugdarts: float, poh: float, plan: float,
+    counter: int, delay: int, in_trajectory: int, gi: float, product_cdf,
 ) -> None:  # fmt: skip
     """What an unmet need's event does: resolution, escalation, a step-up or request; without one, a decision due is issued."""
     if event == RESOLVED:
@@ -536,7 +547,7 @@ def _unmet_transition(
     elif event == ASKED:
         request(
             state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month,
-            counter, judge, gp_door, poh, plan, in_trajectory, product_cdf,
+            counter, judge, gp_door, direct, specialist, jeugdarts, poh, plan, in_trajectory, gi, product_cdf,
         )  # fmt: skip
     elif current == DECISION and month - entered[hd] >= delay:  # beschikking issued
         enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, product[hd], door[hd])
@@ -626,6 +637,7 @@ def _chunk(
     onset_rate, onset_income, severity_cdf = rt.onset, rt.onset_income, rt.severity_cdf
     resolve_own, escalate_rate, ask, ask_income = rt.resolve_own, rt.escalate, rt.ask, rt.ask_income
     door_gp, door_judge, general_resolve, general_stepup = rt.door_gp, rt.door_judge, rt.general_resolve, rt.general_stepup
+    door_direct = rt.door_direct
     shift_resolve, shift_escalate, shift_stepup = rt.shift_resolve, rt.shift_escalate, rt.shift_stepup
     effectiveness, care_escalate, in_plan, s = rt.effectiveness, rt.care_escalate, rt.in_plan, rt.scalars
     product_cdf, copay_product = rt.product_cdf, rt.copay_product
@@ -637,6 +649,7 @@ def _chunk(
     zero_ranges(fell_asleep, sc.carried)  # counted by count_state: carried tallies only
     pending[:] = 0
     multi_mult, benefit_mult = s[P_MULTIPROBLEM_ESCALATION_MULT], s[P_BENEFIT_MULT_SCHULDEN]
+    specialist, jeugdarts, gi_share = s[P_DOOR_SPECIALIST], s[P_DOOR_JEUGDARTS], s[P_DOOR_GI]
     bound = _demography_max(s)
     accept = _acceptance(sc.demography, bound)
     vacant_at_start, vacated, n_vacated = sc.vacant[c], sc.vacated[c], sc.n_vacated[c : c + 1]
@@ -696,11 +709,17 @@ def _chunk(
         income_class = 0 if on_benefit else income[h]
         count_household_in_service(counts, off, 1, on_benefit)
         net = network[h]
+        measure = under_measure(state, product, h)  # the GI may refer the youth (jeugd) to jeugdhulp
+        gi = measure and gi_refers(entered, hk, h, month, gi_share)
         for d in range(N_DOMAINS):
             hd = flat(h, d)
             current = state[hd]
             count_in_service(counts, off, 1, d, current, hd, product, provider, door, copay_product, income_class)
-            if current == NONE:
+            if gi and d == JEUGD and current <= GENERAL:
+                refer_by_gi(
+                    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month, product_cdf
+                )
+            elif current == NONE:
                 if next_onset[hd] <= month:  # the scheduled onset is due
                     onset(state, entered, product, door, provider, next_onset, severity, severity_cdf, counts, off, hd, d, hk, month)
             elif current == CARE:
@@ -716,8 +735,8 @@ def _chunk(
                 g, t = gp[h], team[h]
                 _unmet_transition(
                     event, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, current, hk,
-                    month, door_judge[d], door_gp[d] * gp_referral[g], gp_poh[g], in_plan[d], counter_of(t, integrated, d),
-                    team_delay[t], in_trajectory, product_cdf,
+                    month, door_judge[d], door_gp[d] * gp_referral[g], door_direct[d], specialist, jeugdarts, gp_poh[g], in_plan[d],
+                    counter_of(t, integrated, d), team_delay[t], in_trajectory, gi_share if measure and d == JEUGD else 0.0, product_cdf,
                 )  # fmt: skip
             now = state[hd]
             if now == NONE:
@@ -1032,6 +1051,7 @@ def _admit(
     row[event_at(off, d, E_ADMISSIONS)] += 1
     row[event_at(off, d, E_ADM_WAIT)] += month - entered[hd]
     row[care_at(off, X_ADMITTED, prov, p)] += 1
+    row[started_at(off, p, door[hd])] += 1
     row[care_at(off, X_STOCK, prov, p)] += 1
     row[occupancy_at(off, d, WAITLIST, v)] -= 1
     row[occupancy_at(off, d, CARE, v)] += 1

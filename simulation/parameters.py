@@ -62,8 +62,19 @@ _ASK = {  # light, moderate, severe
     "schulden": (0.03, 0.08, 0.15),
     "veiligheid": (0.03, 0.1, 0.25),
 }
-_DOOR_GP = {"jeugd": (0.5, "seed:[NK] §4 (50% outside the area team); row:share_started_huisarts")}
+# Doors of a request (moderate or severe need): a doctor (huisarts, medisch specialist, jeugdarts),
+# the judge, straight to a provider without referrer; the access team is the rest. Calibrated so
+# that the started jeugdhulp trajectories fall into CBS's referral routes in CBS's shares
+# (``schema.ROUTES``; crises, recorded as "no referrer", and the GI's referrals come on top).
+_DOOR_GP = {"jeugd": (0.63, "seed:[NK] §4 (50% outside the area team); row:share_started_huisarts (calibrated, doctors together)")}
 _DOOR_JUDGE = {"veiligheid": (0.5, A)}
+_DOOR_DIRECT = {"jeugd": (0.05, "row:share_started_no_referrer (with crises, which CBS records without referrer)")}
+# Of the doctors' referrals (46.5 % of started jeugdhulp in 2021: 38.5 huisarts, 4.9 medisch
+# specialist, 3.1 jeugdarts), the shares of the medisch specialist and the jeugdarts.
+_DOOR_MEDICAL = {
+    "specialist": (4.9 / 46.5, "row:share_started_medisch_specialist; derived: 4.9 / (38.5 + 4.9 + 3.1)"),
+    "jeugdarts": (3.1 / 46.5, "row:share_started_jeugdarts; derived: 3.1 / (38.5 + 4.9 + 3.1)"),
+}
 _GENERAL_RESOLVE = {"jeugd": 0.15, "wmo": 0.08, "werk": 0.05, "schulden": 0.15, "veiligheid": 0.1}
 
 # Per product: mean duration (months; None = CBS ended-trajectory distribution), effectiveness,
@@ -184,6 +195,10 @@ def _registry() -> tuple[Parameter, ...]:
         out.append(declare(f"door_gp.{d}", gp, (gp * 0.6, min(1.0, gp * 1.2)) if gp else (0.0, 0.0), "share of requests", gp_src))
         judge, judge_src = _DOOR_JUDGE.get(d, (0.0, A))
         out.append(declare(f"door_judge.{d}", judge, (0.3, 0.7) if judge else (0.0, 0.0), "share of requests", judge_src))
+        direct, direct_src = _DOOR_DIRECT.get(d, (0.0, A))
+        out.append(
+            declare(f"door_direct.{d}", direct, spread(direct) if direct else (0.0, 0.0), "share of requests, no referrer", direct_src)
+        )
         r = _GENERAL_RESOLVE[d]
         out.append(declare(f"general_resolve.{d}", r, spread(r), MONTHLY + " (light need)", A))
         out.append(declare(f"general_stepup.{d}", 0.25, (0.1, 0.5), MONTHLY + " (moderate+ need)", A))
@@ -199,7 +214,16 @@ def _registry() -> tuple[Parameter, ...]:
         out.append(declare(f"care.{prod.name}.share", share, (share, share), "share of its domain and tier", src, NON_NEGATIVE))
         tariff, year, plausible, tariff_src = _TARIFF[prod.name]
         out.append(declare_money(f"tariff.{prod.name}", tariff, plausible, "euro per client-month", tariff_src, year, TARIFF_INDEX))
+    for referrer, (share, src) in _DOOR_MEDICAL.items():
+        out.append(declare(f"door_medical.{referrer}", share, spread(share, 1.5), "share of medical referrals (door_gp)", src))
     out += [
+        declare(
+            "door_gi.jeugd",
+            1.0,
+            (0.5, 1.0),
+            "probability the GI refers a youth under a protection measure to jeugdhulp: as it starts, at a request",
+            "derived: calibrated to share_started_GI (CBS 2021*: 8.1 % of started jeugdhulp)",
+        ),
         declare("duration.cbs_tail_mean", 18.0, (6.0, 36.0), "months beyond 48 (CBS open bin)", A, (1.0, 600.0)),
         declare("network_protection", 0.5, (0.2, 0.8), "escalation reduction at network 1", A),
         declare("general_mitigation", 0.5, (0.2, 0.8), "escalation reduction in a general provision", A),
@@ -410,7 +434,8 @@ def _share_groups() -> tuple[tuple[tuple[str, ...], bool], ...]:
     groups: list[tuple[tuple[str, ...], bool]] = []
     for d in DOMAINS:
         groups.append(((f"severity.{d}.light", f"severity.{d}.moderate"), False))  # severe is the rest
-        groups.append(((f"door_judge.{d}", f"door_gp.{d}"), False))  # the access team is the rest
+        groups.append(((f"door_judge.{d}", f"door_gp.{d}", f"door_direct.{d}"), False))  # the access team is the rest
+    groups.append((tuple(f"door_medical.{r}" for r in _DOOR_MEDICAL), False))  # the huisarts is the rest
     for domain, tier in sorted({(p.domain, p.tier) for p in PRODUCTS}):
         groups.append((tuple(f"care.{p.name}.share" for p in PRODUCTS if (p.domain, p.tier) == (domain, tier)), True))
     return tuple(groups)

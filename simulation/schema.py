@@ -41,9 +41,33 @@ T_OWN, T_GENERAL, T_MAATWERK, T_SPECIALIST, T_FORCED = range(5)
 TRIAGE_TIER = np.array([T_OWN, T_GENERAL, T_MAATWERK, T_SPECIALIST], dtype=np.int64)
 MISTRIAGE_TIER = np.array([T_OWN, T_MAATWERK, T_GENERAL, T_MAATWERK], dtype=np.int64)
 
-# How a household entered its current trajectory.
-DOORS: tuple[str, ...] = ("none", "self", "access", "gp", "judge", "crisis")
-D_NONE, D_SELF, D_ACCESS, D_GP, D_JUDGE, D_CRISIS = range(6)
+# How a household entered its current trajectory: who referred it (recorded when it starts).
+DOORS: tuple[str, ...] = ("none", "self", "access", "gp", "judge", "crisis", "specialist", "jeugdarts", "direct", "gi")
+D_NONE, D_SELF, D_ACCESS, D_GP, D_JUDGE, D_CRISIS, D_SPECIALIST, D_JEUGDARTS, D_DIRECT, D_GI = range(10)
+# Doors the municipality does not control: a referrer outside it (a doctor, the GI, the judge) or
+# none (a provider's own intake) decides that care starts, not the access team's beschikking.
+UNCONTROLLED_DOORS: tuple[str, ...] = ("gp", "judge", "specialist", "jeugdarts", "direct", "gi")
+UNCONTROLLED = np.array([door in UNCONTROLLED_DOORS for door in DOORS], dtype=np.bool_)
+
+# CBS's referral routes of started jeugdhulp trajectories (85096NED; rows share_started_*), and the
+# route each door is recorded under. A crisis admission is recorded as "no referrer": a provider's
+# crisis service takes the youth in before any referrer has acted (an assumption: where a region's
+# crisis service sits at the municipality, CBS would record gemeentelijke toegang). The judge door
+# leads to a protection measure, which is no jeugdhulp; were it counted, the GI carries it out.
+# ``self`` starts a general provision, no trajectory; ``none`` is no trajectory at all.
+ROUTES: tuple[str, ...] = ("huisarts", "medisch_specialist", "jeugdarts", "gemeentelijke_toegang", "GI", "no_referrer")
+ROUTE_OF_DOOR: dict[str, str] = {
+    "gp": "huisarts",
+    "specialist": "medisch_specialist",
+    "jeugdarts": "jeugdarts",
+    "access": "gemeentelijke_toegang",
+    "gi": "GI",
+    "judge": "GI",
+    "direct": "no_referrer",
+    "crisis": "no_referrer",
+    "self": "no_referrer",
+}
+ROUTE = np.array([ROUTES.index(ROUTE_OF_DOOR[door]) if door in ROUTE_OF_DOOR else -1 for door in DOORS], dtype=np.int64)
 
 BUDGET_LINES: tuple[str, ...] = (
     "jeugd_ambulant",
@@ -98,6 +122,9 @@ HEAVY_PRODUCT = np.array(
     dtype=np.int64,
 )
 WMO_COPAY_PRODUCTS: tuple[str, ...] = ("wmo_hbh", "wmo_begeleiding", "wmo_hulpmiddelen")
+# The products CBS counts as jeugdhulp (Jeugdwet help that is not a protection measure): ambulant and
+# residential youth care, and ambulant help in the safety domain (paid from the youth ambulant line).
+JEUGDHULP: tuple[str, ...] = ("jeugd_ambulant", "jeugd_verblijf", "veiligheid_ambulant")
 
 PAYMENT_MODELS: tuple[str, ...] = ("pxq", "trajectory", "result", "lumpsum")
 PAY_PXQ, PAY_TRAJECTORY, PAY_RESULT, PAY_LUMPSUM = range(4)
@@ -111,8 +138,10 @@ EVENTS: tuple[str, ...] = (
     "crises",  # severe need escalates: crisis admission to the heaviest product
     "to_specialist",  # maatwerk client escalates to the specialist tier
     "door_access",  # arrivals at the access team
-    "door_gp",  # GP / medical-specialist referrals (bypass access)
+    "door_gp",  # medical referrals: huisarts, medisch specialist, jeugdarts (bypass access)
     "door_judge",  # court orders (bypass access)
+    "door_direct",  # requests straight to a provider, no referrer (bypass access)
+    "door_gi",  # jeugdhulp referred by the GI when a protection measure starts (bypass access)
     "door_general",  # self-referrals to a general provision
     "resolved_own",  # need resolved by own strength / network
     "resolved_general",  # need resolved in a general provision

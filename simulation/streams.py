@@ -32,6 +32,7 @@ DOMAIN_STREAMS: tuple[str, ...] = (
     "plan",  # a request handled in the household's existing plan (L7)
     "schedule",  # the next event of a hidden need or general provision
     "escalation",  # the month of escalation from maatwerk to specialist care
+    "gi",  # the GI refers the youth to jeugdhulp when a protection measure starts
 )
 DOMAIN_STREAM = {name: k for k, name in enumerate(DOMAIN_STREAMS)}
 HOUSEHOLD_STREAMS: dict[str, int] = {

@@ -17,13 +17,14 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 from numba.np.unsafe.ndarray import to_fixed_tuple
-from sdsim.simulation.schema import N_DOMAINS, N_EVENTS, N_PRODUCTS, N_SEVERITY, N_STATES, TALLY_DTYPE
+from sdsim.simulation.schema import DOORS, N_DOMAINS, N_EVENTS, N_PRODUCTS, N_SEVERITY, N_STATES, TALLY_DTYPE
 
 # Household-level columns of the ``house`` tally.
 HOUSE: tuple[str, ...] = ("self_reliant", "multi_problem", "benefit_months", "copay_low", "copay_middle", "copay_high", "duplicate")
 H_SELF_RELIANT, H_MULTI_PROBLEM, H_BENEFIT_MONTHS = HOUSE.index("self_reliant"), HOUSE.index("multi_problem"), HOUSE.index("benefit_months")
 H_COPAY_LOW, H_DUPLICATE = HOUSE.index("copay_low"), HOUSE.index("duplicate")  # copay low/middle/high are consecutive
 N_HOUSE = len(HOUSE)
+N_DOORS = len(DOORS)
 QUEUE_COLUMNS: tuple[str, ...] = ("length", "arrivals", "served")
 Q_LENGTH, Q_ARRIVALS, Q_SERVED = range(len(QUEUE_COLUMNS))
 EXIT_COLUMNS: tuple[str, ...] = ("exits", "months")
@@ -53,6 +54,7 @@ AXIS_SIZES: dict[str, int] = {
     "state": N_STATES,
     "severity": N_SEVERITY,
     "product": N_PRODUCTS,
+    "door": N_DOORS,
     "house": N_HOUSE,
     "queue_column": len(QUEUE_COLUMNS),
     "exit_column": len(EXIT_COLUMNS),
@@ -87,16 +89,18 @@ TALLIES: tuple[Tally, ...] = (
     Tally("house", ("house",), "stock", True, "households: self-reliant, multi-problem, on benefit, co-payment by class, duplicate"),
     Tally("general", ("domain",), "stock", True, "user-months of general provisions"),
     Tally("shifted", ("product",), "stock", True, "user-months of the general provision replacing a product (L1)"),
-    Tally("uncontrolled", ("product",), "stock", True, "client-months of clients who came through the GP or the judge"),
+    Tally("uncontrolled", ("product",), "stock", True, "client-months of clients who came through a door of schema.UNCONTROLLED_DOORS"),
     Tally("queue", ("counter", "queue_column"), "flow", False, "per access counter: length at month end, arrivals, served"),
     Tally("population", ("population",), "stock", False, "persons per age group and households at month end"),
     Tally("demography", ("demographic_event",), "flow", False, "births, deaths, ageing between groups, moves out and in"),
+    Tally("started", ("product", "door"), "flow", False, "admissions to care by the door their trajectory started through"),
 )
 TALLY = {t.name: i for i, t in enumerate(TALLIES)}
 X_EVENTS, X_OCCUPANCY, X_BILLED, X_ADMITTED = TALLY["events"], TALLY["occupancy"], TALLY["billed"], TALLY["admitted"]
 X_RESOLVED, X_STOCK, X_EXITS, X_HOUSE = TALLY["resolved"], TALLY["stock"], TALLY["exits"], TALLY["house"]
 X_GENERAL, X_SHIFTED, X_UNCONTROLLED, X_QUEUE = TALLY["general"], TALLY["shifted"], TALLY["uncontrolled"], TALLY["queue"]
 X_POPULATION, X_DEMOGRAPHY = TALLY["population"], TALLY["demography"]
+X_STARTED = TALLY["started"]
 
 
 def tally_shapes(n_providers: int, n_counters: int) -> tuple[tuple[int, ...], ...]:
@@ -194,6 +198,12 @@ def occupancy_at(off: tuple[int, ...], d: int, state: int, severity: int) -> int
 def care_at(off: tuple[int, ...], x: int, provider: int, product: int) -> int:
     """Index of ``tally[provider, product]`` of a (provider, product) tally ``x``."""
     return off[x] + provider * N_PRODUCTS + product
+
+
+@njit(cache=True, nogil=True, inline="always")
+def started_at(off: tuple[int, ...], product: int, door: int) -> int:
+    """Index of ``started[product, door]``."""
+    return off[X_STARTED] + product * N_DOORS + door
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -21,10 +21,14 @@ from sdsim.simulation.schema import (
     CARE,
     D_ACCESS,
     D_CRISIS,
+    D_DIRECT,
+    D_GI,
     D_GP,
+    D_JEUGDARTS,
     D_JUDGE,
     D_NONE,
     D_SELF,
+    D_SPECIALIST,
     EVENT,
     GENERAL,
     HEAVY_PRODUCT,
@@ -32,15 +36,18 @@ from sdsim.simulation.schema import (
     MONTHS_CAP,
     N_DOMAINS,
     NONE,
+    PRODUCT_TIER,
     QUEUE,
     SCHULDEN,
     T_FORCED,
     T_SPECIALIST,
     TRIAGE_TIER,
+    UNCONTROLLED,
     V_LIGHT,
     V_MODERATE,
     V_NONE,
     V_SEVERE,
+    VEILIGHEID,
     WAITLIST,
     WERK,
     WMO,
@@ -71,6 +78,7 @@ from sdsim.simulation.tallies import (
 K_MAIN, K_SEVERITY, K_DOOR, K_POH = DOMAIN_STREAM["main"], DOMAIN_STREAM["severity"], DOMAIN_STREAM["door"], DOMAIN_STREAM["poh"]
 K_PRODUCT, K_EXIT, K_OUTCOME = DOMAIN_STREAM["product"], DOMAIN_STREAM["exit"], DOMAIN_STREAM["outcome"]
 K_CARE_ESCALATE, K_ONSET_NEXT, K_PLAN = DOMAIN_STREAM["care_escalate"], DOMAIN_STREAM["onset_next"], DOMAIN_STREAM["plan"]
+K_GI = DOMAIN_STREAM["gi"]
 
 UNSCHEDULED = -(1 << 30)  # next_onset of a hidden need or general provision whose next event is not drawn yet
 REPEAT_WINDOW = 12  # months: a request within this time of the end of the previous trajectory is a repeat
@@ -80,6 +88,7 @@ NO_EVENT, RESOLVED, ESCALATED, ASKED = range(4)
 E_ONSETS, E_REQUESTS, E_REPEAT = EVENT["onsets"], EVENT["requests"], EVENT["repeat_requests"]
 E_ESC, E_CRISES, E_TO_SPEC = EVENT["escalations"], EVENT["crises"], EVENT["to_specialist"]
 E_ACCESS, E_GP, E_JUDGE, E_GENERAL = EVENT["door_access"], EVENT["door_gp"], EVENT["door_judge"], EVENT["door_general"]
+E_DIRECT, E_GI = EVENT["door_direct"], EVENT["door_gi"]
 E_RES_OWN, E_RES_GEN, E_RES_CARE = EVENT["resolved_own"], EVENT["resolved_general"], EVENT["resolved_care"]
 E_UNRESOLVED, E_CARE_MONTHS, E_CARE_EXITS = EVENT["ended_unresolved"], EVENT["care_exit_months"], EVENT["care_exits"]
 E_WORK, E_TURNED_18, E_GAP_18, E_IN_PLAN = EVENT["exits_to_work"], EVENT["turned_18"], EVENT["gap_18"], EVENT["handled_in_plan"]
@@ -191,6 +200,16 @@ def any_event(p1: float, p2: float, p3: float) -> float:
     return p1 + p2 + min(p3, 1.0 - p1 - p2)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def outside_control(door_code: int) -> bool:
+    """Whether a trajectory that started through ``door_code`` started outside the municipality's control.
+
+    The one predicate for it (``schema.UNCONTROLLED_DOORS``: a doctor, the GI or the judge referred,
+    or a provider took the client in without referrer): its client-months are counted apart.
+    """
+    return UNCONTROLLED[door_code]
+
+
 # --- counting a household's state (awake and asleep households alike) ------------------------
 
 
@@ -208,7 +227,7 @@ def count_in_service(
     elif now == CARE:
         p = product[hd]
         counts[care_at(off, X_BILLED, provider[hd], p)] += sign
-        if door[hd] == D_GP or door[hd] == D_JUDGE:  # entered through a door the municipality does not control
+        if outside_control(door[hd]):
             counts[at(off, X_UNCONTROLLED, p)] += sign
         if copay_product[p]:
             counts[at(off, X_HOUSE, H_COPAY_LOW + income_class)] += sign
@@ -335,23 +354,51 @@ def step_up(state, entered, product, door, provider, next_onset, counts, off, hd
 
 
 @njit(cache=True, nogil=True, inline="always")
-def request(
-    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, hk, month: int,
-    counter: int, judge: float, gp_door: float, poh: float, in_plan: float, in_trajectory: int, product_cdf,
-) -> None:  # fmt: skip
-    """A hidden need asks for help or is signalled, through one door.
-
-    Light needs go to a general provision. Otherwise the judge (a court order), the household's
-    case coordinator (handled in its plan, L7), the GP (its POH-jeugd at tier 1, L4, or a referral
-    straight to a provider's waiting list) or the access team.
-    """
+def count_request(counts, off, last_end, hd: np.uint64, d: int, month: int) -> None:
+    """Count a request for help through any door, and whether it repeats one within ``REPEAT_WINDOW`` months."""
     counts[event_at(off, d, E_REQUESTS)] += 1
     if last_end[hd] > NEVER and month - last_end[hd] <= REPEAT_WINDOW:
         counts[event_at(off, d, E_REPEAT)] += 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def medical_referrer(u: float, judge: float, gp_door: float, specialist: float, jeugdarts: float) -> int:
+    """The doctor of a medical referral: door uniform ``u`` within the doctors' band [judge, judge + gp_door).
+
+    Given that band, ``u`` is uniform in it, so its position picks the referrer without another draw:
+    the medisch specialist and the jeugdarts by their shares of medical referrals, the huisarts the rest.
+    """
+    if u < judge + gp_door * specialist:
+        return D_SPECIALIST
+    if u < judge + gp_door * (specialist + jeugdarts):
+        return D_JEUGDARTS
+    return D_GP
+
+
+@njit(cache=True, nogil=True, inline="always")
+def request(
+    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, hk, month: int,
+    counter: int, judge: float, gp_door: float, direct: float, specialist: float, jeugdarts: float, poh: float, in_plan: float,
+    in_trajectory: int, gi: float, product_cdf,
+) -> None:  # fmt: skip
+    """A hidden need asks for help or is signalled, through one door.
+
+    Light needs go to a general provision. Otherwise the GI, with probability ``gi`` (positive for
+    the youth of a household under a protection measure: the GI decides on its jeugdhulp), the
+    judge (a court order), the household's case coordinator (handled in its plan, L7), a doctor
+    (``medical_referrer``: the huisarts, whose POH-jeugd may handle it at tier 1, L4, the medisch
+    specialist or the jeugdarts; a referral straight to a provider's waiting list), a provider
+    approached without referrer (straight to its waiting list), or the access team. Each is
+    recorded as the trajectory's door (``schema.DOORS``; CBS's route: ``schema.ROUTE_OF_DOOR``).
+    """
+    count_request(counts, off, last_end, hd, d, month)
     v = severity[hd]
     if v == V_LIGHT:
         enter(state, entered, product, door, provider, next_onset, hd, month, GENERAL, -1, D_SELF)
         counts[event_at(off, d, E_GENERAL)] += 1
+        return
+    if gi > 0 and uniform(hk, stream(d, K_GI)) < gi:
+        gi_referral(state, entered, product, door, provider, next_onset, severity, counts, off, hd, d, hk, month, product_cdf)
         return
     u = uniform(hk, stream(d, K_DOOR))
     if u < judge:
@@ -363,14 +410,67 @@ def request(
         counts[event_at(off, d, E_IN_PLAN)] += 1
     elif u < judge + gp_door:
         counts[event_at(off, d, E_GP)] += 1
-        if uniform(hk, stream(d, K_POH)) < poh:
+        referrer = medical_referrer(u, judge, gp_door, specialist, jeugdarts)
+        if referrer == D_GP and uniform(hk, stream(d, K_POH)) < poh:
             enter(state, entered, product, door, provider, next_onset, hd, month, GENERAL, -1, D_GP)
         else:
             choice = pick_product(product_cdf, d, TRIAGE_TIER[v], uniform(hk, stream(d, K_PRODUCT)))
-            enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, choice, D_GP)
+            enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, choice, referrer)
+    elif u < judge + gp_door + direct:
+        counts[event_at(off, d, E_DIRECT)] += 1
+        choice = pick_product(product_cdf, d, TRIAGE_TIER[v], uniform(hk, stream(d, K_PRODUCT)))
+        enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, choice, D_DIRECT)
     else:
         enter(state, entered, product, door, provider, next_onset, hd, month, QUEUE, -1, D_ACCESS)
         arrive_at_access(counts, off, counter, d)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def under_measure(state, product, h: int) -> bool:
+    """Whether household h's veiligheid domain holds a protection measure (in care in the forced tier)."""
+    m = flat(h, VEILIGHEID)
+    return state[m] == CARE and PRODUCT_TIER[product[m]] == T_FORCED
+
+
+@njit(cache=True, nogil=True, inline="always")
+def gi_refers(entered, hk, h: int, month: int, share: float) -> bool:
+    """Whether the GI refers the youth of household h, under a protection measure, to jeugdhulp as the measure starts.
+
+    It does, with probability ``share``, in the month after the measure started: ``simulation.kernels``
+    admits after the household pass, and a household that was in a queue or on a waiting list is
+    visited the next month, so this is its first visit under the measure.
+    """
+    return entered[flat(h, VEILIGHEID)] == month - 1 and uniform(hk, stream(VEILIGHEID, K_GI)) < share
+
+
+@njit(cache=True, nogil=True, inline="always")
+def gi_referral(
+    state, entered, product, door, provider, next_onset, severity, counts, off, hd, d: int, hk, month: int, product_cdf
+) -> None:
+    """The GI refers the youth to jeugdhulp: straight to a provider's waiting list (at least a moderate need).
+
+    CBS records the GI as the referrer (``schema.ROUTES``); the municipality does not decide.
+    """
+    counts[event_at(off, d, E_GI)] += 1
+    v = max(severity[hd], V_MODERATE)
+    severity[hd] = v
+    choice = pick_product(product_cdf, d, TRIAGE_TIER[v], uniform(hk, stream(d, K_PRODUCT)))
+    enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, choice, D_GI)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def refer_by_gi(
+    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, hk, month: int, product_cdf
+) -> None:  # fmt: skip
+    """A protection measure has started (``gi_refers``): the GI refers the youth, in no formal trajectory, to jeugdhulp.
+
+    A need not known yet becomes known, at least moderate: the measure is there because help is
+    needed; a hidden need or one in a general provision moves on.
+    """
+    if state[hd] == NONE:
+        counts[event_at(off, d, E_ONSETS)] += 1
+    count_request(counts, off, last_end, hd, d, month)
+    gi_referral(state, entered, product, door, provider, next_onset, severity, counts, off, hd, d, hk, month, product_cdf)
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -14,6 +14,7 @@ DECOUPLED = {
     **{n: 0.0 for n in NAMES if n.startswith("demography.")},
     "multiproblem.escalation_mult": 1.0,
     "benefit_mult.schulden": 1.0,
+    "door_gi.jeugd": 0.0,  # a protection measure (veiligheid) brings jeugdhulp (jeugd)
 }
 
 

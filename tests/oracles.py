@@ -88,7 +88,10 @@ def mean_field(hh: Households, rates: Rates, st: Structure, months: int) -> tupl
         by_tier = {t: {local[p]: q for p, q in _choice(rates, d, t).items()} for t in (T_MAATWERK, T_SPECIALIST)}
         judge = min(rates.door_judge[d], 1.0)
         gp = np.minimum(rates.door_gp[d] * gp_mult + judge, 1.0) - judge
-        access = 1.0 - judge - gp
+        direct = np.minimum(judge + gp + rates.door_direct[d], 1.0) - judge - gp
+        access = 1.0 - judge - gp - direct
+        # the POH-jeugd sits in the GP practice: it sees the huisarts's referrals, not the other doctors'
+        huisarts = 1.0 - s[S["door_medical.specialist"]] - s[S["door_medical.jeugdarts"]]
         maatwerk = np.array([PRODUCT_TIER[p] == T_MAATWERK for p in products])
         care_esc = np.where(maatwerk, rates.care_escalate[products], 0.0)
         hazard = rates.hazard[products]  # (n_p, K)
@@ -135,8 +138,8 @@ def mean_field(hh: Households, rates: Rates, st: Structure, months: int) -> tupl
                     n_general[:, 1] += ask
                 else:
                     n_care[:, forced, v, 0] += ask * judge
-                    n_general[:, v] += ask * gp * poh
-                    start_care(ask * gp * (1.0 - poh), v, v)
+                    n_general[:, v] += ask * gp * huisarts * poh
+                    start_care(ask * (gp * (1.0 - huisarts * poh) + direct), v, v)
                     via_access(ask * access, v)
             # GENERAL
             for v in range(1, 4):

@@ -73,6 +73,7 @@ def test_compare_writes_outputs(small, capsys):
     report = (out / "report.html").read_text()
     assert report.count("data:image/png;base64,") == len(list((out / "figures").glob("*.png"))) >= 3
     assert "What changes" in report and "lever.shift.wmo_hbh.share" in report
+    assert "Referral routes of started jeugdhulp" in report and "<td>gemeentelijke toegang</td>" in report
     assert "P(falls)" in capsys.readouterr().out
 
 

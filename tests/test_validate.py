@@ -24,7 +24,7 @@ from sdsim.experiments.runner import run_replicate
 from sdsim.experiments.validate import build_table, csv_text, exact, html_text, measure_value, run_year, text_table
 from sdsim.scenarios.loader import SCENARIO_DIR, Scenario
 from sdsim.simulation.indicators import metric_names
-from sdsim.simulation.schema import DOORS, PRODUCT
+from sdsim.simulation.schema import PRODUCT, ROUTES
 
 from tests.conftest import profile_text, small_profile
 
@@ -48,7 +48,7 @@ def test_scaling_by_hand():
     # shares are compared as published; a range gives its midpoint
     assert scaled_figure(BY_KEY["route_gp"], BASIS) == 38.5
     assert scaled_figure(BY_KEY["jeugd_spending_total"], BASIS) == pytest.approx(5.5e9 / 17_282_163 * 45_000)
-    assert scaled_figure(BY_KEY["route_crisis"], BASIS) is None
+    assert scaled_figure(BY_KEY["route_gi"], BASIS) == 8.1
     # a ratio of published counts: provisions by type over clients, 2017
     assert scaled_figure(BY_KEY["wmo_provisions_per_client"], BASIS) == pytest.approx((398_090 + 282_000 + 694_715) / 1_051_520)
 
@@ -78,7 +78,7 @@ def test_every_compared_target_maps_to_the_model_and_to_copied_rows():
         assert set(t.model.metrics) <= metrics, f"{t.key}: {set(t.model.metrics) - metrics} not a model metric"
         assert set(t.model.products) <= set(PRODUCT), t.key
         if t.model.kind == "route_share":
-            assert t.model.items[0] in DOORS, t.key
+            assert t.model.items[0] in ROUTES, t.key
         assert t.model.metrics or t.model.products, t.key
     for den in DENOMINATORS.values():
         assert all(row in sources for row in den.rows)
@@ -114,8 +114,8 @@ def test_census_year_is_the_runners_first_year(small):
     assert basis["youth_0_17"] < basis["youth_0_22"] < basis["inhabitants"]
     assert 0.95 * 3000 < basis["households"] < 1.05 * 3000  # 3,000 at the start of the burn-in; households move in and out
     table = build_table(small, [year], 3)
-    shares = [measure_value(BY_KEY[k].model, year) for k in ("route_gp", "route_access", "route_crisis")]
-    assert 0 < sum(shares) <= 100 + 1e-9  # judge and self doors make up the rest
+    shares = [measure_value(t.model, year) for t in TARGETS if t.model is not None and t.model.kind == "route_share"]
+    assert len(shares) == len(ROUTES) and sum(shares) == pytest.approx(100.0)  # every start has one CBS route
     assert len(table.lines) == len(TARGETS) + sum(1 for i in NOT_COMPARED if i in {r.indicator for r in source_rows()})
 
 
@@ -141,7 +141,7 @@ def test_cli_writes_csv_and_html(tmp_path, capsys):
             assert row[column] == "" or number.match(row[column]), (row["key"], column, row[column])
     gp = next(r for r in rows if r["key"] == "route_gp")
     assert gp["verdict"] in ("pass", "FAIL") and float(gp["model_p5"]) <= float(gp["model_mean"]) <= float(gp["model_p95"])
-    assert next(r for r in rows if r["key"] == "route_gi")["verdict"] == "not produced"
+    assert next(r for r in rows if r["key"] == "route_gi")["verdict"] in ("pass", "FAIL")
     html = (out / "validation.html").read_text()
     assert html.startswith("<!DOCTYPE html>") and "<table>" in html
     assert 'src="' not in html and "<link" not in html and "@import" not in html  # self-contained: nothing to fetch
