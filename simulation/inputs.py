@@ -81,6 +81,7 @@ SCALARS = (
     "demography.birth",
     "demography.elderly_death",
     "demography.departure",
+    "demography.leave_home",
     "demography.steer",
     "door_medical.specialist",
     "door_medical.jeugdarts",

@@ -6,10 +6,11 @@ Responsibilities
     (self → general provision, GI, judge, doctors, straight to a provider, access team; the GI also
     as a protection measure starts), general provisions, decisions (beschikking delay), care exits
     with duration-dependent hazards, escalation from maatwerk to specialist.
-    ``reduce_chunks`` sums the chunks' counts into the month's row. ``serve_access_queues`` and
+    ``reduce_chunks`` sums the chunks' counts into the month's row; ``settle_population`` forms the
+    households of young adults who left home and sets the population at month end. ``serve_access_queues`` and
     ``admit_from_waiting_lists`` (serial, over the few households waiting): access teams serve their
     queues first-come first-served up to capacity and triage; providers admit from their waiting
-    lists up to their slots (crises and court orders always). ``advance`` runs the four in order.
+    lists up to their slots (crises and court orders always). ``advance`` runs them in order.
 Inputs
     ``Households`` columns, ``Rates``, ``Structure``, the replicate key and the month.
 Outputs
@@ -117,6 +118,7 @@ from sdsim.simulation.tallies import (
     DG_DEATHS,
     DG_DEPARTED_HOUSEHOLDS,
     DG_DEPARTED_PERSONS,
+    DG_LEFT_HOME,
     DG_TURNED_18,
     DG_TURNED_23,
     DG_TURNED_75,
@@ -188,6 +190,7 @@ DEM_ALL, DEM_18 = HOUSEHOLD_STREAMS["demography"], HOUSEHOLD_STREAMS["turned_18"
 DEM_NOW, DEM_NEXT = HOUSEHOLD_STREAMS["demography_now"], HOUSEHOLD_STREAMS["demography_next"]
 DEM_THIN = HOUSEHOLD_STREAMS["demography_thin"]
 ARRIVAL = np.uint64(0x5DEECE66D)  # an arriving household's draws: a key of its own, apart from its visits' draws
+FORMED = np.uint64(0x2545F4914F6CDD1D)  # ... and a household formed by a young adult leaving home
 # Demographic events of a household, in the order of ``_demography_max`` and the rows of ``demography_tables``.
 G_CHILD, G_YOUNG, G_ADULT, G_DEATH, G_BIRTH, G_DEPART = range(6)
 # Scratch.demography: this year's monthly probabilities (G_*), then arrivals per month and the carried fraction.
@@ -212,6 +215,7 @@ P_DEMOGRAPHY_BIRTH = S["demography.birth"]
 P_DEMOGRAPHY_CHILD_AGES_OUT = S["demography.child_ages_out"]
 P_DEMOGRAPHY_DEPARTURE = S["demography.departure"]
 P_DEMOGRAPHY_ELDERLY_DEATH = S["demography.elderly_death"]
+P_DEMOGRAPHY_LEAVE_HOME = S["demography.leave_home"]
 P_DEMOGRAPHY_STEER = S["demography.steer"]
 P_DEMOGRAPHY_YOUNG_AGES_OUT = S["demography.young_ages_out"]
 P_GENERAL_HIGHER_FACTOR = S["general_higher_factor"]
@@ -432,6 +436,9 @@ def _demography(
     young_out, v = _candidates(v, young_out, accept[G_YOUNG])
     adult_out, v = _candidates(v, adult_out, accept[G_ADULT])
     born, v = _candidates(v, born, accept[G_BIRTH])
+    leavers = 0
+    if young_out > 0 and nc + ny + na + ne > young_out:  # someone stays behind: leaving home forms a household
+        leavers, v = _candidates(v, young_out, rt.scalars[P_DEMOGRAPHY_LEAVE_HOME])
     _count_population(counts, off, -1, nc, ny, na, ne)
     if departs:
         counts[at(off, X_DEMOGRAPHY, DG_DEPARTED_HOUSEHOLDS)] += 1
@@ -439,12 +446,13 @@ def _demography(
         return True
     children[h] += born - aged
     young[h] += aged - young_out
-    adults[h] += young_out - adult_out
+    adults[h] += young_out - leavers - adult_out
     elderly[h] += adult_out - deaths
     counts[at(off, X_DEMOGRAPHY, DG_BIRTHS)] += born
     counts[at(off, X_DEMOGRAPHY, DG_DEATHS)] += deaths
     counts[at(off, X_DEMOGRAPHY, DG_TURNED_18)] += aged
     counts[at(off, X_DEMOGRAPHY, DG_TURNED_23)] += young_out
+    counts[at(off, X_DEMOGRAPHY, DG_LEFT_HOME)] += leavers
     counts[at(off, X_DEMOGRAPHY, DG_TURNED_75)] += adult_out
     _count_population(counts, off, 1, children[h], young[h], adults[h], elderly[h])
     if had_children and children[h] == 0:
@@ -831,26 +839,15 @@ def household_pass(
 
 @njit(cache=True, nogil=True)
 def reduce_chunks(sc: Scratch, bounds: np.ndarray, row: np.ndarray) -> None:
-    """Sum the chunks' counts into the month's ``row``; household-domains with no need are the rest.
+    """Sum the chunks' counts into the month's ``row``.
 
-    The population tally holds the month's changes until here; it becomes the population at month
-    end. Rows vacated this month join the free rows, chunk by chunk (so arrivals do not depend on threads).
+    Rows vacated this month join the free rows, chunk by chunk (so arrivals do not depend on threads).
     """
     for c in range(bounds.shape[0] - 1):
         add_into(row, sc.counts[c])
         for i in range(sc.n_vacated[c]):
             sc.free[sc.n_free[0]] = sc.vacated[c, i]
             sc.n_free[0] += 1
-    off = offsets(sc.layout)
-    for i in range(sc.population.shape[0]):
-        sc.population[i] += row[at(off, X_POPULATION, i)]
-        row[at(off, X_POPULATION, i)] = sc.population[i]
-    for d in range(N_DOMAINS):
-        counted = 0
-        for s in range(N_STATES):
-            for v in range(N_SEVERITY):
-                counted += row[occupancy_at(off, d, s, v)]
-        row[occupancy_at(off, d, NONE, 0)] = sc.population[P_HOUSEHOLDS] - counted
 
 
 @njit(cache=True, nogil=True)
@@ -1185,36 +1182,76 @@ def steer_population(rt: Rates, st: Structure, sc: Scratch, month: int) -> None:
         sc.demography[G_ADULT] = min(max((de + m * e + o * e - arrivals * mix[3]) / a, 0.0), bound[G_ADULT])
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _move_in(
+    hh: Households, rt: Rates, st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, hk: np.uint64, month: int,
+    row: np.ndarray, off, single_adult: bool,
+) -> int:  # fmt: skip
+    """A household takes the top vacant row (drawn from the household types, or one adult); its persons, or -1 if refused."""
+    if sc.n_free[0] == 0:
+        row[at(off, X_DEMOGRAPHY, DG_ARRIVALS_REFUSED)] += 1
+        return -1
+    sc.n_free[0] -= 1
+    h = sc.free[sc.n_free[0]]
+    draw_household(hh, h, hk, st)
+    if single_adult:
+        hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h] = 0, 0, 1, 0
+    _schedule(hh, rt, stay, h, hk, month, False)
+    hh.context[h] = 0
+    sc.vacant[h // (bounds[1] - bounds[0])] -= 1
+    _count_population(row, off, 1, hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h])
+    return hh.children[h] + hh.young[h] + hh.adults[h] + hh.elderly[h]
+
+
 @njit(cache=True, nogil=True)
 def arrive(
-    hh: Households, rt: Rates, st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, key: np.uint64, month: int, row: np.ndarray
-) -> None:
+    hh: Households, rt: Rates, st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, key: np.uint64, month: int,
+    row: np.ndarray,
+) -> None:  # fmt: skip
     """Households moving in this month take vacant rows (the expected number, its fraction carried to next month).
 
     An arriving household is drawn from the household types, without needs; its events are
-    scheduled with a key of its own. With no vacant row left it is counted as refused.
+    scheduled with a key of its own.
     """
     expected = sc.demography[DM_ARRIVALS] + sc.demography[DM_CARRY]
     n = int(expected)
     sc.demography[DM_CARRY] = expected - n
     off = offsets(sc.layout)
     mk = month_key(key, month)
-    chunk = bounds[1] - bounds[0]
     for _ in range(n):
-        if sc.n_free[0] == 0:
-            row[at(off, X_DEMOGRAPHY, DG_ARRIVALS_REFUSED)] += 1
-            continue
-        sc.n_free[0] -= 1
-        h = sc.free[sc.n_free[0]]
-        hk = mix64(household_key(mk, h) ^ ARRIVAL)
-        draw_household(hh, h, hk, st)
-        _schedule(hh, rt, stay, h, hk, month, False)
-        hh.context[h] = 0
-        sc.vacant[h // chunk] -= 1
-        nc, ny, na, ne = hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h]
-        _count_population(row, off, 1, nc, ny, na, ne)
-        row[at(off, X_DEMOGRAPHY, DG_ARRIVED_HOUSEHOLDS)] += 1
-        row[at(off, X_DEMOGRAPHY, DG_ARRIVED_PERSONS)] += nc + ny + na + ne
+        h = sc.free[sc.n_free[0] - 1] if sc.n_free[0] > 0 else 0  # the row it will take: its key
+        persons = _move_in(hh, rt, st, sc, stay, bounds, mix64(household_key(mk, h) ^ ARRIVAL), month, row, off, False)
+        if persons >= 0:
+            row[at(off, X_DEMOGRAPHY, DG_ARRIVED_HOUSEHOLDS)] += 1
+            row[at(off, X_DEMOGRAPHY, DG_ARRIVED_PERSONS)] += persons
+
+
+@njit(cache=True, nogil=True)
+def settle_population(
+    hh: Households, rt: Rates, st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, key: np.uint64, month: int,
+    row: np.ndarray,
+) -> None:  # fmt: skip
+    """After the month's pass: young adults who left home form one-adult households; the population at month end.
+
+    The population tally holds the month's changes until here; it becomes the population at month
+    end, and household-domains with no need are the rest of the households. A formed household's
+    events are scheduled from next month.
+    """
+    off = offsets(sc.layout)
+    mk = month_key(key, month)
+    for _ in range(row[at(off, X_DEMOGRAPHY, DG_LEFT_HOME)]):
+        h = sc.free[sc.n_free[0] - 1] if sc.n_free[0] > 0 else 0
+        if _move_in(hh, rt, st, sc, stay, bounds, mix64(household_key(mk, h) ^ FORMED), month + 1, row, off, True) > 0:
+            row[at(off, X_HOUSE, H_SELF_RELIANT)] += 1  # at month end, without a need (the pass has counted the others)
+    for i in range(sc.population.shape[0]):
+        sc.population[i] += row[at(off, X_POPULATION, i)]
+        row[at(off, X_POPULATION, i)] = sc.population[i]
+    for d in range(N_DOMAINS):
+        counted = 0
+        for s in range(N_STATES):
+            for v in range(N_SEVERITY):
+                counted += row[occupancy_at(off, d, s, v)]
+        row[occupancy_at(off, d, NONE, 0)] = sc.population[P_HOUSEHOLDS] - counted
 
 
 @njit(cache=True, nogil=True)
@@ -1247,5 +1284,6 @@ def advance(
         arrive(hh, rt, st, sc, stay, bounds, key, month + i, counts)
         household_pass(hh, rt, st, sc, stay, bounds, key, month + i)
         reduce_chunks(sc, bounds, counts)
+        settle_population(hh, rt, st, sc, stay, bounds, key, month + i, counts)
         wh, wd, n_w = serve_access_queues(hh, rt, st, sc, counts, key, month + i)
         admit_from_waiting_lists(hh, rt, st, sc, counts, key, month + i, wh, wd, n_w)

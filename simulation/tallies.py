@@ -37,6 +37,7 @@ DEMOGRAPHY: tuple[str, ...] = (
     "deaths",
     "turned_18",  # persons: children who became young adults
     "turned_23",
+    "left_home",  # of those turning 23, persons who left their household to live on their own (a household formed)
     "turned_75",
     "departed_households",
     "departed_persons",
@@ -44,8 +45,19 @@ DEMOGRAPHY: tuple[str, ...] = (
     "arrived_persons",
     "arrivals_refused",  # arriving households with no spare row (should stay 0; see engine.spare_rows)
 )
-(DG_BIRTHS, DG_DEATHS, DG_TURNED_18, DG_TURNED_23, DG_TURNED_75, DG_DEPARTED_HOUSEHOLDS, DG_DEPARTED_PERSONS, DG_ARRIVED_HOUSEHOLDS,
- DG_ARRIVED_PERSONS, DG_ARRIVALS_REFUSED) = range(len(DEMOGRAPHY))  # fmt: skip
+(
+    DG_BIRTHS,
+    DG_DEATHS,
+    DG_TURNED_18,
+    DG_TURNED_23,
+    DG_LEFT_HOME,
+    DG_TURNED_75,
+    DG_DEPARTED_HOUSEHOLDS,
+    DG_DEPARTED_PERSONS,
+    DG_ARRIVED_HOUSEHOLDS,
+    DG_ARRIVED_PERSONS,
+    DG_ARRIVALS_REFUSED,
+) = range(len(DEMOGRAPHY))
 
 #: sizes of the axes fixed by the schema; "provider" and "counter" are the municipality's
 AXIS_SIZES: dict[str, int] = {
