@@ -173,7 +173,7 @@ def _table(summary: dict) -> str:
 
 RUN_FILES = ("summary.json", "yearly.csv", "monthly.parquet", "monthly.csv")
 COMPARE_FILES = ("comparison.json", "comparison.csv", "report.html", "figures/*.png")
-VALIDATE_FILES = ("validation.html", "validation.csv")
+VALIDATE_FILES = ("validation.html", "validation.csv", "validation.md")
 STORE_FILES = ("sensitivity.json", "complete.json", "sweep.json", "chunks/part-*.parquet", "figures/*.png")
 
 
@@ -376,7 +376,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Run the comparable year, print the validation table, write validation.csv and validation.html."""
+    """Run the comparable year, print the validation table, write validation.csv, validation.md and validation.html."""
     from sdsim.experiments import validate
     from sdsim.experiments.output import prepare_out, write_atomic
     from tqdm import tqdm
@@ -388,9 +388,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     with tqdm(total=args.replicates, desc=f"validate {scenario.name}", unit="replicate", delay=3.0, file=sys.stderr) as bar:
         table = validate.run_validation(scenario, args.replicates, seed=args.seed, on_done=bar.update)
     write_atomic(out / "validation.csv", validate.csv_text(table))
+    write_atomic(out / "validation.md", validate.markdown_text(table))
     write_atomic(out / "validation.html", validate.html_text(table))  # last: its presence means the validation completed
     print(validate.text_table(table))
-    print(f"-> {out}/validation.csv, {out}/validation.html")
+    print(f"-> {out}/validation.csv, {out}/validation.md, {out}/validation.html")
     return 1 if args.strict and not validate.criteria_met(table) else 0
 
 

@@ -391,11 +391,34 @@ def text_table(v: Validation) -> str:
             group = line.target.group
             out.append(f"[{group}]")
         out.append(row(c))
+    out += ["", count_line(v)]
+    return "\n".join(out)
+
+
+def count_line(v: Validation) -> str:
+    """How many of issue 10's acceptance criteria pass."""
     passed = sum(line.verdict == "pass" for line in v.lines if line.target.criterion)
     judged = sum(line.verdict in ("pass", "FAIL") for line in v.lines if line.target.criterion)
     total = sum(line.target.criterion for line in v.lines)
-    out += ["", f"* issue 10 acceptance criterion: {passed} of {total} pass ({judged} judged; the rest not produced or proxies)"]
-    return "\n".join(out)
+    return f"* issue 10 acceptance criterion: {passed} of {total} pass ({judged} judged; the rest not produced or proxies)"
+
+
+def markdown_text(v: Validation) -> str:
+    """``validation.md``: the table as Markdown (for a README or a report), with the header lines and the count."""
+
+    def row(values: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|").replace("*", "\\*") for c in values) + " |"
+
+    out = [*(f"{line}  " for line in header(v)), "", row(COLUMNS), "|" + "---|" * 3 + "--:|" * 3 + "---|---|"]
+    group = None
+    for line in v.lines:
+        if line.target.group != group:
+            group = line.target.group
+            out.append(row((f"***{group}***", *[""] * (len(COLUMNS) - 1))).replace("\\*", "*"))
+        cells = _cells(line)
+        verdict = f"**{cells[-1]}**" if cells[-1] == "FAIL" else cells[-1]
+        out.append(row(cells[:-1]) + f" {verdict} |")
+    return "\n".join([*out, "", "\\" + count_line(v)]) + "\n"
 
 
 CSV_COLUMNS = (

@@ -34,7 +34,16 @@ from sdsim.simulation.schema import (
     TIERS,
     WAITLIST,
 )
-from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT, Tallies
+from sdsim.simulation.tallies import (
+    DEMOGRAPHY,
+    H_BENEFIT_MONTHS,
+    H_DUPLICATE,
+    H_MULTI_PROBLEM,
+    H_SELF_RELIANT,
+    P_HOUSEHOLDS,
+    POPULATION,
+    Tallies,
+)
 
 
 class Metric(NamedTuple):
@@ -132,6 +141,10 @@ METRICS: tuple[Metric, ...] = (
            ("access_wait_months",), ("access_served",)),
     Metric("waiting_time.provider", "ratio", "wachttijd aanbieder", "provider waiting time", "months", DOMAINS,
            ("admission_wait_months",), ("admissions",)),
+    # the population: persons per age group and households at month end, demographic events
+    Metric("population", "stock", "bevolking", "population", over=POPULATION[: P_HOUSEHOLDS + 1]),
+    Metric("inhabitants", "stock", "inwoners", "inhabitants"),
+    Metric("demography", "flow", "bevolkingsgebeurtenissen", "demographic events", over=DEMOGRAPHY),
     # households
     Metric("households.self_reliant", "stock", "zelfredzame huishoudens", "self-reliant households"),
     Metric("households.multi_problem", "stock", "multiprobleemhuishoudens", "multi-problem households"),
@@ -310,6 +323,11 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
     out["households.multi_problem"] = tallies.house[:, H_MULTI_PROBLEM]
     out["households.bijstand"] = tallies.house[:, H_BENEFIT_MONTHS]
     out["households.duplicate_trajectories"] = tallies.house[:, H_DUPLICATE]
+    for i, member in enumerate(POPULATION[: P_HOUSEHOLDS + 1]):
+        out[f"population.{member}"] = tallies.population[:, i]
+    out["inhabitants"] = tallies.population[:, :P_HOUSEHOLDS].sum(axis=1)
+    for i, event in enumerate(DEMOGRAPHY):
+        out[f"demography.{event}"] = tallies.demography[:, i]
     for ratio in _MEMBER_RATIOS:
         out[ratio] = value(out, ratio)
     for i, line in enumerate(BUDGET_LINES):

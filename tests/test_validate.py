@@ -21,7 +21,7 @@ from sdsim.calibration.targets import (
 )
 from sdsim.experiments.cli import main
 from sdsim.experiments.runner import run_replicate
-from sdsim.experiments.validate import build_table, csv_text, exact, html_text, measure_value, run_year, text_table
+from sdsim.experiments.validate import COLUMNS, build_table, csv_text, exact, html_text, measure_value, run_year, text_table
 from sdsim.scenarios.loader import SCENARIO_DIR, Scenario
 from sdsim.simulation.indicators import metric_names
 from sdsim.simulation.schema import PRODUCT, ROUTES
@@ -123,7 +123,7 @@ def test_exact_numbers_never_scientific():
     assert exact(1.5e-7) == "0.00000015" and exact(12_714_044.25) == "12714044.25" and exact(None) == ""
 
 
-def test_cli_writes_csv_and_html(tmp_path, capsys):
+def test_cli_writes_csv_markdown_and_html(tmp_path, capsys):
     text = profile_text(2000, burn_in_years=1)
     (tmp_path / "small.toml").write_text(text)
     scenario = tmp_path / "s.toml"
@@ -142,6 +142,9 @@ def test_cli_writes_csv_and_html(tmp_path, capsys):
     gp = next(r for r in rows if r["key"] == "route_gp")
     assert gp["verdict"] in ("pass", "FAIL") and float(gp["model_p5"]) <= float(gp["model_mean"]) <= float(gp["model_p95"])
     assert next(r for r in rows if r["key"] == "route_gi")["verdict"] in ("pass", "FAIL")
+    markdown = (out / "validation.md").read_text().splitlines()
+    table = [line for line in markdown if line.startswith("| ") and not line.startswith("| ***")]
+    assert len(table) == 1 + len(rows) and all(line.count(" | ") == len(COLUMNS) - 1 for line in table)  # header + one per line
     html = (out / "validation.html").read_text()
     assert html.startswith("<!DOCTYPE html>") and "<table>" in html
     assert 'src="' not in html and "<link" not in html and "@import" not in html  # self-contained: nothing to fetch
