@@ -174,7 +174,7 @@ _CARE_SOURCES = {
 # copied into scenarios/sources.csv); elsewhere it is an assumption with a range. A per-client-year spending figure
 # becomes a price per client-month as spending / client-months: a product with mean duration D months has, in a
 # steady state, S (1 + 12 / D) clients in a year for a mean stock S, so a client-month costs
-# (spending per client-year) x (1 + 12 / D) / 12, with D the product's default mean duration.
+# (spending per client-year) x (1 + 12 / D) / 12 (per_client_month), with D the months a client holds it (WMO_HELD_MONTHS).
 _JEUGD_STOCK_2017 = (
     "(2 x row:jh_trajectories_active H1 2017 440,215 - row:jh_trajectories_active 2017 558,350 = 322,080, starts even over the year)"
 )
