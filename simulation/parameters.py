@@ -25,15 +25,26 @@ A = ASSUMPTION
 
 # Monthly onset probability per person of an age group (0 = not exposed).
 _ONSET = {
-    "jeugd": {"children": 0.0085},
-    "wmo": {"young": 0.0005, "adults": 0.0012, "elderly": 0.02},
+    "jeugd": {"children": 0.018},
+    "wmo": {"young": 0.00115, "adults": 0.00276, "elderly": 0.046},
     "werk": {"young": 0.0012, "adults": 0.0007},
     "schulden": {"young": 0.0010, "adults": 0.0008},
     "veiligheid": {"children": 0.0005},
 }
 _ONSET_SOURCE = {
-    "jeugd": "row:jeugdhulp_youth_incl_pgb",
-    "wmo": "row:wmo_maatwerk_clients",
+    "jeugd": (
+        "derived: fitted (0.0085 -> 0.018, seed 0) so that the default's jeugdhulp trajectories active and started in a year are"
+        " ~0.88 x row:jh_trajectories_active 2019 592,860 and row:jh_trajectories_started 2019 281,810 per youth 0-22: one"
+        " trajectory per household at a time, so the households in care (row:jeugdhulp_youth_incl_pgb 2019, persons) come out"
+        " ~1.15 x; nationally 1.38 trajectories per youth, which the model cannot hold until youth care is per child (issue 10 item 3)"
+    ),
+    "wmo": (
+        "derived: one factor (x 2.3 on 0.0005 / 0.0012 / 0.02, seed 0; the age profile an assumption) fitted so that the default's"
+        " households per year with HbH, begeleiding and hulpmiddelen are ~0.9 x row:wmo_hbh_clients 2019,"
+        " row:wmo_ondersteuning_thuis_clients 2017 and row:wmo_hulpmiddelen_diensten_clients 2017 per inhabitant;"
+        " with one provision per household the clients in all come out ~1.15 x row:wmo_maatwerk_clients 2019"
+        " (nationally a client holds 1.34 provisions, 2017)"
+    ),
     "werk": "row:bijstand_persons",
     "schulden": A,
     "veiligheid": "row:jb_measures_inflow",
@@ -66,9 +77,21 @@ _ASK = {  # light, moderate, severe
 # the judge, straight to a provider without referrer; the access team is the rest. Calibrated so
 # that the started jeugdhulp trajectories fall into CBS's referral routes in CBS's shares
 # (``schema.ROUTES``; crises, recorded as "no referrer", and the GI's referrals come on top).
-_DOOR_GP = {"jeugd": (0.63, "seed:[NK] §4 (50% outside the area team); row:share_started_huisarts (calibrated, doctors together)")}
+_DOOR_GP = {
+    "jeugd": (
+        0.58,
+        "seed:[NK] §4 (50% outside the area team); row:share_started_huisarts (calibrated, doctors together; 0.63 -> 0.58 refitted"
+        " at the volumes of onset.jeugd.children 0.018, where the GI's share of starts falls)",
+    )
+}
 _DOOR_JUDGE = {"veiligheid": (0.5, A)}
-_DOOR_DIRECT = {"jeugd": (0.05, "row:share_started_no_referrer (with crises, which CBS records without referrer)")}
+_DOOR_DIRECT = {
+    "jeugd": (
+        0.085,
+        "row:share_started_no_referrer (with crises, which CBS records without referrer; calibrated, 0.05 -> 0.085 refitted"
+        " with door_gp.jeugd at the volumes of onset.jeugd.children 0.018)",
+    )
+}
 # Of the doctors' referrals (46.5 % of started jeugdhulp in 2021: 38.5 huisarts, 4.9 medisch
 # specialist, 3.1 jeugdarts), the shares of the medisch specialist and the jeugdarts.
 _DOOR_MEDICAL = {
@@ -82,24 +105,68 @@ _GENERAL_RESOLVE = {"jeugd": 0.15, "wmo": 0.08, "werk": 0.05, "schulden": 0.15, 
 _CARE = {
     "jeugd_ambulant": (None, 0.7, 0.004, 1.0),
     "jeugd_verblijf": (None, 0.6, 0.0, 1.0),
-    "wmo_hbh": (36.0, 0.5, 0.001, 0.29),
-    "wmo_begeleiding": (18.0, 0.6, 0.003, 0.21),
-    "wmo_hulpmiddelen": (48.0, 0.8, 0.0005, 0.50),
+    "wmo_hbh": (45.0, 0.5, 0.001, 0.351),
+    "wmo_begeleiding": (77.0, 0.6, 0.003, 0.194),
+    "wmo_hulpmiddelen": (65.0, 0.8, 0.0005, 0.455),
     "wmo_beschermd_wonen": (36.0, 0.5, 0.0, 1.0),
     "reintegratie": (12.0, 0.35, 0.002, 1.0),
     "beschut_werk": (60.0, 0.2, 0.0, 1.0),
     "schuldhulp": (18.0, 0.6, 0.003, 1.0),
     "beschermingsbewind": (48.0, 0.5, 0.0, 1.0),
     "veiligheid_ambulant": (9.0, 0.6, 0.01, 1.0),
-    "jeugdbescherming": (30.0, 0.6, 0.0, 1.0),
+    "jeugdbescherming": (35.0, 0.6, 0.0, 1.0),
 }
+# How long a Wmo client holds a provision (months), from the clients in the first half year and in the whole year
+# 2019: a stock S with mean holding time D has S (1 + 6 / D) clients in a half year and S (1 + 12 / D) in a year, so
+# with r = year / half year, D = (12 - 6 r) / (r - 1). Growth in 2019 (HbH +12 %, the abonnementstarief) adds clients
+# in the second half year, so these are if anything short. The mean durations below are the nominal care durations,
+# before deaths and moves end care too: fitted (seed 0) so that the default's clients per year over its stock is
+# 1 + 12 / D at these D. The tariffs turn spending per client-year into a price per client-month at the same D.
+WMO_HELD_MONTHS = {
+    "wmo_hbh": (34.0, "row:wmo_hbh_clients 2019 439,060 / row:wmo_hbh_clients H1 2019 382,000 = 1.149: D = 34.2"),
+    "wmo_begeleiding": (
+        47.0,
+        "row:wmo_ondersteuning_thuis_clients 2019 316,890 / (row:wmo_share_clients_ondersteuning_thuis H1 2019* 27 % x"
+        " row:wmo_maatwerk_clients_halfyear H1 2019* 1,053,615 = 284,476) = 1.114: D = 46.7 (38-58 at 26.5-27.5 %)",
+    ),
+    "wmo_hulpmiddelen": (
+        50.0,
+        "row:wmo_hulpmiddelen_diensten_clients 2019 757,850 / (row:wmo_share_clients_hulpmiddelen_diensten H1 2019* 65 % x"
+        " row:wmo_maatwerk_clients_halfyear H1 2019* 1,053,615 = 684,850) = 1.107: D = 50.3 (46-55 at 64.5-65.5 %)",
+    ),
+    "wmo_beschermd_wonen": (36.0, "assumption (no half-year figure for verblijf en opvang in shared/data)"),
+}
+
+
+def held_months(year_over_half_year: float) -> float:
+    """Mean months a client holds a provision from the ratio of clients in a year to clients in its first half."""
+    r = year_over_half_year
+    return (12.0 - 6.0 * r) / (r - 1.0)
+
+
+def per_client_month(spending_per_client_year: float, held: float) -> float:
+    """Spending per client-year as a price per client-month for a provision held ``held`` months: x (1 + 12 / D) / 12."""
+    return spending_per_client_year * (1.0 + 12.0 / held) / 12.0
+
+
+_WMO_SHARE = (
+    "derived: the share of starts in its tier, clients / (D + 12) with D the held months: row:wmo_hbh_clients 2017 398,090 / 46,"
+    " row:wmo_ondersteuning_thuis_clients 2017 282,000 / 59, row:wmo_hulpmiddelen_diensten_clients 2017 694,715 / 62"
+    " -> 35.1 / 19.4 / 45.5 %"
+)
 _CARE_SOURCES = {
     "jeugd_ambulant": "row:ended_jh_traj_share_0_3m",
     "jeugd_verblijf": "row:ended_jh_traj_share_0_3m",
-    "wmo_hbh": "row:wmo_hbh_clients",
-    "wmo_begeleiding": "row:wmo_ondersteuning_thuis_clients",
-    "wmo_hulpmiddelen": "row:wmo_hulpmiddelen_diensten_clients",
-    "jeugdbescherming": "row:avg_duration_ended_ots",
+    **{
+        p: f"derived: nominal, fitted so the model holds a provision {held:g} months ({why}); {_WMO_SHARE}"
+        for p, (held, why) in WMO_HELD_MONTHS.items()
+        if p != "wmo_beschermd_wonen"
+    },
+    "jeugdbescherming": (
+        "derived: nominal, fitted (seed 0) so the default's measures in force / measures started is Little's law's"
+        " row:jb_measures_in_force 2019-12-31 32,095 / row:jb_measures_inflow 2019 12,980 x 12 = 29.7 months (measures also end"
+        " when the youth turns 18 or the family moves); within row:avg_duration_ended_ots (30-35 months; voogdij longer)"
+    ),
 }
 
 # --- money: every amount in euros of its source year (``price_year``), indexed to the start year by the compiled
@@ -107,7 +174,7 @@ _CARE_SOURCES = {
 # copied into scenarios/sources.csv); elsewhere it is an assumption with a range. A per-client-year spending figure
 # becomes a price per client-month as spending / client-months: a product with mean duration D months has, in a
 # steady state, S (1 + 12 / D) clients in a year for a mean stock S, so a client-month costs
-# (spending per client-year) x (1 + 12 / D) / 12, with D the product's default mean duration.
+# (spending per client-year) x (1 + 12 / D) / 12 (per_client_month), with D the months a client holds it (WMO_HELD_MONTHS).
 _JEUGD_STOCK_2017 = (
     "(2 x row:jh_trajectories_active H1 2017 440,215 - row:jh_trajectories_active 2017 558,350 = 322,080, starts even over the year)"
 )
@@ -127,21 +194,22 @@ _TARIFF = {  # product: (euro per client-month, price year, plausible range, sou
         f" {_JEUGD_SPLIT}",
     ),
     "wmo_hbh": (
-        287.0, 2019, (220.0, 375.0),
-        "derived: row:wmo_hbh_spending_per_client 2019 2,581 per client-year x (1 + 12/36) / 12; range -25 % to +30 %",
+        round(per_client_month(2581.0, WMO_HELD_MONTHS["wmo_hbh"][0])), 2019, (220.0, 375.0),
+        "derived: row:wmo_hbh_spending_per_client 2019 2,581 per client-year x (1 + 12/34) / 12 (34: WMO_HELD_MONTHS);"
+        " range -25 % to +30 %",
     ),
     "wmo_begeleiding": (
-        684.0, 2017, (500.0, 900.0),
+        round(per_client_month(1_389_135e3 / 282_000, WMO_HELD_MONTHS["wmo_begeleiding"][0])), 2017, (390.0, 670.0),
         "derived: row:wmo_ondersteuning_thuis_spending_realised 2017* 1,389,135k / row:wmo_ondersteuning_thuis_clients 2017 282,000"
-        " = 4,926 per client-year x (1 + 12/18) / 12",
+        " = 4,926 per client-year x (1 + 12/47) / 12 (47: WMO_HELD_MONTHS); range -25 % to +30 %",
     ),
     "wmo_hulpmiddelen": (
-        81.0, 2017, (60.0, 120.0),
+        round(per_client_month(541_954e3 / 694_715, WMO_HELD_MONTHS["wmo_hulpmiddelen"][0])), 2017, (60.0, 120.0),
         "derived: row:wmo_hulpmiddelen_diensten_spending_realised 2017* 541,954k / row:wmo_hulpmiddelen_diensten_clients 2017"
-        " 694,715 = 780 per client-year x (1 + 12/48) / 12",
+        " 694,715 = 780 per client-year x (1 + 12/50) / 12 (50: WMO_HELD_MONTHS)",
     ),
     "wmo_beschermd_wonen": (
-        5637.0, 2017, (4200.0, 7500.0),
+        round(per_client_month(50_734.0, WMO_HELD_MONTHS["wmo_beschermd_wonen"][0])), 2017, (4200.0, 7500.0),
         "derived: row:wmo_verblijf_opvang_spending_per_client 2017 50,734 per client-year x (1 + 12/36) / 12 (includes opvang,"
         " shorter and cheaper: the low end of the range is 50,734 / 12)",
     ),

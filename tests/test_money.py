@@ -11,7 +11,7 @@ import pytest
 from sdsim.calibration.targets import TARGETS, Row, figure_value, parse_value, price_factor, source_rows
 from sdsim.simulation.compiled import compile_scenario
 from sdsim.simulation.ledger import book
-from sdsim.simulation.parameters import BY_NAME, REGISTRY, Parameters
+from sdsim.simulation.parameters import BY_NAME, REGISTRY, WMO_HELD_MONTHS, Parameters, held_months, per_client_month
 from sdsim.simulation.prices import INDICES, LINE_INDEX, TARIFF_INDEX, at_start_year, index_factor, line_index_factors
 from sdsim.simulation.schema import BUDGET_LINES, LINE, PRODUCT, PRODUCT_LINE
 from sdsim.simulation.tallies import H_BENEFIT_MONTHS, Tallies
@@ -110,9 +110,23 @@ def test_line_index_factors():
 
 
 def _per_client_month(spending_per_client_year: float, product: str) -> float:
-    """Spending per client-year as a price per client-month at the product's default mean duration D: x (1 + 12 / D) / 12."""
-    duration = BY_NAME[f"care.{product}.mean_duration"].default
-    return spending_per_client_year * (1 + 12 / duration) / 12
+    """Spending per client-year as a price per client-month at the months D a client holds the product: x (1 + 12 / D) / 12."""
+    return per_client_month(spending_per_client_year, WMO_HELD_MONTHS[product][0])
+
+
+def test_wmo_held_months_are_derived_from_the_cited_rows():
+    """D from the clients in a year over those in its first half (parameters.held_months), rounded to whole months."""
+    half = row("wmo_maatwerk_clients_halfyear", "H1 2019*")
+    ratios = {
+        "wmo_hbh": row("wmo_hbh_clients", "2019") / row("wmo_hbh_clients", "H1 2019"),
+        "wmo_begeleiding": row("wmo_ondersteuning_thuis_clients", "2019")
+        / (row("wmo_share_clients_ondersteuning_thuis", "H1 2019*") / 100 * half),
+        "wmo_hulpmiddelen": row("wmo_hulpmiddelen_diensten_clients", "2019")
+        / (row("wmo_share_clients_hulpmiddelen_diensten", "H1 2019*") / 100 * half),
+    }
+    for product, r in ratios.items():
+        assert WMO_HELD_MONTHS[product][0] == pytest.approx(held_months(r), abs=0.5), product
+    assert held_months((1 + 12 / 30) / (1 + 6 / 30)) == pytest.approx(30.0)  # a stock held 30 months
 
 
 def test_tariffs_are_derived_from_the_cited_rows():
