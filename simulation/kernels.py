@@ -414,7 +414,7 @@ def _count_population(counts, off, sign: int, nc: int, ny: int, na: int, ne: int
 @njit(cache=True, nogil=True, inline="always")
 def _demography(
     hh: Households, rt: Rates, st: Structure, stay, state, entered, product, door, provider, next_onset, severity, last_end,
-    counts, off, bound, accept, h: int, hk, month: int,
+    counts, off, bound, accept, leave_home: float, h: int, hk, month: int,
 ) -> bool:  # fmt: skip
     """Ageing, births, deaths and moving out (a candidate event is due); True if the household is gone.
 
@@ -438,7 +438,7 @@ def _demography(
     born, v = _candidates(v, born, accept[G_BIRTH])
     leavers = 0
     if young_out > 0 and nc + ny + na + ne > young_out:  # someone stays behind: leaving home forms a household
-        leavers, v = _candidates(v, young_out, rt.scalars[P_DEMOGRAPHY_LEAVE_HOME])
+        leavers, v = _candidates(v, young_out, leave_home)
     _count_population(counts, off, -1, nc, ny, na, ne)
     if departs:
         counts[at(off, X_DEMOGRAPHY, DG_DEPARTED_HOUSEHOLDS)] += 1
@@ -660,6 +660,7 @@ def _chunk(
     specialist, jeugdarts, gi_share = s[P_DOOR_SPECIALIST], s[P_DOOR_JEUGDARTS], s[P_DOOR_GI]
     bound = _demography_max(s)
     accept = _acceptance(sc.demography, bound)
+    leave_home = s[P_DEMOGRAPHY_LEAVE_HOME]
     vacant_at_start, vacated, n_vacated = sc.vacant[c], sc.vacated[c], sc.n_vacated[c : c + 1]
     n_vacated[0] = 0
 
@@ -697,7 +698,7 @@ def _chunk(
         if next_demography[h] <= month:
             gone = _demography(
                 hh, rt, st, stay, state, entered, product, door, provider, next_onset, severity, last_end, counts, off,
-                bound, accept, h, hk, month,
+                bound, accept, leave_home, h, hk, month,
             )  # fmt: skip
             if gone:
                 _vacate(hh, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, h, month)
