@@ -195,7 +195,8 @@ FORMED = np.uint64(0x2545F4914F6CDD1D)  # ... and a household formed by a young 
 G_CHILD, G_YOUNG, G_ADULT, G_DEATH, G_BIRTH, G_DEPART = range(6)
 # Scratch.demography: this year's monthly probabilities (G_*), then arrivals per month and the carried fraction.
 DM_ARRIVALS, DM_CARRY = 6, 7
-STEER_HEADROOM = 1.0  # steered rates may reach (1 + headroom) x their parameter: the bound of the thinning
+STEER_HEADROOM = 0.5  # steered rates may reach (1 + headroom) x their parameter: the bound of the thinning. Each
+# candidate at the bound costs a visit; the default's rates are 0.6-0.9 of their bounds (1.0 wasted twice the visits)
 
 E_SERVED, E_ACCESS_WAIT, E_TRIAGE_GEN = EVENT["access_served"], EVENT["access_wait_months"], EVENT["triage_general"]
 E_ADMISSIONS, E_ADM_WAIT = EVENT["admissions"], EVENT["admission_wait_months"]
