@@ -107,11 +107,11 @@ def test_bad_scenario_exits_2_with_one_line(tmp_path, capsys, body, expect):
     ("edit", "expect"),
     [
         (
-            ("fte = { jeugd = 1.4, wmo = 4.0", "fte = { jeugd = -1.4, wmo = 4.0"),
-            "access_teams[Sociaal team Noord].fte.jeugd: Input should be greater than or equal to 0 (got -1.4)",
+            ("fte = { jeugd = 0.6, wmo = 2.5", "fte = { jeugd = -0.6, wmo = 2.5"),
+            "access_teams[Sociaal team Noord].fte.jeugd: Input should be greater than or equal to 0 (got -0.6)",
         ),
         (
-            ("slots = { jeugd_ambulant = 14 }", "slots = { jeugd_ambulant = -3 }"),
+            ("slots = { jeugd_ambulant = 9 }", "slots = { jeugd_ambulant = -3 }"),
             "providers[Jeugdhulp ambulant]: slots.jeugd_ambulant must be >= 0",
         ),
         (
