@@ -36,7 +36,6 @@ from sdsim.simulation.schema import (
 )
 from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_DUPLICATE, H_MULTI_PROBLEM, H_SELF_RELIANT, Tallies
 
-
 DAYS_TO_WEEKS = 1.0 / 7.0  # waits are counted in days (integer tallies) and reported in weeks
 
 

@@ -33,16 +33,20 @@ Rules
     the last child turns 18                     ``turn_18``
     a need arises                               ``onset`` (scheduled by ``schedule_next_onset``)
     resolved by own strength / general          ``resolve``
-    escalation, crisis                          ``escalate``
+    escalation, crisis (heaviest or maatwerk)   ``escalate`` (``crisis.heavy_share``)
     request and its door (schema.DOORS)         ``request`` (which doctor: ``medical_referrer``)
+    the tier a severe need is indicated to      ``indicated_tier`` (``specialist_share``)
     GI refers a youth under a measure           ``under_measure``, then ``gi_refers`` and
                                                 ``refer_by_gi`` as it starts, ``request`` later
     general provision not enough                ``step_up``
     an unmet need's month (which event)         ``_unmet_event``, then ``_unmet_transition``
     access queue, triage, decision gate         ``serve_access_queues``, ``_triage``
+    waits in days within the month              ``wait_days``, ``arrived_in_month``
+    decision term (Wmo eight weeks) exceeded    ``_serve_in_order``
     beschikking issued                          ``_unmet_transition`` (no event, term passed)
     admission from a waiting list               ``admit_from_waiting_lists``, ``_admit``
     end of care (resolved or not), to work      ``end_care``
+    re-assessment when a beschikking ends       ``end_care`` (``access.reassess``), then the queue
     maatwerk escalates to specialist            ``escalate_care``
     what a household counts in a month          ``count_state`` and its parts
     ==========================================  =========================================
@@ -102,7 +106,6 @@ from sdsim.simulation.schema import (
     SCHULDEN,
     T_GENERAL,
     T_MAATWERK,
-    T_SPECIALIST,
     TRIAGE_TIER,
     V_NONE,
     VEILIGHEID,
@@ -112,8 +115,6 @@ from sdsim.simulation.schema import (
 )
 from sdsim.simulation.streams import DOMAIN_STREAM, HOUSEHOLD_STREAMS
 from sdsim.simulation.tallies import (
-    W_ACCESS,
-    W_ADMISSION,
     DG_ARRIVALS_REFUSED,
     DG_ARRIVED_HOUSEHOLDS,
     DG_ARRIVED_PERSONS,
@@ -131,6 +132,8 @@ from sdsim.simulation.tallies import (
     P_HOUSEHOLDS,
     Q_LENGTH,
     Q_SERVED,
+    W_ACCESS,
+    W_ADMISSION,
     X_ADMITTED,
     X_DEMOGRAPHY,
     X_HOUSE,
@@ -168,6 +171,7 @@ from sdsim.simulation.transitions import (
     escalate,
     flat,
     gi_refers,
+    indicated_tier,
     onset,
     onset_probability,
     pick_product,
@@ -190,7 +194,6 @@ K_ONSET_NOW, K_EXIT, K_TRIAGE, K_TIEBREAK = (
 )
 K_REFUSE, K_SHIFT, K_PRODUCT = DOMAIN_STREAM["refuse"], DOMAIN_STREAM["shift"], DOMAIN_STREAM["product"]
 K_SCHEDULE, K_ESCALATION = DOMAIN_STREAM["schedule"], DOMAIN_STREAM["escalation"]
-K_SPECIALIST = DOMAIN_STREAM["specialist"]
 DEM_ALL, DEM_18 = HOUSEHOLD_STREAMS["demography"], HOUSEHOLD_STREAMS["turned_18"]
 DEM_NOW, DEM_NEXT = HOUSEHOLD_STREAMS["demography_now"], HOUSEHOLD_STREAMS["demography_next"]
 DEM_THIN = HOUSEHOLD_STREAMS["demography_thin"]
@@ -744,7 +747,21 @@ def _chunk(
             count_in_service(counts, off, 1, d, current, hd, product, provider, door, copay_product, income_class)
             if gi and d == JEUGD and current <= GENERAL:
                 refer_by_gi(
-                    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month, product_cdf,
+                    state,
+                    entered,
+                    product,
+                    door,
+                    provider,
+                    next_onset,
+                    severity,
+                    last_end,
+                    counts,
+                    off,
+                    hd,
+                    d,
+                    hk,
+                    month,
+                    product_cdf,
                     s[P_SPECIALIST_SHARE + d],
                 )
             elif current == NONE:
@@ -980,8 +997,7 @@ def _triage(
     tier = TRIAGE_TIER[v]
     if uniform(hk, stream(d, K_TRIAGE)) >= accuracy:
         tier = MISTRIAGE_TIER[v]
-    if tier == T_SPECIALIST and specialist_share < 1.0 and uniform(hk, stream(d, K_SPECIALIST)) >= specialist_share:
-        tier = T_MAATWERK  # a severe need indicated to maatwerk (transitions.indicated_tier)
+    tier = indicated_tier(tier, d, hk, specialist_share)  # a severe need: the specialist tier or maatwerk
     if tier == T_MAATWERK and refusal > 0 and uniform(hk, stream(d, K_REFUSE)) < refusal:
         tier = T_GENERAL  # stricter eligibility: maatwerk refused, a general provision instead (L5)
         row[event_at(off, d, E_REFUSED)] += 1
@@ -1075,7 +1091,7 @@ def _serve_in_order(
             state, entered, product, door, provider, next_onset, row, off, hd, d, household_key(mk, h), month, v,
             st.team_triage[team[h]], delay, rt.refusal[d], rt.shift_share, rt.product_cdf, rt.scalars[P_SPECIALIST_SHARE + d],
         )  # fmt: skip
-        if new_state == DECISION or new_state == WAITLIST:  # a maatwerk beschikking
+        if new_state in (DECISION, WAITLIST):  # a maatwerk beschikking
             row[event_at(off, d, E_DECISIONS)] += 1
             row[event_at(off, d, E_DECISIONS_LATE)] += days + delay * DAYS_PER_MONTH > term_days
         if new_state == WAITLIST:

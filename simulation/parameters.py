@@ -85,21 +85,38 @@ _DOOR_MEDICAL = {
 # indicated to the domain's specialist tier (the rest maatwerk), and the share of crises that lead to the
 # heaviest product (the rest crisis help in the maatwerk tier, admitted at once).
 _SPECIALIST_SHARE = {
-    "jeugd": (0.1, (0.05, 0.3), "derived: calibrated so verblijf is row:jh_started_share_met_verblijf (6.1 % of started"
-              " jeugdhulp, CBS 2021) with crises included; severe youth problems are mostly treated ambulant"),
-    "wmo": (0.3, (0.2, 0.6), "assumption: beschermd wonen for the severe psychiatric part of severe Wmo needs, the rest"
-            " intensive begeleiding"),
-    "werk": (0.6, (0.4, 1.0), "assumption: most severe werk needs are the beschut werk target group (UWV advice), the"
-             " rest intensive re-integration"),
+    "jeugd": (
+        0.1,
+        (0.05, 0.3),
+        "derived: calibrated so verblijf is row:jh_started_share_met_verblijf (6.1 % of started"
+        " jeugdhulp, CBS 2021) with crises included; severe youth problems are mostly treated ambulant",
+    ),
+    "wmo": (
+        0.3,
+        (0.2, 0.6),
+        "assumption: beschermd wonen for the severe psychiatric part of severe Wmo needs, the rest intensive begeleiding",
+    ),
+    "werk": (
+        0.6,
+        (0.4, 1.0),
+        "assumption: most severe werk needs are the beschut werk target group (UWV advice), the rest intensive re-integration",
+    ),
     "schulden": (1.0, (0.7, 1.0), "assumption: a severe debt problem leads to beschermingsbewind"),
     "veiligheid": (1.0, (1.0, 1.0), "structure: veiligheid has no specialist product (the protection measure is forced)"),
 }
 _CRISIS_HEAVY = {
-    "jeugd": (0.1, (0.05, 0.3), "assumption: a youth crisis is mostly met by ambulant crisis teams; a minority becomes a"
-              " crisis placement (0.4: all, 52 % of verblijf starts)"),
+    "jeugd": (
+        0.1,
+        (0.05, 0.3),
+        "assumption: a youth crisis is mostly met by ambulant crisis teams; a minority becomes a"
+        " crisis placement (0.4: all, 52 % of verblijf starts)",
+    ),
     "wmo": (0.2, (0.1, 0.4), "assumption: an adult crisis leads to beschermd wonen or opvang for a minority"),
-    "werk": (0.0, (0.0, 0.0), "structure: beschut werk needs a UWV advice and a waiting period, no crisis door (0.4: 80 % of"
-             " its admissions were crises)"),
+    "werk": (
+        0.0,
+        (0.0, 0.0),
+        "structure: beschut werk needs a UWV advice and a waiting period, no crisis door (0.4: 80 % of its admissions were crises)",
+    ),
     "schulden": (0.3, (0.1, 0.5), "assumption: a debt crisis (eviction, cut-off) leads to beschermingsbewind for a minority"),
     "veiligheid": (1.0, (1.0, 1.0), "structure: a child-safety crisis is a (voorlopige) ondertoezichtstelling"),
 }

@@ -333,16 +333,16 @@ def resolve(
 
 
 @njit(cache=True, nogil=True, inline="always")
-def indicated_tier(v: int, d: int, hk, specialist_share: float) -> int:
-    """The tier a need of severity ``v`` is indicated to (by a doctor, the GI, a provider or the access team).
+def indicated_tier(tier: int, d: int, hk, specialist_share: float) -> int:
+    """The tier a need is indicated to (by a doctor, the GI, a provider or the access team) from the tier its severity asks.
 
-    Light needs a general provision, moderate maatwerk; a severe need the specialist tier with
-    probability ``specialist_share`` (``specialist_share.<domain>``), else maatwerk. A severe need is
+    ``tier`` is ``TRIAGE_TIER[severity]`` (or the access team's mistriage): light needs a general
+    provision, moderate maatwerk; the specialist tier is indicated with probability
+    ``specialist_share`` (``specialist_share.<domain>``), else maatwerk. A severe need is
     not the same as residential care: most severe youth problems are treated ambulant (specialised
     jeugd-GGZ), and verblijf is 6.1 % of started jeugdhulp (CBS 2021); without this split every
     severe request became verblijf (17.7 % of starts in 0.4).
     """
-    tier = TRIAGE_TIER[v]
     if tier == T_SPECIALIST and specialist_share < 1.0 and uniform(hk, stream(d, K_SPECIALIST)) >= specialist_share:
         return T_MAATWERK
     return tier
@@ -430,7 +430,9 @@ def request(
         counts[event_at(off, d, E_GENERAL)] += 1
         return
     if gi > 0 and uniform(hk, stream(d, K_GI)) < gi:
-        gi_referral(state, entered, product, door, provider, next_onset, severity, counts, off, hd, d, hk, month, product_cdf, specialist_share)
+        gi_referral(
+            state, entered, product, door, provider, next_onset, severity, counts, off, hd, d, hk, month, product_cdf, specialist_share
+        )
         return
     u = uniform(hk, stream(d, K_DOOR))
     if u < judge:
@@ -446,11 +448,13 @@ def request(
         if referrer == D_GP and uniform(hk, stream(d, K_POH)) < poh:
             enter(state, entered, product, door, provider, next_onset, hd, month, GENERAL, -1, D_GP)
         else:
-            choice = pick_product(product_cdf, d, indicated_tier(v, d, hk, specialist_share), uniform(hk, stream(d, K_PRODUCT)))
+            choice = pick_product(
+                product_cdf, d, indicated_tier(TRIAGE_TIER[v], d, hk, specialist_share), uniform(hk, stream(d, K_PRODUCT))
+            )
             enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, choice, referrer)
     elif u < judge + gp_door + direct:
         counts[event_at(off, d, E_DIRECT)] += 1
-        choice = pick_product(product_cdf, d, indicated_tier(v, d, hk, specialist_share), uniform(hk, stream(d, K_PRODUCT)))
+        choice = pick_product(product_cdf, d, indicated_tier(TRIAGE_TIER[v], d, hk, specialist_share), uniform(hk, stream(d, K_PRODUCT)))
         enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, choice, D_DIRECT)
     else:
         enter(state, entered, product, door, provider, next_onset, hd, month, QUEUE, -1, D_ACCESS)
@@ -477,7 +481,20 @@ def gi_refers(entered, hk, h: int, month: int, share: float) -> bool:
 
 @njit(cache=True, nogil=True, inline="always")
 def gi_referral(
-    state, entered, product, door, provider, next_onset, severity, counts, off, hd, d: int, hk, month: int, product_cdf,
+    state,
+    entered,
+    product,
+    door,
+    provider,
+    next_onset,
+    severity,
+    counts,
+    off,
+    hd,
+    d: int,
+    hk,
+    month: int,
+    product_cdf,
     specialist_share: float,
 ) -> None:
     """The GI refers the youth to jeugdhulp: straight to a provider's waiting list (at least a moderate need).
@@ -487,7 +504,7 @@ def gi_referral(
     counts[event_at(off, d, E_GI)] += 1
     v = max(severity[hd], V_MODERATE)
     severity[hd] = v
-    choice = pick_product(product_cdf, d, indicated_tier(v, d, hk, specialist_share), uniform(hk, stream(d, K_PRODUCT)))
+    choice = pick_product(product_cdf, d, indicated_tier(TRIAGE_TIER[v], d, hk, specialist_share), uniform(hk, stream(d, K_PRODUCT)))
     enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, choice, D_GI)
 
 

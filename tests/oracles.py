@@ -106,7 +106,7 @@ def mean_field(hh: Households, rates: Rates, st: Structure, months: int) -> tupl
             n_decision = np.zeros((n, n_p, 4, md))
             n_care = np.zeros((n, n_p, 4, K))
 
-            def indicated(tier, split_severe=True):
+            def indicated(tier, split_severe=True, specialist_share=specialist_share):
                 """(tier, weight) pairs: a severe need goes to the specialist tier with its specialist share, else maatwerk."""
                 if tier == T_SPECIALIST and split_severe:
                     return ((T_SPECIALIST, specialist_share), (T_MAATWERK, 1.0 - specialist_share))
@@ -117,7 +117,7 @@ def mean_field(hh: Households, rates: Rates, st: Structure, months: int) -> tupl
                     for i, q in by_tier[t_].items():
                         n_care[:, i, v, 0] += mass * w_ * q
 
-            def crisis(mass, n_care=n_care, by_tier=by_tier):
+            def crisis(mass, n_care=n_care, by_tier=by_tier, heavy=heavy, crisis_heavy=crisis_heavy):
                 """A crisis: the heaviest product with its share, else priority maatwerk (admitted at once here)."""
                 n_care[:, heavy, 3, 0] += mass * crisis_heavy
                 for i, q in by_tier[T_MAATWERK].items():

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sdsim.simulation.engine import Engine
 from sdsim.simulation.parameters import NAMES
-from sdsim.simulation.schema import DOORS, DOMAINS, EVENT, HEAVY_PRODUCT, JEUGDHULP, PRODUCT, PRODUCTS, T_MAATWERK, PRODUCT_TIER
+from sdsim.simulation.schema import DOMAINS, DOORS, EVENT, HEAVY_PRODUCT, JEUGDHULP, PRODUCT, PRODUCT_TIER, PRODUCTS, T_MAATWERK
 from sdsim.simulation.tallies import W_ACCESS
 
 from tests.conftest import REPLICATES, decoupled, small_profile
@@ -54,7 +54,9 @@ def test_access_waits_in_weeks_follow_a_fifo_counter(baseline):
         draws = np.array(
             [sum(_fifo_wait_days(arrivals[:, t, d], capacity[t, d], rng) for t in range(capacity.shape[0])) for _ in range(200)]
         )
-        assert abs(waited[d] - draws.mean()) <= 4 * draws.std(ddof=1) + 1, f"{name}: {waited[d]} days vs {draws.mean():.0f} ± {draws.std():.0f}"
+        assert abs(waited[d] - draws.mean()) <= 4 * draws.std(ddof=1) + 1, (
+            f"{name}: {waited[d]} days vs {draws.mean():.0f} ± {draws.std():.0f}"
+        )
     assert (waited / 7 / np.maximum(tallies.events[:, :, EVENT["access_served"]].sum(axis=0), 1)).max() > 1.0, "the test needs waits"
     served = tallies.waits[:, :, W_ACCESS].sum(axis=(0, 2))
     np.testing.assert_array_equal(served, tallies.events[:, :, EVENT["access_served"]].sum(axis=0))  # every intake in the histogram

@@ -33,6 +33,7 @@ from sdsim.simulation.schema import (
 )
 
 from tests.conftest import REPLICATES, small_profile  # REPLICATES: of the default_year fixture (conftest)
+
 ROUTE_TARGETS = {t.model.items[0]: t for t in TARGETS if t.model is not None and t.model.kind == "route_share"}
 
 
