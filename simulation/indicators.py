@@ -330,6 +330,24 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
     return {k: np.asarray(v, dtype=np.float64) for k, v in out.items()}
 
 
+def median_wait_weeks(waits: np.ndarray) -> np.ndarray:
+    """The median wait in weeks from a histogram by whole weeks waited (``Tallies.waits`` summed over months; last axis: week).
+
+    Interpolated within the median's week as if waits were spread evenly over it; NaN without
+    waits. The open last bin (52 weeks or more) counts as week 52. ``waiting_time.*`` are the means.
+    """
+    counts = np.asarray(waits, dtype=np.float64)
+    total = counts.sum(axis=-1)
+    below = np.cumsum(counts, axis=-1) - counts  # waits in earlier weeks
+    half = total[..., None] / 2.0
+    inside = (below <= half) & (below + counts > half)
+    week = np.argmax(inside, axis=-1)
+    at = np.take_along_axis(counts, week[..., None], axis=-1)[..., 0]
+    start = np.take_along_axis(below, week[..., None], axis=-1)[..., 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, week + (total / 2.0 - start) / np.maximum(at, 1e-300), np.nan)
+
+
 def yearly(series: dict[str, np.ndarray], months_per_year: int = 12) -> dict[str, np.ndarray]:
     """Aggregate monthly series (last axis: month) to calendar years by each metric's kind, with the ratios and derived metrics."""
     out: dict[str, np.ndarray] = {}

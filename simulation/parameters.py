@@ -102,7 +102,7 @@ _SPECIALIST_SHARE = {
         "assumption: most severe werk needs are the beschut werk target group (UWV advice), the rest intensive re-integration",
     ),
     "schulden": (1.0, (0.7, 1.0), "assumption: a severe debt problem leads to beschermingsbewind"),
-    "veiligheid": (1.0, (1.0, 1.0), "structure: veiligheid has no specialist product (the protection measure is forced)"),
+    "veiligheid": (1.0, (1.0, 1.0), "assumption (structure): veiligheid has no specialist product (the protection measure is forced)"),
 }
 _CRISIS_HEAVY = {
     "jeugd": (
@@ -115,10 +115,10 @@ _CRISIS_HEAVY = {
     "werk": (
         0.0,
         (0.0, 0.0),
-        "structure: beschut werk needs a UWV advice and a waiting period, no crisis door (0.4: 80 % of its admissions were crises)",
+        "assumption (structure): beschut werk needs a UWV advice and a waiting period, no crisis door (0.4: 80 % of its admissions were crises)",
     ),
     "schulden": (0.3, (0.1, 0.5), "assumption: a debt crisis (eviction, cut-off) leads to beschermingsbewind for a minority"),
-    "veiligheid": (1.0, (1.0, 1.0), "structure: a child-safety crisis is a (voorlopige) ondertoezichtstelling"),
+    "veiligheid": (1.0, (1.0, 1.0), "assumption (structure): a child-safety crisis is a (voorlopige) ondertoezichtstelling"),
 }
 _GENERAL_RESOLVE = {"jeugd": 0.15, "wmo": 0.08, "werk": 0.05, "schulden": 0.15, "veiligheid": 0.1}
 
@@ -365,7 +365,7 @@ def _registry() -> tuple[Parameter, ...]:
             8.0,
             (8.0, 8.0),
             "weeks from the melding to the beschikking",
-            "law: Wmo 2015 art. 2.3.2 lid 1 (investigation within six weeks of the melding) and art. 2.3.5 lid 1 (decision"
+            "derived: the law, Wmo 2015 art. 2.3.2 lid 1 (investigation within six weeks of the melding) and art. 2.3.5 lid 1 (decision"
             " within two weeks of the application); the Jeugdwet follows the Awb's eight weeks (art. 4:13)",
             NON_NEGATIVE,
         ),

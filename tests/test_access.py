@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sdsim.simulation.engine import Engine
+from sdsim.simulation.indicators import median_wait_weeks
 from sdsim.simulation.parameters import NAMES
 from sdsim.simulation.schema import DOMAINS, DOORS, EVENT, HEAVY_PRODUCT, JEUGDHULP, PRODUCT, PRODUCT_TIER, PRODUCTS, T_MAATWERK
 from sdsim.simulation.tallies import W_ACCESS
@@ -60,6 +61,15 @@ def test_access_waits_in_weeks_follow_a_fifo_counter(baseline):
     assert (waited / 7 / np.maximum(tallies.events[:, :, EVENT["access_served"]].sum(axis=0), 1)).max() > 1.0, "the test needs waits"
     served = tallies.waits[:, :, W_ACCESS].sum(axis=(0, 2))
     np.testing.assert_array_equal(served, tallies.events[:, :, EVENT["access_served"]].sum(axis=0))  # every intake in the histogram
+
+
+def test_median_wait_from_the_weekly_histogram():
+    hist = np.zeros((2, 53))
+    hist[0, [0, 2, 3]] = (10, 10, 20)  # 40 waits: the 20th falls at the end of week 2
+    assert median_wait_weeks(hist)[0] == pytest.approx(3.0)
+    hist[0, 0] += 10  # 50 waits: the 25th is halfway into week 2 (waits 21-30)
+    assert median_wait_weeks(hist)[0] == pytest.approx(2.5)
+    assert np.isnan(median_wait_weeks(hist)[1])
 
 
 def test_decision_term_counts_decisions_after_eight_weeks(baseline):
