@@ -86,7 +86,7 @@ _DOOR_MEDICAL = {
 # heaviest product (the rest crisis help in the maatwerk tier, admitted at once).
 _SPECIALIST_SHARE = {
     "jeugd": (
-        0.1,
+        0.12,
         (0.05, 0.3),
         "derived: calibrated so verblijf is row:jh_started_share_met_verblijf (6.1 % of started"
         " jeugdhulp, CBS 2021) with crises included; severe youth problems are mostly treated ambulant",
