@@ -30,6 +30,7 @@ from sdsim.simulation.schema import (
     D_SELF,
     D_SPECIALIST,
     DECISION,
+    DOMAINS,
     GENERAL,
     HEAVY_PRODUCT,
     HIDDEN,
@@ -50,6 +51,13 @@ from sdsim.simulation.schema import (
 REFERENCE_DOMAINS = (JEUGD, WMO)
 FLOWS = ("crises", "door_access", "admissions")  # per domain and month, named as the engine's events
 FLOW_CRISES, FLOW_ACCESS, FLOW_ADMISSIONS = range(3)
+
+
+def _indicated(m, d: int, tier: int, u: float) -> int:
+    """A severe need's tier: the specialist tier with the domain's ``specialist_share``, else maatwerk."""
+    if tier == T_SPECIALIST and u >= m.scalar(f"specialist_share.{DOMAINS[d]}"):
+        return T_MAATWERK
+    return tier
 
 
 def _choose(rates: Rates, d: int, tier: int, u: float) -> int:
@@ -109,7 +117,11 @@ class HouseholdAgent(mesa.Agent):
                         self.enter(d, NONE)
                     else:
                         self.severity[d] = max(1, v - 1)
-                        self.enter(d, HIDDEN)
+                        if PRODUCT_TIER[p] == T_MAATWERK and rnd() < m.scalar("access.reassess"):
+                            self.enter(d, QUEUE, p, D_ACCESS)  # re-assessment: back to the team with its product
+                            m.flows[d, FLOW_ACCESS] += 1
+                        else:
+                            self.enter(d, HIDDEN)
                 else:
                     self.months[d] += 1
                 continue
@@ -129,13 +141,16 @@ class HouseholdAgent(mesa.Agent):
                 if v < 3:
                     self.severity[d] = v + 1
                     self.months[d] += 1
-                elif state == WAITLIST and self.product[d] == HEAVY_PRODUCT[d]:
-                    self.door[d] = D_CRISIS
-                    self.months[d] += 1
-                    m.flows[d, FLOW_CRISES] += 1
                 else:
-                    self.enter(d, WAITLIST, int(HEAVY_PRODUCT[d]), D_CRISIS)
+                    target = int(HEAVY_PRODUCT[d])
+                    if rnd() >= m.scalar(f"crisis.heavy_share.{DOMAINS[d]}"):
+                        target = _choose(rates, d, T_MAATWERK, rnd())  # crisis help in the maatwerk tier
                     m.flows[d, FLOW_CRISES] += 1
+                    if state == WAITLIST and self.product[d] == target:
+                        self.door[d] = D_CRISIS
+                        self.months[d] += 1
+                    else:
+                        self.enter(d, WAITLIST, target, D_CRISIS)
             elif event == 3 and state == GENERAL:
                 self.enter(d, QUEUE, -1, D_ACCESS)
                 m.flows[d, FLOW_ACCESS] += 1
@@ -164,9 +179,9 @@ class HouseholdAgent(mesa.Agent):
             if referrer == D_GP and rnd() < m.structure.gp_poh[self.gp]:
                 self.enter(d, GENERAL, -1, D_GP)
             else:
-                self.enter(d, WAITLIST, _choose(rates, d, v, rnd()), referrer)
+                self.enter(d, WAITLIST, _choose(rates, d, _indicated(m, d, v, rnd()), rnd()), referrer)
         elif u < judge + gp + rates.door_direct[d]:
-            self.enter(d, WAITLIST, _choose(rates, d, v, rnd()), D_DIRECT)
+            self.enter(d, WAITLIST, _choose(rates, d, _indicated(m, d, v, rnd()), rnd()), D_DIRECT)
         else:
             self.enter(d, QUEUE, -1, D_ACCESS)
             m.flows[d, FLOW_ACCESS] += 1
@@ -223,11 +238,14 @@ class ReferenceModel(mesa.Model):
             served[counter] = served.get(counter, 0) + 1
             v = a.severity[d]
             tier = v if rnd() < self.structure.team_triage[a.team] else (v - 1 if v >= 2 else T_MAATWERK)
+            tier = _indicated(self, d, tier, rnd())
+            returning = a.product[d]  # >= 0: re-assessed with its product, which it keeps at tier maatwerk
             if tier <= 1:
                 a.enter(d, GENERAL, -1, D_ACCESS)
             else:
                 state = DECISION if self.structure.team_delay[a.team] > 0 else WAITLIST
-                a.enter(d, state, _choose(self.rates, d, tier, rnd()), D_ACCESS)
+                choice = returning if returning >= 0 and tier == T_MAATWERK else _choose(self.rates, d, tier, rnd())
+                a.enter(d, state, choice, D_ACCESS)
         stock = self.stock()
         listed = [(a, d) for a in self.households for d in REFERENCE_DOMAINS if a.state[d] == WAITLIST]
         listed.sort(key=lambda x: (x[0].door[x[1]] not in (D_CRISIS, D_JUDGE), -x[0].months[x[1]], rnd()))

@@ -45,6 +45,8 @@ from sdsim.simulation.tallies import (
     Tallies,
 )
 
+DAYS_TO_WEEKS = 1.0 / 7.0  # waits are counted in days (integer tallies) and reported in weeks
+
 
 class Metric(NamedTuple):
     """One metric, declared once: what it is, how it aggregates and how it is presented.
@@ -67,6 +69,7 @@ class Metric(NamedTuple):
         num: families summed for the numerator (a ratio) or the value (a derived sum).
         den: families summed for the denominator of a ratio.
         empty: a ratio's value where its denominator is 0.
+        scale: a ratio's factor (``DAYS_TO_WEEKS``: waits counted in days, reported in weeks).
     """
 
     name: str
@@ -78,12 +81,15 @@ class Metric(NamedTuple):
     num: tuple[str, ...] = ()
     den: tuple[str, ...] = ()
     empty: float = float("nan")
+    scale: float = 1.0
 
 
 UNITS: dict[str, tuple[str, str]] = {  # key -> (Dutch, English)
     "": ("", ""),
     "EUR": ("EUR", "EUR"),
     "months": ("maanden", "months"),
+    "days": ("dagen", "days"),
+    "weeks": ("weken", "weeks"),
     "client-months": ("cliëntmaanden", "client-months"),
     "share": ("aandeel", "share"),
 }
@@ -125,9 +131,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("resolved_general", "flow", "opgelost in een algemene voorziening", "resolved in a general provision", **_DOMAIN),
     Metric("resolved_care", "flow", "opgelost in zorg", "resolved in care", **_DOMAIN),
     Metric("access_served", "flow", "intakes toegang", "access intakes", **_DOMAIN),
-    Metric("access_wait_months", "flow", "wachtmaanden toegang", "months waited for access", "months", DOMAINS),
+    Metric("access_wait_days", "flow", "wachtdagen toegang", "days waited for access", "days", DOMAINS),
     Metric("admissions", "flow", "opnames bij een aanbieder", "admissions", **_DOMAIN),
-    Metric("admission_wait_months", "flow", "wachtmaanden aanbieder", "months waited for a provider", "months", DOMAINS),
+    Metric("admission_wait_days", "flow", "wachtdagen aanbieder", "days waited for a provider", "days", DOMAINS),
     Metric("exits_to_work", "flow", "uitstroom naar werk", "outflow to work", **_DOMAIN),
     Metric("gap_18", "flow", "zorg gestopt bij 18 jaar", "care ended at 18", **_DOMAIN),
     Metric("refused_eligibility", "flow", "afgewezen bij triage", "refused at triage", **_DOMAIN),
@@ -137,10 +143,13 @@ METRICS: tuple[Metric, ...] = (
     Metric("started_route", "flow", "gestarte jeugdhulptrajecten naar verwijzer", "started jeugdhulp trajectories by referral route",
            over=ROUTES),
     # per domain: ratios member by member
-    Metric("waiting_time.access", "ratio", "wachttijd toegang", "access waiting time", "months", DOMAINS,
-           ("access_wait_months",), ("access_served",)),
-    Metric("waiting_time.provider", "ratio", "wachttijd aanbieder", "provider waiting time", "months", DOMAINS,
-           ("admission_wait_months",), ("admissions",)),
+    Metric("waiting_time.access", "ratio", "wachttijd toegang", "access waiting time", "weeks", DOMAINS,
+           ("access_wait_days",), ("access_served",), scale=DAYS_TO_WEEKS),
+    Metric("waiting_time.provider", "ratio", "wachttijd aanbieder", "provider waiting time", "weeks", DOMAINS,
+           ("admission_wait_days",), ("admissions",), scale=DAYS_TO_WEEKS),
+    Metric("decisions", "flow", "beschikkingen na triage", "decisions after triage", **_DOMAIN),
+    Metric("decisions_late", "flow", "beschikkingen na de beslistermijn", "decisions after the decision term", **_DOMAIN),
+    Metric("reassessments", "flow", "herindicaties", "re-assessments", **_DOMAIN),
     # the population: persons per age group and households at month end, demographic events
     Metric("population", "stock", "bevolking", "population", over=POPULATION[: P_HOUSEHOLDS + 1]),
     Metric("inhabitants", "stock", "inwoners", "inhabitants"),
@@ -158,10 +167,10 @@ METRICS: tuple[Metric, ...] = (
     Metric("reach", "ratio", "bereik (aandeel met passende hulp)", "reach (share in need with support)", "share",
            num=("clients", "general_users"), den=("clients", "general_users", "hidden_need", "queue", "decision", "waitlist"),
            empty=0.0),
-    Metric("waiting_time.access", "ratio", "wachttijd toegang", "access waiting time", "months",
-           num=("access_wait_months",), den=("access_served",), empty=0.0),
-    Metric("waiting_time.provider", "ratio", "wachttijd aanbieder", "provider waiting time", "months",
-           num=("admission_wait_months",), den=("admissions",), empty=0.0),
+    Metric("waiting_time.access", "ratio", "wachttijd toegang", "access waiting time", "weeks",
+           num=("access_wait_days",), den=("access_served",), empty=0.0, scale=DAYS_TO_WEEKS),
+    Metric("waiting_time.provider", "ratio", "wachttijd aanbieder", "provider waiting time", "weeks",
+           num=("admission_wait_days",), den=("admissions",), empty=0.0, scale=DAYS_TO_WEEKS),
     Metric("escalations", "flow", "escalaties en crises", "escalations and crises", num=("escalations", "crises")),
     Metric("repeat_requests", "flow", "herhaalde hulpvragen", "repeat requests", num=("repeat_requests",)),
     Metric("exits_to_work", "flow", "uitstroom naar werk", "outflow to work", num=("exits_to_work",)),
@@ -256,7 +265,7 @@ def value(series: dict[str, np.ndarray], name: str) -> np.ndarray:
         raise KeyError(f"{name!r} is not in the series")
     if m.kind != "ratio":
         return _sum(series, m.num, member)
-    return ratio(_sum(series, m.num, member), _sum(series, m.den, member), m.empty)
+    return m.scale * ratio(_sum(series, m.num, member), _sum(series, m.den, member), m.empty)
 
 
 def derived(series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -337,6 +346,24 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
     out["revenue.total"] = ledger.revenue.sum(axis=1) + ledger.copayments
     out["revenue.copayments"] = ledger.copayments
     return {k: np.asarray(v, dtype=np.float64) for k, v in out.items()}
+
+
+def median_wait_weeks(waits: np.ndarray) -> np.ndarray:
+    """The median wait in weeks from a histogram by whole weeks waited (``Tallies.waits`` summed over months; last axis: week).
+
+    Interpolated within the median's week as if waits were spread evenly over it; NaN without
+    waits. The open last bin (52 weeks or more) counts as week 52. ``waiting_time.*`` are the means.
+    """
+    counts = np.asarray(waits, dtype=np.float64)
+    total = counts.sum(axis=-1)
+    below = np.cumsum(counts, axis=-1) - counts  # waits in earlier weeks
+    half = total[..., None] / 2.0
+    inside = (below <= half) & (below + counts > half)
+    week = np.argmax(inside, axis=-1)
+    at = np.take_along_axis(counts, week[..., None], axis=-1)[..., 0]
+    start = np.take_along_axis(below, week[..., None], axis=-1)[..., 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, week + (total / 2.0 - start) / np.maximum(at, 1e-300), np.nan)
 
 
 def yearly(series: dict[str, np.ndarray], months_per_year: int = 12) -> dict[str, np.ndarray]:

@@ -86,6 +86,10 @@ SCALARS = (
     "door_medical.specialist",
     "door_medical.jeugdarts",
     "door_gi.jeugd",
+    "access.decision_term_weeks",
+    "access.reassess",
+    *(f"specialist_share.{d}" for d in DOMAINS),  # consecutive, in domain order: index + d
+    *(f"crisis.heavy_share.{d}" for d in DOMAINS),
 )
 S = {name: i for i, name in enumerate(SCALARS)}
 

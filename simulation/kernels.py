@@ -33,16 +33,20 @@ Rules
     the last child turns 18                     ``turn_18``
     a need arises                               ``onset`` (scheduled by ``schedule_next_onset``)
     resolved by own strength / general          ``resolve``
-    escalation, crisis                          ``escalate``
+    escalation, crisis (heaviest or maatwerk)   ``escalate`` (``crisis.heavy_share``)
     request and its door (schema.DOORS)         ``request`` (which doctor: ``medical_referrer``)
+    the tier a severe need is indicated to      ``indicated_tier`` (``specialist_share``)
     GI refers a youth under a measure           ``under_measure``, then ``gi_refers`` and
                                                 ``refer_by_gi`` as it starts, ``request`` later
     general provision not enough                ``step_up``
     an unmet need's month (which event)         ``_unmet_event``, then ``_unmet_transition``
     access queue, triage, decision gate         ``serve_access_queues``, ``_triage``
+    waits in days within the month              ``wait_days``, ``arrived_in_month``
+    decision term (Wmo eight weeks) exceeded    ``_serve_in_order``
     beschikking issued                          ``_unmet_transition`` (no event, term passed)
     admission from a waiting list               ``admit_from_waiting_lists``, ``_admit``
     end of care (resolved or not), to work      ``end_care``
+    re-assessment when a beschikking ends       ``end_care`` (``access.reassess``), then the queue
     maatwerk escalates to specialist            ``escalate_care``
     what a household counts in a month          ``count_state`` and its parts
     ==========================================  =========================================
@@ -128,6 +132,8 @@ from sdsim.simulation.tallies import (
     P_HOUSEHOLDS,
     Q_LENGTH,
     Q_SERVED,
+    W_ACCESS,
+    W_ADMISSION,
     X_ADMITTED,
     X_DEMOGRAPHY,
     X_HOUSE,
@@ -142,6 +148,7 @@ from sdsim.simulation.tallies import (
     offsets,
     queue_at,
     started_at,
+    wait_at,
     zero_ranges,
 )
 from sdsim.simulation.transitions import (
@@ -164,6 +171,7 @@ from sdsim.simulation.transitions import (
     escalate,
     flat,
     gi_refers,
+    indicated_tier,
     onset,
     onset_probability,
     pick_product,
@@ -198,8 +206,10 @@ DM_ARRIVALS, DM_CARRY = 6, 7
 STEER_HEADROOM = 0.5  # steered rates may reach (1 + headroom) x their parameter: the bound of the thinning. Each
 # candidate at the bound costs a visit; the default's rates are 0.6-0.9 of their bounds (1.0 wasted twice the visits)
 
-E_SERVED, E_ACCESS_WAIT, E_TRIAGE_GEN = EVENT["access_served"], EVENT["access_wait_months"], EVENT["triage_general"]
-E_ADMISSIONS, E_ADM_WAIT = EVENT["admissions"], EVENT["admission_wait_months"]
+E_SERVED, E_ACCESS_WAIT, E_TRIAGE_GEN = EVENT["access_served"], EVENT["access_wait_days"], EVENT["triage_general"]
+E_ADMISSIONS, E_ADM_WAIT = EVENT["admissions"], EVENT["admission_wait_days"]
+E_DECISIONS, E_DECISIONS_LATE = EVENT["decisions"], EVENT["decisions_late"]
+DAYS_PER_MONTH = 365.25 / 12.0  # 30.44 days, 4.35 weeks
 E_REFUSED, E_SHIFTED = EVENT["refused_eligibility"], EVENT["shifted_general"]
 
 AHEAD = 6  # visits: the rows of the household this many visits ahead are prefetched
@@ -228,6 +238,10 @@ P_TRANSITION18_TO_WMO = S["transition18.to_wmo"]
 P_DOOR_SPECIALIST = S["door_medical.specialist"]
 P_DOOR_JEUGDARTS = S["door_medical.jeugdarts"]
 P_DOOR_GI = S["door_gi.jeugd"]
+P_DECISION_TERM = S["access.decision_term_weeks"]
+P_REASSESS = S["access.reassess"]
+P_SPECIALIST_SHARE = S["specialist_share.jeugd"]  # + domain
+P_CRISIS_HEAVY = S["crisis.heavy_share.jeugd"]  # + domain
 
 
 class Scratch(NamedTuple):
@@ -543,20 +557,27 @@ def _unmet_event(
 @njit(cache=True, nogil=True, inline="always")
 def _unmet_transition(
     event: int, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, current: int, hk,
-    month: int, judge: float, gp_door: float, direct: float, specialist: float, jeugdarts: float, poh: float, plan: float,
+    month: int, judge: float, gp_door: float, direct: float, s, poh: float, plan: float,
     counter: int, delay: int, in_trajectory: int, gi: float, product_cdf,
 ) -> None:  # fmt: skip
-    """What an unmet need's event does: resolution, escalation, a step-up or request; without one, a decision due is issued."""
+    """What an unmet need's event does: resolution, escalation, a step-up or request; without one, a decision due is issued.
+
+    ``s`` is ``Rates.scalars`` (the doctors' shares, the specialist and crisis shares of domain ``d``).
+    """
     if event == RESOLVED:
         resolve(state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, current, month)
     elif event == ESCALATED:
-        escalate(state, entered, product, door, provider, next_onset, severity, counts, off, hd, d, current, month)
+        escalate(
+            state, entered, product, door, provider, next_onset, severity, counts, off, hd, d, current, hk, month,
+            s[P_CRISIS_HEAVY + d], product_cdf,
+        )  # fmt: skip
     elif event == ASKED and current == GENERAL:
         step_up(state, entered, product, door, provider, next_onset, counts, off, hd, d, counter, month)
     elif event == ASKED:
         request(
             state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month,
-            counter, judge, gp_door, direct, specialist, jeugdarts, poh, plan, in_trajectory, gi, product_cdf,
+            counter, judge, gp_door, direct, s[P_DOOR_SPECIALIST], s[P_DOOR_JEUGDARTS], poh, plan, in_trajectory, gi, product_cdf,
+            s[P_SPECIALIST_SHARE + d],
         )  # fmt: skip
     elif current == DECISION and month - entered[hd] >= delay:  # beschikking issued
         enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, product[hd], door[hd])
@@ -658,7 +679,8 @@ def _chunk(
     zero_ranges(fell_asleep, sc.carried)  # counted by count_state: carried tallies only
     pending[:] = 0
     multi_mult, benefit_mult = s[P_MULTIPROBLEM_ESCALATION_MULT], s[P_BENEFIT_MULT_SCHULDEN]
-    specialist, jeugdarts, gi_share = s[P_DOOR_SPECIALIST], s[P_DOOR_JEUGDARTS], s[P_DOOR_GI]
+    gi_share = s[P_DOOR_GI]
+    reassess = s[P_REASSESS]
     bound = _demography_max(s)
     accept = _acceptance(sc.demography, bound)
     leave_home = s[P_DEMOGRAPHY_LEAVE_HOME]
@@ -727,7 +749,22 @@ def _chunk(
             count_in_service(counts, off, 1, d, current, hd, product, provider, door, copay_product, income_class)
             if gi and d == JEUGD and current <= GENERAL:
                 refer_by_gi(
-                    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month, product_cdf
+                    state,
+                    entered,
+                    product,
+                    door,
+                    provider,
+                    next_onset,
+                    severity,
+                    last_end,
+                    counts,
+                    off,
+                    hd,
+                    d,
+                    hk,
+                    month,
+                    product_cdf,
+                    s[P_SPECIALIST_SHARE + d],
                 )
             elif current == NONE:
                 if next_onset[hd] <= month:  # the scheduled onset is due
@@ -735,7 +772,7 @@ def _chunk(
             elif current == CARE:
                 care_month(
                     state, entered, product, door, provider, next_onset, severity, last_end, escalation, counts, off, hd, d, hk,
-                    month, care_escalate, effectiveness, product_cdf, mult,
+                    month, care_escalate, effectiveness, product_cdf, mult, counter_of(team[h], integrated, d), reassess,
                 )  # fmt: skip
             else:
                 event = _unmet_event(
@@ -745,7 +782,7 @@ def _chunk(
                 g, t = gp[h], team[h]
                 _unmet_transition(
                     event, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, current, hk,
-                    month, door_judge[d], door_gp[d] * gp_referral[g], door_direct[d], specialist, jeugdarts, gp_poh[g], in_plan[d],
+                    month, door_judge[d], door_gp[d] * gp_referral[g], door_direct[d], s, gp_poh[g], in_plan[d],
                     counter_of(t, integrated, d), team_delay[t], in_trajectory, gi_share if measure and d == JEUGD else 0.0, product_cdf,
                 )  # fmt: skip
             now = state[hd]
@@ -852,10 +889,37 @@ def reduce_chunks(sc: Scratch, bounds: np.ndarray, row: np.ndarray) -> None:
             sc.n_free[0] += 1
 
 
+@njit(cache=True, nogil=True, inline="always")
+def arrived_in_month(key: np.uint64, entered: int, h: int, d: int) -> float:
+    """When in its month of entry a queue or waiting-list entry arrived, as a fraction of that month.
+
+    A draw keyed by the month of entry (not the month now), so it stays the same while the entry
+    waits: entries of one month are served in the order they arrived (first come, first served
+    within the month too), and their waits can be measured from that moment.
+    """
+    return uniform(household_key(month_key(key, entered), h), stream(d, K_TIEBREAK))
+
+
 @njit(cache=True, nogil=True)
-def _tiebreak(month_key_: np.uint64, h: int, d: int) -> int:
-    """A random 24-bit rank for ties in waiting time (keyed by household, month and domain)."""
-    return int(uniform(household_key(month_key_, h), stream(d, K_TIEBREAK)) * 16_777_216.0)
+def _tiebreak(key: np.uint64, entered: int, h: int, d: int) -> int:
+    """A 24-bit rank for ties in months waited: the moment of arrival within the month of entry (``arrived_in_month``)."""
+    return int(arrived_in_month(key, entered, h, d) * 16_777_216.0)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def wait_days(month: int, slot: float, entered: int, arrived: float) -> int:
+    """Days waited (rounded) by an entry that arrived at ``entered + arrived`` and is served at ``month + slot``.
+
+    Waits in weeks, not whole months (issue 10 item 5). Time runs continuously within a month: an
+    entry arrives at a moment of its month of entry (``arrived_in_month``) and a counter or provider
+    serves this month's k-th entry no earlier than ``month + k / capacity`` (its capacity spread
+    evenly over the month: a team with c intakes a month does one every 1/c month), nor before the
+    entry arrived. Which entries are served each month is unchanged (first come, first served up to
+    capacity: the Lindley recursion of the queue holds as before); only the moment within the month
+    is resolved. 4.35 weeks (30.44 days) a month.
+    """
+    start = max(month + slot, entered + arrived)
+    return int((start - entered - arrived) * DAYS_PER_MONTH + 0.5)
 
 
 @njit(cache=True, nogil=True)
@@ -923,7 +987,7 @@ def _prefetch_entry(h: int, d: int, state, severity, entered, product, door, pro
 @njit(cache=True, nogil=True, inline="always")
 def _triage(
     state, entered, product, door, provider, next_onset, row, off, hd, d: int, hk, month: int, v: int,
-    accuracy: float, delay: int, refusal: float, shift_share, product_cdf,
+    accuracy: float, delay: int, refusal: float, shift_share, product_cdf, specialist_share: float,
 ) -> int:  # fmt: skip
     """The access team triages a served request and routes it; returns the new state.
 
@@ -935,6 +999,7 @@ def _triage(
     tier = TRIAGE_TIER[v]
     if uniform(hk, stream(d, K_TRIAGE)) >= accuracy:
         tier = MISTRIAGE_TIER[v]
+    tier = indicated_tier(tier, d, hk, specialist_share)  # a severe need: the specialist tier or maatwerk
     if tier == T_MAATWERK and refusal > 0 and uniform(hk, stream(d, K_REFUSE)) < refusal:
         tier = T_GENERAL  # stricter eligibility: maatwerk refused, a general provision instead (L5)
         row[event_at(off, d, E_REFUSED)] += 1
@@ -976,13 +1041,13 @@ def serve_access_queues(
         if i + 2 * AHEAD < n_q:  # entries in household order: in a large population their rows are far apart
             prefetch(entered, flat(qh[i + 2 * AHEAD], qd[i + 2 * AHEAD]))
             prefetch(team, qh[i + 2 * AHEAD])
-        waited = np.int64(month - entered[flat(h, d)])
-        keys[i] = (counter_of(team[h], integrated, d) << 40) | ((32_767 - waited) << 24) | _tiebreak(mk, h, d)
+        came = entered[flat(h, d)]
+        keys[i] = (counter_of(team[h], integrated, d) << 40) | ((32_767 - np.int64(month - came)) << 24) | _tiebreak(key, came, h, d)
     served = np.zeros(capacity.shape[0], np.int64)
     queued = _key_order(keys, 40 + _bits(capacity.shape[0]))
     n_w = _serve_in_order(
         state, severity, entered, product, door, provider, next_onset, team, capacity, rt, st, row, off, qh, qd, queued, served, wh, wd,
-        n_w, mk, month,
+        n_w, key, mk, month,
     )  # fmt: skip
     for counter in range(capacity.shape[0]):
         row[queue_at(off, counter, Q_SERVED)] = served[counter]
@@ -992,12 +1057,19 @@ def serve_access_queues(
 @njit(cache=True, nogil=True, _nrt=False)
 def _serve_in_order(
     state, severity, entered, product, door, provider, next_onset, team, capacity, rt: Rates, st: Structure, row, off, qh, qd,
-    queued, served, wh, wd, n_w: int, mk, month: int,
+    queued, served, wh, wd, n_w: int, key, mk, month: int,
 ) -> int:  # fmt: skip
     """Serve the queue entries in ``queued`` order up to each counter's capacity; returns the waiting-list length.
 
-    Without reference counting (see ``_chunk``); the arrays are the caller's.
+    The wait of each intake is counted in days (``wait_days``, the counter's k-th intake of the month
+    at k / capacity of the month). A need triaged to maatwerk awaits a beschikking: the decision comes
+    ``team_delay`` months after the intake, so the term from arrival at the team to the decision is
+    the wait plus that delay; a decision after ``access.decision_term_weeks`` (the Wmo's eight weeks:
+    six for the investigation after the melding, art. 2.3.2, two for the decision on the
+    application, art. 2.3.5) is counted late. Without reference counting (see ``_chunk``); the
+    arrays are the caller's.
     """
+    term_days = rt.scalars[P_DECISION_TERM] * 7.0
     n_q = queued.shape[0]
     for r in range(n_q):
         i = queued[r]
@@ -1009,14 +1081,21 @@ def _serve_in_order(
         if served[counter] >= capacity[counter]:
             row[queue_at(off, counter, Q_LENGTH)] += 1
             continue
+        came = entered[hd]
+        days = wait_days(month, served[counter] / capacity[counter], came, arrived_in_month(key, came, h, d))
         served[counter] += 1
         v = severity[hd]
         row[event_at(off, d, E_SERVED)] += 1
-        row[event_at(off, d, E_ACCESS_WAIT)] += month - entered[hd]
+        row[event_at(off, d, E_ACCESS_WAIT)] += days
+        row[wait_at(off, d, W_ACCESS, days)] += 1
+        delay = st.team_delay[team[h]]
         new_state = _triage(
             state, entered, product, door, provider, next_onset, row, off, hd, d, household_key(mk, h), month, v,
-            st.team_triage[team[h]], st.team_delay[team[h]], rt.refusal[d], rt.shift_share, rt.product_cdf,
+            st.team_triage[team[h]], delay, rt.refusal[d], rt.shift_share, rt.product_cdf, rt.scalars[P_SPECIALIST_SHARE + d],
         )  # fmt: skip
+        if new_state in (DECISION, WAITLIST):  # a maatwerk beschikking
+            row[event_at(off, d, E_DECISIONS)] += 1
+            row[event_at(off, d, E_DECISIONS_LATE)] += days + delay * DAYS_PER_MONTH > term_days
         if new_state == WAITLIST:
             wh[n_w] = h
             wd[n_w] = d
@@ -1043,12 +1122,13 @@ def _best_provider(offer_start, offer_provider, slots, row, off, p: int) -> tupl
 @njit(cache=True, nogil=True, inline="always")
 def _admit(
     state, entered, product, door, provider, next_onset, escalation, row, off, survival, hazard, hd, h: int, d: int, v: int, prov: int,
-    mk, month: int,
+    mk, month: int, days: int,
 ) -> None:  # fmt: skip
-    """Admit household-domain ``hd`` to its product at provider ``prov``; draw when its care ends."""
+    """Admit household-domain ``hd`` to its product at provider ``prov`` after ``days`` on its waiting list; draw when its care ends."""
     p = product[hd]
     row[event_at(off, d, E_ADMISSIONS)] += 1
-    row[event_at(off, d, E_ADM_WAIT)] += month - entered[hd]
+    row[event_at(off, d, E_ADM_WAIT)] += days
+    row[wait_at(off, d, W_ADMISSION, days)] += 1
     row[care_at(off, X_ADMITTED, prov, p)] += 1
     row[started_at(off, p, door[hd])] += 1
     row[care_at(off, X_STOCK, prov, p)] += 1
@@ -1099,24 +1179,29 @@ def admit_from_waiting_lists(
         if priority == 1 and free[product[hd]] == 0:
             continue
         waited = np.int64(month - entered[hd])
-        keys[n_sort] = (priority << 40) | ((32_767 - waited) << 24) | _tiebreak(mk, h, d)
+        keys[n_sort] = (priority << 40) | ((32_767 - waited) << 24) | _tiebreak(key, entered[hd], h, d)
         order[n_sort] = i
         n_sort += 1
     ranked = _key_order(keys[:n_sort], 41)
     full = np.zeros(slots.shape[1], np.bool_)  # no free slot left for the product this month
+    taken = np.zeros(slots.shape[1], np.int64)  # free slots taken this month per product (the moment of an admission)
     _admit_in_order(
-        state, severity, entered, product, door, provider, next_onset, escalation, rt, st, row, off, wh, wd, order, ranked, full, mk, month
+        state, severity, entered, product, door, provider, next_onset, escalation, rt, st, row, off, wh, wd, order, ranked, full, free,
+        taken, key, mk, month,
     )  # fmt: skip
 
 
 @njit(cache=True, nogil=True, _nrt=False)
 def _admit_in_order(
     state, severity, entered, product, door, provider, next_onset, escalation, rt: Rates, st: Structure, row, off, wh, wd, order,
-    ranked, full, mk, month: int,
+    ranked, full, free, taken, key, mk, month: int,
 ) -> None:  # fmt: skip
     """Admit the waiting-list entries in ``ranked`` order while their product has a free slot (priority entries always).
 
-    Without reference counting (see ``_chunk``); the arrays are the caller's.
+    The moment of an admission within the month (``wait_days``): the k-th of a product's ``free``
+    slots at the start of the month is taken at k / free of the month (slots free up through the
+    month); a crisis or court order is admitted as it arrives. Without reference counting (see
+    ``_chunk``); the arrays are the caller's.
     """
     slots, offer_start, offer_provider = st.provider_slots, st.offer_start, st.offer_provider
     n_sort = ranked.shape[0]
@@ -1135,9 +1220,14 @@ def _admit_in_order(
         if best < 0 or (best_free <= 0 and not priority):
             full[p] = True
             continue
+        slot = 0.0
+        if not priority:
+            slot = taken[p] / max(free[p], 1)
+            taken[p] += 1
+        days = wait_days(month, slot, entered[hd], arrived_in_month(key, entered[hd], h, d))
         _admit(
             state, entered, product, door, provider, next_onset, escalation, row, off, rt.survival, rt.hazard, hd, h, d, severity[hd],
-            best, mk, month,
+            best, mk, month, days,
         )  # fmt: skip
 
 

@@ -25,21 +25,22 @@ A = ASSUMPTION
 
 # Monthly onset probability per person of an age group (0 = not exposed).
 _ONSET = {
-    "jeugd": {"children": 0.018},
-    "wmo": {"young": 0.00115, "adults": 0.00276, "elderly": 0.046},
+    "jeugd": {"children": 0.0172},
+    "wmo": {"young": 0.00106, "adults": 0.00254, "elderly": 0.0423},
     "werk": {"young": 0.0012, "adults": 0.0007},
     "schulden": {"young": 0.0010, "adults": 0.0008},
     "veiligheid": {"children": 0.0005},
 }
 _ONSET_SOURCE = {
     "jeugd": (
-        "derived: fitted (0.0085 -> 0.018, seed 0) so that the default's jeugdhulp trajectories active and started in a year are"
+        "derived: fitted (0.0085 -> 0.018, seed 0; 0.0172 with the access rules of issue 10 item 5) so that the default's"
+        " jeugdhulp trajectories active and started in a year are"
         " ~0.88 x row:jh_trajectories_active 2019 592,860 and row:jh_trajectories_started 2019 281,810 per youth 0-22: one"
         " trajectory per household at a time, so the households in care (row:jeugdhulp_youth_incl_pgb 2019, persons) come out"
         " ~1.15 x; nationally 1.38 trajectories per youth, which the model cannot hold until youth care is per child (issue 10 item 3)"
     ),
     "wmo": (
-        "derived: one factor (x 2.3 on 0.0005 / 0.0012 / 0.02, seed 0; the age profile an assumption) fitted so that the default's"
+        "derived: one factor (x 2.12 on 0.0005 / 0.0012 / 0.02, seed 0; the age profile an assumption) fitted so that the default's"
         " households per year with HbH, begeleiding and hulpmiddelen are ~0.9 x row:wmo_hbh_clients 2019,"
         " row:wmo_ondersteuning_thuis_clients 2017 and row:wmo_hulpmiddelen_diensten_clients 2017 per inhabitant;"
         " with one provision per household the clients in all come out ~1.15 x row:wmo_maatwerk_clients 2019"
@@ -87,9 +88,9 @@ _DOOR_GP = {
 _DOOR_JUDGE = {"veiligheid": (0.5, A)}
 _DOOR_DIRECT = {
     "jeugd": (
-        0.085,
-        "row:share_started_no_referrer (with crises, which CBS records without referrer; calibrated, 0.05 -> 0.085 refitted"
-        " with door_gp.jeugd at the volumes of onset.jeugd.children 0.018)",
+        0.13,
+        "row:share_started_no_referrer (calibrated with crises, which CBS records without referrer; 0.05 while every"
+        " crisis was a verblijf admission, 0.13 since most crises get ambulant crisis help: crisis.heavy_share.jeugd)",
     )
 }
 # Of the doctors' referrals (46.5 % of started jeugdhulp in 2021: 38.5 huisarts, 4.9 medisch
@@ -97,6 +98,46 @@ _DOOR_DIRECT = {
 _DOOR_MEDICAL = {
     "specialist": (4.9 / 46.5, "row:share_started_medisch_specialist; derived: 4.9 / (38.5 + 4.9 + 3.1)"),
     "jeugdarts": (3.1 / 46.5, "row:share_started_jeugdarts; derived: 3.1 / (38.5 + 4.9 + 3.1)"),
+}
+# Severe needs and crises (access/queue mechanics, issue 10 item 5). The share of severe needs (not crises)
+# indicated to the domain's specialist tier (the rest maatwerk), and the share of crises that lead to the
+# heaviest product (the rest crisis help in the maatwerk tier, admitted at once).
+_SPECIALIST_SHARE = {
+    "jeugd": (
+        0.075,
+        (0.03, 0.3),
+        "derived: calibrated (0.12 -> 0.075 at the fitted youth volumes) so verblijf is row:jh_started_share_met_verblijf (6.1 % of started"
+        " jeugdhulp, CBS 2021) with crises included; severe youth problems are mostly treated ambulant",
+    ),
+    "wmo": (
+        0.3,
+        (0.2, 0.6),
+        "assumption: beschermd wonen for the severe psychiatric part of severe Wmo needs, the rest intensive begeleiding",
+    ),
+    "werk": (
+        0.6,
+        (0.4, 1.0),
+        "assumption: most severe werk needs are the beschut werk target group (UWV advice), the rest intensive re-integration",
+    ),
+    "schulden": (1.0, (0.7, 1.0), "assumption: a severe debt problem leads to beschermingsbewind"),
+    "veiligheid": (1.0, (1.0, 1.0), "assumption (structure): veiligheid has no specialist product (the protection measure is forced)"),
+}
+_CRISIS_HEAVY = {
+    "jeugd": (
+        0.1,
+        (0.05, 0.3),
+        "assumption: a youth crisis is mostly met by ambulant crisis teams; a minority becomes a"
+        " crisis placement (0.4: all, 52 % of verblijf starts)",
+    ),
+    "wmo": (0.2, (0.1, 0.4), "assumption: an adult crisis leads to beschermd wonen or opvang for a minority"),
+    "werk": (
+        0.0,
+        (0.0, 0.0),
+        "assumption (structure): beschut werk needs a UWV advice and a waiting period, no crisis door"
+        " (0.4: 80 % of its admissions were crises)",
+    ),
+    "schulden": (0.3, (0.1, 0.5), "assumption: a debt crisis (eviction, cut-off) leads to beschermingsbewind for a minority"),
+    "veiligheid": (1.0, (1.0, 1.0), "assumption (structure): a child-safety crisis is a (voorlopige) ondertoezichtstelling"),
 }
 _GENERAL_RESOLVE = {"jeugd": 0.15, "wmo": 0.08, "werk": 0.05, "schulden": 0.15, "veiligheid": 0.1}
 
@@ -282,6 +323,12 @@ def _registry() -> tuple[Parameter, ...]:
         out.append(declare(f"care.{prod.name}.share", share, (share, share), "share of its domain and tier", src, NON_NEGATIVE))
         tariff, year, plausible, tariff_src = _TARIFF[prod.name]
         out.append(declare_money(f"tariff.{prod.name}", tariff, plausible, "euro per client-month", tariff_src, year, TARIFF_INDEX))
+    for d in DOMAINS:
+        share, rng, src = _SPECIALIST_SHARE[d]
+        out.append(declare(f"specialist_share.{d}", share, rng, "share of severe needs indicated to the specialist tier", src, PROBABILITY))
+    for d in DOMAINS:
+        share, rng, src = _CRISIS_HEAVY[d]
+        out.append(declare(f"crisis.heavy_share.{d}", share, rng, "share of crises that lead to the heaviest product", src, PROBABILITY))
     for referrer, (share, src) in _DOOR_MEDICAL.items():
         out.append(declare(f"door_medical.{referrer}", share, spread(share, 1.5), "share of medical referrals (door_gp)", src))
     out += [
@@ -377,6 +424,24 @@ def _registry() -> tuple[Parameter, ...]:
             BENEFIT_INDEX,
         ),
         declare("access.intakes_per_fte", 10.0, (6.0, 15.0), "intakes per FTE-month", A, NON_NEGATIVE),
+        declare(
+            "access.decision_term_weeks",
+            8.0,
+            (8.0, 8.0),
+            "weeks from the melding to the beschikking",
+            "derived: the law, Wmo 2015 art. 2.3.2 lid 1 (investigation within six weeks of the melding) and art. 2.3.5 lid 1 (decision"
+            " within two weeks of the application); the Jeugdwet follows the Awb's eight weeks (art. 4:13)",
+            NON_NEGATIVE,
+        ),
+        declare(
+            "access.reassess",
+            0.5,
+            (0.3, 0.8),
+            "share of maatwerk clients whose care ends unresolved (the indication expires) that the team re-assesses",
+            "assumption: a beschikking is time-limited and a client whose need remains asks for a new one (herindicatie);"
+            " the rest lets it lapse with a lighter, hidden need",
+            PROBABILITY,
+        ),
         declare_money(
             "access.wage_fte_year",
             80000.0,

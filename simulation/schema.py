@@ -148,10 +148,10 @@ EVENTS: tuple[str, ...] = (
     "resolved_care",  # care ended with the need resolved
     "ended_unresolved",  # care ended, need stepped down but not gone
     "access_served",  # intakes completed by the access team
-    "access_wait_months",  # months waited by those served (sum)
+    "access_wait_days",  # days waited by those served, from arrival to intake (sum; kernels.wait_days)
     "triage_general",  # access routed the need to a general provision
     "admissions",  # care started
-    "admission_wait_months",  # months on a provider waiting list of those admitted (sum)
+    "admission_wait_days",  # days on a provider waiting list of those admitted (sum; kernels.wait_days)
     "care_exit_months",  # months in care of those whose care ended (sum; Little's law)
     "care_exits",  # care ended (resolved or not, excluding escalation to specialist)
     "exits_to_work",  # werk: left the benefit for work
@@ -160,6 +160,9 @@ EVENTS: tuple[str, ...] = (
     "refused_eligibility",  # access refused maatwerk under stricter eligibility (lever L5): general provision instead
     "shifted_general",  # access sent a maatwerk need to the general provision that replaces it (lever L1)
     "handled_in_plan",  # a new request handled within an existing plan by the case coordinator (lever L7)
+    "decisions",  # access triaged a need to maatwerk that needs a beschikking (decision term counted from arrival)
+    "decisions_late",  # ... of which the beschikking comes after the decision term (Wmo: eight weeks)
+    "reassessments",  # maatwerk care ended unresolved (the indication expired): back to the access team for re-assessment
 )
 EVENT = {name: i for i, name in enumerate(EVENTS)}
 N_EVENTS = len(EVENTS)

@@ -33,6 +33,8 @@ DOMAIN_STREAMS: tuple[str, ...] = (
     "schedule",  # the next event of a hidden need or general provision
     "escalation",  # the month of escalation from maatwerk to specialist care
     "gi",  # the GI refers the youth to jeugdhulp when a protection measure starts
+    "specialist",  # a severe need is indicated to the specialist tier or to maatwerk
+    "crisis",  # a crisis leads to the heaviest product or to priority maatwerk
 )
 DOMAIN_STREAM = {name: k for k, name in enumerate(DOMAIN_STREAMS)}
 HOUSEHOLD_STREAMS: dict[str, int] = {

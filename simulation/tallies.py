@@ -59,6 +59,11 @@ DEMOGRAPHY: tuple[str, ...] = (
     DG_ARRIVALS_REFUSED,
 ) = range(len(DEMOGRAPHY))
 
+# Waits in weeks (``simulation.kernels.wait_days``): of an intake by the access team, of an admission by a provider.
+WAIT_KINDS: tuple[str, ...] = ("access", "admission")
+W_ACCESS, W_ADMISSION = range(len(WAIT_KINDS))
+WAIT_WEEKS = 53  # whole weeks waited 0..51, and 52 or more
+
 #: sizes of the axes fixed by the schema; "provider" and "counter" are the municipality's
 AXIS_SIZES: dict[str, int] = {
     "domain": N_DOMAINS,
@@ -72,6 +77,8 @@ AXIS_SIZES: dict[str, int] = {
     "exit_column": len(EXIT_COLUMNS),
     "population": len(POPULATION),
     "demographic_event": len(DEMOGRAPHY),
+    "wait_kind": len(WAIT_KINDS),
+    "wait_week": WAIT_WEEKS,
 }
 
 
@@ -106,13 +113,14 @@ TALLIES: tuple[Tally, ...] = (
     Tally("population", ("population",), "stock", False, "persons per age group and households at month end"),
     Tally("demography", ("demographic_event",), "flow", False, "births, deaths, ageing between groups, moves out and in"),
     Tally("started", ("product", "door"), "flow", False, "admissions to care by the door their trajectory started through"),
+    Tally("waits", ("domain", "wait_kind", "wait_week"), "flow", False, "intakes and admissions by whole weeks waited"),
 )
 TALLY = {t.name: i for i, t in enumerate(TALLIES)}
 X_EVENTS, X_OCCUPANCY, X_BILLED, X_ADMITTED = TALLY["events"], TALLY["occupancy"], TALLY["billed"], TALLY["admitted"]
 X_RESOLVED, X_STOCK, X_EXITS, X_HOUSE = TALLY["resolved"], TALLY["stock"], TALLY["exits"], TALLY["house"]
 X_GENERAL, X_SHIFTED, X_UNCONTROLLED, X_QUEUE = TALLY["general"], TALLY["shifted"], TALLY["uncontrolled"], TALLY["queue"]
 X_POPULATION, X_DEMOGRAPHY = TALLY["population"], TALLY["demography"]
-X_STARTED = TALLY["started"]
+X_STARTED, X_WAITS = TALLY["started"], TALLY["waits"]
 
 
 def tally_shapes(n_providers: int, n_counters: int) -> tuple[tuple[int, ...], ...]:
@@ -216,6 +224,12 @@ def care_at(off: tuple[int, ...], x: int, provider: int, product: int) -> int:
 def started_at(off: tuple[int, ...], product: int, door: int) -> int:
     """Index of ``started[product, door]``."""
     return off[X_STARTED] + product * N_DOORS + door
+
+
+@njit(cache=True, nogil=True, inline="always")
+def wait_at(off: tuple[int, ...], d: int, kind: int, days: int) -> int:
+    """Index of ``waits[d, kind, week]`` for a wait of ``days`` days (52 weeks or more in the last bin)."""
+    return off[X_WAITS] + (d * len(WAIT_KINDS) + kind) * WAIT_WEEKS + min(days // 7, WAIT_WEEKS - 1)
 
 
 @njit(cache=True, nogil=True, inline="always")

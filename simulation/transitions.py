@@ -40,6 +40,7 @@ from sdsim.simulation.schema import (
     QUEUE,
     SCHULDEN,
     T_FORCED,
+    T_MAATWERK,
     T_SPECIALIST,
     TRIAGE_TIER,
     UNCONTROLLED,
@@ -78,7 +79,7 @@ from sdsim.simulation.tallies import (
 K_MAIN, K_SEVERITY, K_DOOR, K_POH = DOMAIN_STREAM["main"], DOMAIN_STREAM["severity"], DOMAIN_STREAM["door"], DOMAIN_STREAM["poh"]
 K_PRODUCT, K_EXIT, K_OUTCOME = DOMAIN_STREAM["product"], DOMAIN_STREAM["exit"], DOMAIN_STREAM["outcome"]
 K_CARE_ESCALATE, K_ONSET_NEXT, K_PLAN = DOMAIN_STREAM["care_escalate"], DOMAIN_STREAM["onset_next"], DOMAIN_STREAM["plan"]
-K_GI = DOMAIN_STREAM["gi"]
+K_GI, K_SPECIALIST, K_CRISIS = DOMAIN_STREAM["gi"], DOMAIN_STREAM["specialist"], DOMAIN_STREAM["crisis"]
 
 UNSCHEDULED = -(1 << 30)  # next_onset of a hidden need or general provision whose next event is not drawn yet
 REPEAT_WINDOW = 12  # months: a request within this time of the end of the previous trajectory is a repeat
@@ -92,6 +93,7 @@ E_DIRECT, E_GI = EVENT["door_direct"], EVENT["door_gi"]
 E_RES_OWN, E_RES_GEN, E_RES_CARE = EVENT["resolved_own"], EVENT["resolved_general"], EVENT["resolved_care"]
 E_UNRESOLVED, E_CARE_MONTHS, E_CARE_EXITS = EVENT["ended_unresolved"], EVENT["care_exit_months"], EVENT["care_exits"]
 E_WORK, E_TURNED_18, E_GAP_18, E_IN_PLAN = EVENT["exits_to_work"], EVENT["turned_18"], EVENT["gap_18"], EVENT["handled_in_plan"]
+E_REASSESS = EVENT["reassessments"]
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -331,8 +333,35 @@ def resolve(
 
 
 @njit(cache=True, nogil=True, inline="always")
-def escalate(state, entered, product, door, provider, next_onset, severity, counts, off, hd, d: int, current: int, month: int) -> None:
-    """An unmet need escalates one severity; a severe one becomes a crisis: the heaviest care, first in line."""
+def indicated_tier(tier: int, d: int, hk, specialist_share: float) -> int:
+    """The tier a need is indicated to (by a doctor, the GI, a provider or the access team) from the tier its severity asks.
+
+    ``tier`` is ``TRIAGE_TIER[severity]`` (or the access team's mistriage): light needs a general
+    provision, moderate maatwerk; the specialist tier is indicated with probability
+    ``specialist_share`` (``specialist_share.<domain>``), else maatwerk. A severe need is
+    not the same as residential care: most severe youth problems are treated ambulant (specialised
+    jeugd-GGZ), and verblijf is 6.1 % of started jeugdhulp (CBS 2021); without this split every
+    severe request became verblijf (17.7 % of starts in 0.4).
+    """
+    if tier == T_SPECIALIST and specialist_share < 1.0 and uniform(hk, stream(d, K_SPECIALIST)) >= specialist_share:
+        return T_MAATWERK
+    return tier
+
+
+@njit(cache=True, nogil=True, inline="always")
+def escalate(
+    state, entered, product, door, provider, next_onset, severity, counts, off, hd, d: int, current: int, hk, month: int,
+    heavy_share: float, product_cdf,
+) -> None:  # fmt: skip
+    """An unmet need escalates one severity; a severe one becomes a crisis, first in line on a waiting list.
+
+    A crisis is a door (``D_CRISIS``: admitted at once, slots or not), not a product: with
+    probability ``heavy_share`` (``crisis.heavy_share.<domain>``) it leads to the domain's heaviest
+    product (a crisis placement, beschermd wonen, a protection measure), otherwise to crisis help in
+    the maatwerk tier (ambulant crisis care; 0.4 sent every crisis to the heaviest product, so 85-98 %
+    of heavy admissions came through this door). An entry already waiting for the product chosen
+    keeps its place and becomes a priority.
+    """
     v = severity[hd]
     if v < V_SEVERE:
         severity[hd] = v + 1
@@ -340,10 +369,13 @@ def escalate(state, entered, product, door, provider, next_onset, severity, coun
         counts[event_at(off, d, E_ESC)] += 1
         return
     counts[event_at(off, d, E_CRISES)] += 1
-    if current == WAITLIST and product[hd] == HEAVY_PRODUCT[d]:
-        door[hd] = D_CRISIS  # already waiting for the heaviest care: now a priority
+    target = HEAVY_PRODUCT[d]
+    if heavy_share < 1.0 and uniform(hk, stream(d, K_CRISIS)) >= heavy_share:
+        target = pick_product(product_cdf, d, T_MAATWERK, uniform(hk, stream(d, K_PRODUCT)))
+    if current == WAITLIST and product[hd] == target:
+        door[hd] = D_CRISIS  # already waiting for it: now a priority
     else:
-        enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, HEAVY_PRODUCT[d], D_CRISIS)
+        enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, target, D_CRISIS)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -379,7 +411,7 @@ def medical_referrer(u: float, judge: float, gp_door: float, specialist: float, 
 def request(
     state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, hk, month: int,
     counter: int, judge: float, gp_door: float, direct: float, specialist: float, jeugdarts: float, poh: float, in_plan: float,
-    in_trajectory: int, gi: float, product_cdf,
+    in_trajectory: int, gi: float, product_cdf, specialist_share: float,
 ) -> None:  # fmt: skip
     """A hidden need asks for help or is signalled, through one door.
 
@@ -398,7 +430,9 @@ def request(
         counts[event_at(off, d, E_GENERAL)] += 1
         return
     if gi > 0 and uniform(hk, stream(d, K_GI)) < gi:
-        gi_referral(state, entered, product, door, provider, next_onset, severity, counts, off, hd, d, hk, month, product_cdf)
+        gi_referral(
+            state, entered, product, door, provider, next_onset, severity, counts, off, hd, d, hk, month, product_cdf, specialist_share
+        )
         return
     u = uniform(hk, stream(d, K_DOOR))
     if u < judge:
@@ -414,11 +448,13 @@ def request(
         if referrer == D_GP and uniform(hk, stream(d, K_POH)) < poh:
             enter(state, entered, product, door, provider, next_onset, hd, month, GENERAL, -1, D_GP)
         else:
-            choice = pick_product(product_cdf, d, TRIAGE_TIER[v], uniform(hk, stream(d, K_PRODUCT)))
+            choice = pick_product(
+                product_cdf, d, indicated_tier(TRIAGE_TIER[v], d, hk, specialist_share), uniform(hk, stream(d, K_PRODUCT))
+            )
             enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, choice, referrer)
     elif u < judge + gp_door + direct:
         counts[event_at(off, d, E_DIRECT)] += 1
-        choice = pick_product(product_cdf, d, TRIAGE_TIER[v], uniform(hk, stream(d, K_PRODUCT)))
+        choice = pick_product(product_cdf, d, indicated_tier(TRIAGE_TIER[v], d, hk, specialist_share), uniform(hk, stream(d, K_PRODUCT)))
         enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, choice, D_DIRECT)
     else:
         enter(state, entered, product, door, provider, next_onset, hd, month, QUEUE, -1, D_ACCESS)
@@ -445,7 +481,21 @@ def gi_refers(entered, hk, h: int, month: int, share: float) -> bool:
 
 @njit(cache=True, nogil=True, inline="always")
 def gi_referral(
-    state, entered, product, door, provider, next_onset, severity, counts, off, hd, d: int, hk, month: int, product_cdf
+    state,
+    entered,
+    product,
+    door,
+    provider,
+    next_onset,
+    severity,
+    counts,
+    off,
+    hd,
+    d: int,
+    hk,
+    month: int,
+    product_cdf,
+    specialist_share: float,
 ) -> None:
     """The GI refers the youth to jeugdhulp: straight to a provider's waiting list (at least a moderate need).
 
@@ -454,13 +504,14 @@ def gi_referral(
     counts[event_at(off, d, E_GI)] += 1
     v = max(severity[hd], V_MODERATE)
     severity[hd] = v
-    choice = pick_product(product_cdf, d, TRIAGE_TIER[v], uniform(hk, stream(d, K_PRODUCT)))
+    choice = pick_product(product_cdf, d, indicated_tier(TRIAGE_TIER[v], d, hk, specialist_share), uniform(hk, stream(d, K_PRODUCT)))
     enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, choice, D_GI)
 
 
 @njit(cache=True, nogil=True, inline="always")
 def refer_by_gi(
-    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, hk, month: int, product_cdf
+    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, hk, month: int, product_cdf,
+    specialist_share: float,
 ) -> None:  # fmt: skip
     """A protection measure has started (``gi_refers``): the GI refers the youth, in no formal trajectory, to jeugdhulp.
 
@@ -470,7 +521,7 @@ def refer_by_gi(
     if state[hd] == NONE:
         counts[event_at(off, d, E_ONSETS)] += 1
     count_request(counts, off, last_end, hd, d, month)
-    gi_referral(state, entered, product, door, provider, next_onset, severity, counts, off, hd, d, hk, month, product_cdf)
+    gi_referral(state, entered, product, door, provider, next_onset, severity, counts, off, hd, d, hk, month, product_cdf, specialist_share)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -484,31 +535,47 @@ def escalate_care(state, entered, product, door, provider, next_onset, counts, o
 
 @njit(cache=True, nogil=True, inline="always")
 def end_care(
-    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, hk, month: int, effectiveness
+    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, hk, month: int, effectiveness,
+    counter: int, reassess: float,
 ) -> None:  # fmt: skip
-    """Care ends (its duration drawn at admission is over): resolved, or a hidden need one severity lower."""
+    """Care ends (its duration drawn at admission is over): resolved, re-assessed, or a hidden need one severity lower.
+
+    A maatwerk product is granted by a time-limited beschikking: when it ends with the need not
+    resolved, a share ``reassess`` of the clients asks the access team for a new one (herindicatie).
+    They join the team's queue with their product (like a step-up from the general provision that
+    replaced it, L1), one severity lower as every unresolved end, so the re-assessment costs an
+    intake and ends in the same product (moderate need), a general provision (light) or a mistriage.
+    One draw decides: below ``effectiveness`` resolved, in the next ``(1 - effectiveness) x reassess``
+    re-assessed (conservation: every end of care is counted once, as resolved, re-assessed or lapsed).
+    """
     p, prov, duration = product[hd], provider[hd], month - entered[hd]
     count_exit(counts, off, p, duration)
     counts[event_at(off, d, E_CARE_MONTHS)] += duration
     counts[event_at(off, d, E_CARE_EXITS)] += 1
     last_end[hd] = month
-    if uniform(hk, stream(d, K_OUTCOME)) < effectiveness[p]:
+    u = uniform(hk, stream(d, K_OUTCOME))
+    if u < effectiveness[p]:
         counts[care_at(off, X_RESOLVED, prov, p)] += 1
         counts[event_at(off, d, E_RES_CARE)] += 1
         if d == WERK:
             counts[event_at(off, d, E_WORK)] += 1
         enter(state, entered, product, door, provider, next_onset, hd, month, NONE, -1, D_NONE)
         severity[hd] = V_NONE
+        return
+    counts[event_at(off, d, E_UNRESOLVED)] += 1
+    severity[hd] = max(V_LIGHT, severity[hd] - 1)
+    if PRODUCT_TIER[p] == T_MAATWERK and u < effectiveness[p] + (1.0 - effectiveness[p]) * reassess:
+        counts[event_at(off, d, E_REASSESS)] += 1
+        enter(state, entered, product, door, provider, next_onset, hd, month, QUEUE, p, D_ACCESS)
+        arrive_at_access(counts, off, counter, d)
     else:
-        counts[event_at(off, d, E_UNRESOLVED)] += 1
-        severity[hd] = max(V_LIGHT, severity[hd] - 1)
         enter(state, entered, product, door, provider, next_onset, hd, month, HIDDEN, -1, D_NONE)
 
 
 @njit(cache=True, nogil=True, inline="always")
 def care_month(
     state, entered, product, door, provider, next_onset, severity, last_end, escalation, counts, off, hd, d: int, hk, month: int,
-    care_escalate, effectiveness, product_cdf, mult: float,
+    care_escalate, effectiveness, product_cdf, mult: float, counter: int, reassess: float,
 ) -> None:  # fmt: skip
     """A month in care: escalation to specialist care when scheduled (or drawn in the month of admission), else its end if due."""
     due = escalation[hd]  # NEVER_MONTH outside maatwerk care
@@ -518,7 +585,10 @@ def care_month(
     if escalates:
         escalate_care(state, entered, product, door, provider, next_onset, counts, off, hd, d, hk, month, product_cdf)
     elif next_onset[hd] <= month:
-        end_care(state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month, effectiveness)
+        end_care(
+            state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month, effectiveness,
+            counter, reassess,
+        )  # fmt: skip
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -15,12 +15,24 @@ DECOUPLED = {
     "multiproblem.escalation_mult": 1.0,
     "benefit_mult.schulden": 1.0,
     "door_gi.jeugd": 0.0,  # a protection measure (veiligheid) brings jeugdhulp (jeugd)
+    "access.reassess": 0.0,  # a re-assessed client returns to access with its product (tests/test_access.py checks it)
 }
 
 
 @pytest.fixture(scope="session")
 def baseline():
     return load_scenario(BASELINE)
+
+
+REPLICATES = 8  # of default_year
+
+
+@pytest.fixture(scope="session")
+def default_year(baseline):
+    """The default municipality's comparable year (``sdsim validate``'s), seed 5, eight replicates (routes, access)."""
+    from sdsim.experiments.validate import run_year
+
+    return [run_year(baseline, 5, r) for r in range(REPLICATES)]
 
 
 DEFAULT_PROFILE = SCENARIO_DIR / "profiles" / "default.toml"

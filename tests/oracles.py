@@ -84,6 +84,8 @@ def mean_field(hh: Households, rates: Rates, st: Structure, months: int) -> tupl
         sev_p = (rates.severity_cdf[d, 0], rates.severity_cdf[d, 1] - rates.severity_cdf[d, 0], 1.0 - rates.severity_cdf[d, 1])
         esc = rates.escalate[d] * (1.0 - protection * net)
         heavy = local[HEAVY_PRODUCT[d]]
+        specialist_share = s[S["specialist_share.jeugd"] + d]  # consecutive per domain (inputs.SCALARS)
+        crisis_heavy = s[S["crisis.heavy_share.jeugd"] + d]
         forced = local[min(_choice(rates, d, T_FORCED))]
         by_tier = {t: {local[p]: q for p, q in _choice(rates, d, t).items()} for t in (T_MAATWERK, T_SPECIALIST)}
         judge = min(rates.door_judge[d], 1.0)
@@ -104,15 +106,30 @@ def mean_field(hh: Households, rates: Rates, st: Structure, months: int) -> tupl
             n_decision = np.zeros((n, n_p, 4, md))
             n_care = np.zeros((n, n_p, 4, K))
 
-            def start_care(mass, v, tier, n_care=n_care, by_tier=by_tier):
-                for i, q in by_tier[tier].items():
-                    n_care[:, i, v, 0] += mass * q
+            def indicated(tier, split_severe=True, specialist_share=specialist_share):
+                """(tier, weight) pairs: a severe need goes to the specialist tier with its specialist share, else maatwerk."""
+                if tier == T_SPECIALIST and split_severe:
+                    return ((T_SPECIALIST, specialist_share), (T_MAATWERK, 1.0 - specialist_share))
+                return ((tier, 1.0),)
+
+            def start_care(mass, v, tier, split_severe=True, n_care=n_care, by_tier=by_tier):
+                for t_, w_ in indicated(tier, split_severe):
+                    for i, q in by_tier[t_].items():
+                        n_care[:, i, v, 0] += mass * w_ * q
+
+            def crisis(mass, n_care=n_care, by_tier=by_tier, heavy=heavy, crisis_heavy=crisis_heavy):
+                """A crisis: the heaviest product with its share, else priority maatwerk (admitted at once here)."""
+                n_care[:, heavy, 3, 0] += mass * crisis_heavy
+                for i, q in by_tier[T_MAATWERK].items():
+                    n_care[:, i, 3, 0] += mass * (1.0 - crisis_heavy) * q
 
             def via_access(mass, v, n_general=n_general, n_decision=n_decision, n_care=n_care, by_tier=by_tier):
-                for tier, w in ((v, accuracy), (v - 1 if v >= 2 else T_MAATWERK, 1.0 - accuracy)):
-                    if tier <= 1:
-                        n_general[:, v] += mass * w
-                    else:
+                for tier0, w0 in ((v, accuracy), (v - 1 if v >= 2 else T_MAATWERK, 1.0 - accuracy)):
+                    if tier0 <= 1:
+                        n_general[:, v] += mass * w0
+                        continue
+                    for tier, w1 in indicated(tier0):
+                        w = w0 * w1
                         for i, q in by_tier[tier].items():
                             if delay > 0:
                                 n_decision[:, i, v, 0] += mass * w * q
@@ -131,7 +148,7 @@ def mean_field(hh: Households, rates: Rates, st: Structure, months: int) -> tupl
                 if v < 3:
                     n_hidden[:, v + 1] += mass * q2
                 else:
-                    n_care[:, heavy, 3, 0] += mass * q2
+                    crisis(mass * q2)
                 n_hidden[:, v] += mass * (1.0 - q1 - q2 - q3)
                 ask = mass * q3
                 if v == 1:
@@ -151,7 +168,7 @@ def mean_field(hh: Households, rates: Rates, st: Structure, months: int) -> tupl
                 if v < 3:
                     n_general[:, v + 1] += mass * q2
                 else:
-                    n_care[:, heavy, 3, 0] += mass * q2
+                    crisis(mass * q2)
                 n_general[:, v] += mass * (1.0 - q1 - q2 - q3)
                 via_access(mass * q3, v)
             # DECISION (beschikking pending)
@@ -163,7 +180,7 @@ def mean_field(hh: Households, rates: Rates, st: Structure, months: int) -> tupl
                     if v < 3:
                         n_decision[:, :, v + 1, min(m + 1, md - 1)] += mass * q2[:, None]
                     else:
-                        n_care[:, heavy, 3, 0] += mass.sum(axis=1) * q2
+                        crisis(mass.sum(axis=1) * q2)
                     rest = mass * (1.0 - q1 - q2)[:, None]
                     if m + 1 >= delay:
                         n_care[:, :, v, 0] += rest
@@ -175,7 +192,7 @@ def mean_field(hh: Households, rates: Rates, st: Structure, months: int) -> tupl
                     mass = care[:, i, v, :]  # (n, K)
                     escalated = mass.sum(axis=1) * care_esc[i]
                     if care_esc[i] > 0:
-                        start_care(escalated, v, T_SPECIALIST)
+                        start_care(escalated, v, T_SPECIALIST, split_severe=False)  # escalation picks the specialist tier
                     leaving = mass * (1.0 - care_esc[i]) * hazard[i][None, :]
                     ended = leaving.sum(axis=1)
                     n_none += ended * eff[i]

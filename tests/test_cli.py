@@ -107,11 +107,11 @@ def test_bad_scenario_exits_2_with_one_line(tmp_path, capsys, body, expect):
     ("edit", "expect"),
     [
         (
-            ("fte = { jeugd = 1.4, wmo = 4.0", "fte = { jeugd = -1.4, wmo = 4.0"),
-            "access_teams[Sociaal team Noord].fte.jeugd: Input should be greater than or equal to 0 (got -1.4)",
+            ("fte = { jeugd = 1.05, wmo = 3.8", "fte = { jeugd = -1.05, wmo = 3.8"),
+            "access_teams[Sociaal team Noord].fte.jeugd: Input should be greater than or equal to 0 (got -1.05)",
         ),
         (
-            ("slots = { jeugd_ambulant = 23 }", "slots = { jeugd_ambulant = -3 }"),
+            ("slots = { jeugd_ambulant = 16 }", "slots = { jeugd_ambulant = -3 }"),
             "providers[Jeugdhulp ambulant]: slots.jeugd_ambulant must be >= 0",
         ),
         (

@@ -32,16 +32,9 @@ from sdsim.simulation.schema import (
     VEILIGHEID,
 )
 
-from tests.conftest import small_profile
+from tests.conftest import REPLICATES, small_profile  # REPLICATES: of the default_year fixture (conftest)
 
-REPLICATES = 8
 ROUTE_TARGETS = {t.model.items[0]: t for t in TARGETS if t.model is not None and t.model.kind == "route_share"}
-
-
-@pytest.fixture(scope="module")
-def default_year(baseline):
-    """The default municipality's comparable year (``sdsim validate``'s), seed 5, eight replicates."""
-    return [run_year(baseline, 5, r) for r in range(REPLICATES)]
 
 
 def test_every_route_is_a_target_and_every_door_has_a_route():

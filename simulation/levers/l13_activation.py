@@ -44,7 +44,8 @@ LEVER = Lever(
     ),
     rates=activate,
     checks=(
-        Check("re-integration inflow", {REACH: 0.1}, ("inflow.reintegratie",), +1),
+        # the top of its plausible range: at 0.1 the default's werk intake (1.2 x arrivals) absorbs too little for 8 replicates
+        Check("re-integration inflow", {REACH: 0.2}, ("inflow.reintegratie",), +1),
         Check("outflow to work", {EMPLOYER: 1.3}, ("exits_to_work.werk",), +1),
     ),
 )
