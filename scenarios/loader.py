@@ -81,16 +81,16 @@ def _location(data: object, loc: tuple) -> str:
     return "".join(parts) or "(top level)"
 
 
-def population_path_file(profile_path: Path, data: dict) -> Path | None:
-    """The population path CSV a profile names (``population_path = "file.csv"``, relative to it), or None."""
-    name = data.get("population_path")
-    return (Path(profile_path).parent / name).resolve() if isinstance(name, str) else None
-
-
 def load_profile(path: Path, years: int | None = None) -> Profile:
     """Read and validate a municipality profile (its population path CSV too; covering ``years`` years if given)."""
+    return _read_profile(path, years)[0]
+
+
+def _read_profile(path: Path, years: int | None) -> tuple[Profile, tuple[Path, ...]]:
+    """The profile and the files it was read from: the TOML and the population path CSV it names (relative to it)."""
     data = read_toml(path)
-    csv = population_path_file(path, data)
+    name = data.get("population_path")
+    csv = (Path(path).parent / name).resolve() if isinstance(name, str) else None
     if csv is not None:
         data["population_path"] = read_population_path(csv, AGE_GROUPS)
     try:
@@ -108,7 +108,7 @@ def load_profile(path: Path, years: int | None = None) -> Profile:
     if gap is not None:
         end = profile.start_year + years  # type: ignore[operator]
         raise ScenarioError(csv or path, f"year {gap}", f"missing; the population path must give every year {profile.start_year}-{end}")
-    return profile
+    return profile, (Path(path), *([csv] if csv is not None else []))
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -160,9 +160,9 @@ def load_scenario(path: Path | str) -> Scenario:
     name = check_name(path, "name", layers[0]["name"]) if "name" in layers[0] else path.stem  # a name is never inherited
     if "description" in merged and not isinstance(merged["description"], str):
         raise ScenarioError(path, "description", "expected a string")
-    profile = load_profile(profile_path, years)
+    profile, profile_files = _read_profile(profile_path, years)
     digest = hashlib.sha256()
-    for file in [*chain, profile_path, *filter(None, [population_path_file(profile_path, read_toml(profile_path))])]:
+    for file in [*chain, *profile_files]:
         digest.update(file.read_bytes())
     return Scenario(
         name=name,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from sdsim.simulation.compiled import CompiledScenario, compile_scenario
 from sdsim.simulation.inputs import Rates, S, Structure
-from sdsim.simulation.kernels import Scratch, advance, demography_tables, schedule_all, steer_population
+from sdsim.simulation.kernels import Scratch, advance, demography_tables, schedule_all
 from sdsim.simulation.parameters import Parameters
 from sdsim.simulation.population import Households, population_counts, synthesize
 from sdsim.simulation.profile import Profile
@@ -46,8 +46,8 @@ def chunk_bounds(n: int, chunk: int = CHUNK) -> np.ndarray:
 def _scratch(households: Households, bounds: np.ndarray, n_providers: int, n_counters: int) -> Scratch:
     chunks = bounds.size - 1
     layout = tally_layout(n_providers, n_counters)
-    persons = households.children.astype(np.int64) + households.young + households.adults + households.elderly
-    vacant_rows = np.flatnonzero(persons == 0).astype(np.int32)
+    vacant = ~households.occupied
+    vacant_rows = np.flatnonzero(vacant).astype(np.int32)
     free = np.zeros(households.size, np.int32)
     free[: vacant_rows.size] = vacant_rows[::-1]  # the lowest rows are taken first
     return Scratch(
@@ -60,7 +60,7 @@ def _scratch(households: Households, bounds: np.ndarray, n_providers: int, n_cou
         pending=np.zeros((chunks, 2), TALLY_DTYPE),
         waiting=np.zeros((chunks, CHUNK * N_DOMAINS), np.int32),
         awake=np.zeros((chunks, CHUNK), np.uint32),  # unsigned: indexing needs no negative-index check
-        vacant=np.array([np.count_nonzero(persons[bounds[c] : bounds[c + 1]] == 0) for c in range(chunks)], TALLY_DTYPE),
+        vacant=np.array([np.count_nonzero(vacant[bounds[c] : bounds[c + 1]]) for c in range(chunks)], TALLY_DTYPE),
         vacated=np.zeros((chunks, CHUNK), np.int32),
         n_vacated=np.zeros(chunks, TALLY_DTYPE),
         free=free,
@@ -106,8 +106,8 @@ class Engine:
         self.stay = demography_tables(self.rates)
         schedule_all(self.households, self.rates, self.stay, self.key, self.month)  # next onsets, demography, care ends
         self._n_counters = self.structure.counter_capacity.size
-        self._scratch = _scratch(self.households, self.bounds, self.policy_profile.n_providers, self._n_counters)
-        steer_population(self.rates, self.structure, self._scratch, self.month)
+        self._scratch = _scratch(self.households, self.bounds, self.policy_profile.n_providers, self._n_counters)  # the
+        # year's demographic rates are set by ``advance`` in January, where every run starts (month -12 x burn-in or 0)
         self.tallies = Tallies.zeros(self.horizon_months, self.policy_profile.n_providers, self._n_counters)
         self._burn = Tallies.zeros(1, self.policy_profile.n_providers, self._n_counters)
         self.months_done = 0  # months recorded in ``tallies``

@@ -201,6 +201,8 @@ ARRIVAL = np.uint64(0x5DEECE66D)  # an arriving household's draws: a key of its 
 FORMED = np.uint64(0x2545F4914F6CDD1D)  # ... and a household formed by a young adult leaving home
 # Demographic events of a household, in the order of ``_demography_max`` and the rows of ``demography_tables``.
 G_CHILD, G_YOUNG, G_ADULT, G_DEATH, G_BIRTH, G_DEPART = range(6)
+# ... then, in ``_demography_chains``, the acceptance of a steered candidate and leaving home.
+C_ACCEPT_YOUNG, C_ACCEPT_ADULT, C_ACCEPT_BIRTH, C_LEAVE_HOME = range(6, 10)
 # Scratch.demography: this year's monthly probabilities (G_*), then arrivals per month and the carried fraction.
 DM_ARRIVALS, DM_CARRY = 6, 7
 STEER_HEADROOM = 0.5  # steered rates may reach (1 + headroom) x their parameter: the bound of the thinning. Each
@@ -318,22 +320,30 @@ def _demography_max(s: np.ndarray) -> tuple[float, float, float, float, float, f
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _acceptance(rates: np.ndarray, bound: tuple[float, ...]) -> tuple[float, float, float, float, float, float]:
-    """Probability that a candidate event at ``bound`` happens at this year's ``rates`` (1 where not steered)."""
-    return (
-        1.0,
-        rates[G_YOUNG] / bound[G_YOUNG] if bound[G_YOUNG] > 0 else 0.0,
-        rates[G_ADULT] / bound[G_ADULT] if bound[G_ADULT] > 0 else 0.0,
-        1.0,
-        rates[G_BIRTH] / bound[G_BIRTH] if bound[G_BIRTH] > 0 else 0.0,
-        1.0,
-    )
+def _acceptance(rate: float, bound: float) -> float:
+    """Probability that a candidate event at ``bound`` happens at this year's ``rate`` (thinning)."""
+    return rate / bound if bound > 0 else 0.0
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _chain_inverses(p: float) -> tuple[float, float]:
-    """1 / p and 1 / (1 - p) (for ``rng.binomial_chain``)."""
-    return 1.0 / max(p, 1e-300), 1.0 / max(1.0 - p, 1e-300)
+def _chain(p: float) -> tuple[float, float, float]:
+    """p, 1 / p and 1 / (1 - p): a probability ready for ``rng.binomial_chain``."""
+    return p, 1.0 / max(p, 1e-300), 1.0 / max(1.0 - p, 1e-300)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _demography_chains(s: np.ndarray, rates: np.ndarray) -> tuple[tuple[float, float, float], ...]:
+    """The month's demographic probabilities with their inverses, made once per chunk (indexed by G_* and C_*).
+
+    The candidate bounds (``_demography_max``), the acceptance of the steered candidates (this
+    year's rate / bound) and leaving home.
+    """
+    bound = _demography_max(s)
+    return (
+        _chain(bound[0]), _chain(bound[1]), _chain(bound[2]), _chain(bound[3]), _chain(bound[4]), _chain(bound[5]),
+        _chain(_acceptance(rates[G_YOUNG], bound[G_YOUNG])), _chain(_acceptance(rates[G_ADULT], bound[G_ADULT])),
+        _chain(_acceptance(rates[G_BIRTH], bound[G_BIRTH])), _chain(s[P_DEMOGRAPHY_LEAVE_HOME]),
+    )  # fmt: skip
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -409,10 +419,9 @@ def _need_rates(
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _candidates(u: float, n: int, p: float) -> tuple[int, float]:
-    """Candidates among ``n`` persons for an event of bound probability ``p``, and the uniform left (``rng.binomial_chain``)."""
-    inv, inv_not = _chain_inverses(p)
-    return binomial_chain(u, n, p, inv, inv_not)
+def _candidates(u: float, n: int, chain: tuple[float, float, float]) -> tuple[int, float]:
+    """Events among ``n`` persons at the probability of ``chain`` (``_chain``), and the uniform left (``rng.binomial_chain``)."""
+    return binomial_chain(u, n, chain[0], chain[1], chain[2])
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -429,31 +438,31 @@ def _count_population(counts, off, sign: int, nc: int, ny: int, na: int, ne: int
 @njit(cache=True, nogil=True, inline="always")
 def _demography(
     hh: Households, rt: Rates, st: Structure, stay, state, entered, product, door, provider, next_onset, severity, last_end,
-    counts, off, bound, accept, leave_home: float, h: int, hk, month: int,
+    counts, off, chains, h: int, hk, month: int,
 ) -> bool:  # fmt: skip
     """Ageing, births, deaths and moving out (a candidate event is due); True if the household is gone.
 
-    Candidates are drawn at the bounds ``bound`` (``_demography_max``) given that one is due, and
-    each is accepted with probability ``accept[g]`` (this year's rate / bound). A youth trajectory
-    closes when the last child turns 18.
+    Candidates are drawn at the bounds (``_demography_max``) given that one is due, and each steered
+    one is accepted with probability (this year's rate / bound) (``_demography_chains``). A youth
+    trajectory closes when the last child turns 18.
     """
     children, young, adults, elderly = hh.children, hh.young, hh.adults, hh.elderly
     had_children = children[h] > 0
     nc, ny, na, ne = children[h], young[h], adults[h], elderly[h]
     u = (1.0 - _quiet(stay, nc, ny, na, ne)) * uniform(hk, DEM_ALL)  # uniform given a candidate
-    aged, u = _candidates(u, nc, bound[G_CHILD])
-    young_out, u = _candidates(u, ny, bound[G_YOUNG])
-    adult_out, u = _candidates(u, na, bound[G_ADULT])
-    deaths, u = _candidates(u, ne, bound[G_DEATH])
-    born, u = _candidates(u, birth_eligible(nc, ny, na), bound[G_BIRTH])
-    departs, u = _candidates(u, 1, bound[G_DEPART])
+    aged, u = _candidates(u, nc, chains[G_CHILD])
+    young_out, u = _candidates(u, ny, chains[G_YOUNG])
+    adult_out, u = _candidates(u, na, chains[G_ADULT])
+    deaths, u = _candidates(u, ne, chains[G_DEATH])
+    born, u = _candidates(u, birth_eligible(nc, ny, na), chains[G_BIRTH])
+    departs, u = _candidates(u, 1, chains[G_DEPART])
     v = uniform(hk, DEM_THIN)  # thinning: accept each steered candidate with this year's rate / bound
-    young_out, v = _candidates(v, young_out, accept[G_YOUNG])
-    adult_out, v = _candidates(v, adult_out, accept[G_ADULT])
-    born, v = _candidates(v, born, accept[G_BIRTH])
+    young_out, v = _candidates(v, young_out, chains[C_ACCEPT_YOUNG])
+    adult_out, v = _candidates(v, adult_out, chains[C_ACCEPT_ADULT])
+    born, v = _candidates(v, born, chains[C_ACCEPT_BIRTH])
     leavers = 0
     if young_out > 0 and nc + ny + na + ne > young_out:  # someone stays behind: leaving home forms a household
-        leavers, v = _candidates(v, young_out, leave_home)
+        leavers, v = _candidates(v, young_out, chains[C_LEAVE_HOME])
     _count_population(counts, off, -1, nc, ny, na, ne)
     if departs:
         counts[at(off, X_DEMOGRAPHY, DG_DEPARTED_HOUSEHOLDS)] += 1
@@ -681,9 +690,7 @@ def _chunk(
     multi_mult, benefit_mult = s[P_MULTIPROBLEM_ESCALATION_MULT], s[P_BENEFIT_MULT_SCHULDEN]
     gi_share = s[P_DOOR_GI]
     reassess = s[P_REASSESS]
-    bound = _demography_max(s)
-    accept = _acceptance(sc.demography, bound)
-    leave_home = s[P_DEMOGRAPHY_LEAVE_HOME]
+    chains = _demography_chains(s, sc.demography)
     vacant_at_start, vacated, n_vacated = sc.vacant[c], sc.vacated[c], sc.n_vacated[c : c + 1]
     n_vacated[0] = 0
 
@@ -721,7 +728,7 @@ def _chunk(
         if next_demography[h] <= month:
             gone = _demography(
                 hh, rt, st, stay, state, entered, product, door, provider, next_onset, severity, last_end, counts, off,
-                bound, accept, leave_home, h, hk, month,
+                chains, h, hk, month,
             )  # fmt: skip
             if gone:
                 _vacate(hh, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, h, month)
@@ -749,23 +756,9 @@ def _chunk(
             count_in_service(counts, off, 1, d, current, hd, product, provider, door, copay_product, income_class)
             if gi and d == JEUGD and current <= GENERAL:
                 refer_by_gi(
-                    state,
-                    entered,
-                    product,
-                    door,
-                    provider,
-                    next_onset,
-                    severity,
-                    last_end,
-                    counts,
-                    off,
-                    hd,
-                    d,
-                    hk,
-                    month,
-                    product_cdf,
+                    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month, product_cdf,
                     s[P_SPECIALIST_SHARE + d],
-                )
+                )  # fmt: skip
             elif current == NONE:
                 if next_onset[hd] <= month:  # the scheduled onset is due
                     onset(state, entered, product, door, provider, next_onset, severity, severity_cdf, counts, off, hd, d, hk, month)
@@ -1276,15 +1269,19 @@ def steer_population(rt: Rates, st: Structure, sc: Scratch, month: int) -> None:
 
 @njit(cache=True, nogil=True, inline="always")
 def _move_in(
-    hh: Households, rt: Rates, st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, hk: np.uint64, month: int,
-    row: np.ndarray, off, single_adult: bool,
+    hh: Households, rt: Rates, st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, mk: np.uint64, salt: np.uint64,
+    month: int, row: np.ndarray, off, single_adult: bool,
 ) -> int:  # fmt: skip
-    """A household takes the top vacant row (drawn from the household types, or one adult); its persons, or -1 if refused."""
+    """A household takes the top vacant row (drawn from the household types, or one adult); its persons, or -1 if refused.
+
+    Its draws use a key of its own, (month, row, ``salt``), apart from the draws of its visits.
+    """
     if sc.n_free[0] == 0:
         row[at(off, X_DEMOGRAPHY, DG_ARRIVALS_REFUSED)] += 1
         return -1
     sc.n_free[0] -= 1
     h = sc.free[sc.n_free[0]]
+    hk = mix64(household_key(mk, h) ^ salt)
     draw_household(hh, h, hk, st)
     if single_adult:
         hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h] = 0, 0, 1, 0
@@ -1302,8 +1299,7 @@ def arrive(
 ) -> None:  # fmt: skip
     """Households moving in this month take vacant rows (the expected number, its fraction carried to next month).
 
-    An arriving household is drawn from the household types, without needs; its events are
-    scheduled with a key of its own.
+    An arriving household is drawn from the household types, without needs.
     """
     expected = sc.demography[DM_ARRIVALS] + sc.demography[DM_CARRY]
     n = int(expected)
@@ -1311,8 +1307,7 @@ def arrive(
     off = offsets(sc.layout)
     mk = month_key(key, month)
     for _ in range(n):
-        h = sc.free[sc.n_free[0] - 1] if sc.n_free[0] > 0 else 0  # the row it will take: its key
-        persons = _move_in(hh, rt, st, sc, stay, bounds, mix64(household_key(mk, h) ^ ARRIVAL), month, row, off, False)
+        persons = _move_in(hh, rt, st, sc, stay, bounds, mk, ARRIVAL, month, row, off, False)
         if persons >= 0:
             row[at(off, X_DEMOGRAPHY, DG_ARRIVED_HOUSEHOLDS)] += 1
             row[at(off, X_DEMOGRAPHY, DG_ARRIVED_PERSONS)] += persons
@@ -1332,8 +1327,7 @@ def settle_population(
     off = offsets(sc.layout)
     mk = month_key(key, month)
     for _ in range(row[at(off, X_DEMOGRAPHY, DG_LEFT_HOME)]):
-        h = sc.free[sc.n_free[0] - 1] if sc.n_free[0] > 0 else 0
-        if _move_in(hh, rt, st, sc, stay, bounds, mix64(household_key(mk, h) ^ FORMED), month + 1, row, off, True) > 0:
+        if _move_in(hh, rt, st, sc, stay, bounds, mk, FORMED, month + 1, row, off, True) > 0:
             row[at(off, X_HOUSE, H_SELF_RELIANT)] += 1  # at month end, without a need (the pass has counted the others)
     for i in range(sc.population.shape[0]):
         sc.population[i] += row[at(off, X_POPULATION, i)]

@@ -164,8 +164,12 @@ class Profile(_Strict):
     def _check_population(self) -> None:
         if self.population is None and self.population_path:
             raise ValueError("population_path needs population (persons by age group in start_year)")
-        if self.population_path and self.start_year not in self.population_path:
-            raise ValueError(f"population_path: no row for start_year {self.start_year}")
+        if self.population_path:
+            if self.start_year not in self.population_path:
+                raise ValueError(f"population_path: no row for start_year {self.start_year}")
+            missing = sorted(set(range(min(self.population_path), max(self.population_path))) - set(self.population_path))
+            if missing:
+                raise ValueError(f"population_path: no row for {missing[0]}; expected consecutive years")
 
     @field_validator("population")
     @classmethod
@@ -197,22 +201,18 @@ class Profile(_Strict):
         change followed (0 holds the start population, 1 follows the path).
         """
         start = np.array(self.start_population())
-        years = sorted(y for y in self.population_path if y >= self.start_year)
-        if not years:
+        if not self.population_path:
             return start[None, :]
         base = np.array(self.population_path[self.start_year].values())
         scale = np.divide(start, base, out=np.zeros(4), where=base > 0)
-        path = np.array([self.population_path[y].values() for y in range(self.start_year, years[-1] + 1) if y in self.population_path])
+        path = np.array([self.population_path[y].values() for y in range(self.start_year, max(self.population_path) + 1)])
         return start + projection * (path * scale - start)
 
     def path_gap(self, years: int) -> int | None:
         """The first year of start_year .. start_year + years missing from a non-empty population path, else None."""
-        if not self.population_path:
+        if not self.population_path or self.start_year + years <= max(self.population_path):
             return None
-        for year in range(self.start_year, self.start_year + years + 1):
-            if year not in self.population_path:
-                return year
-        return None
+        return max(self.population_path) + 1  # the years are consecutive from before start_year (_check_population)
 
     def scaled(self, households: int) -> Profile:
         """The same municipality with ``households`` households; capacities, revenue and subsidies scale along.

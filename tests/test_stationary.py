@@ -18,7 +18,7 @@ after 25 the bijstand and beschut werk stocks still fall 3 % and 12 % in ten yea
 from __future__ import annotations
 
 import numpy as np
-from sdsim.scenarios.loader import SCENARIO_DIR, load_scenario
+from sdsim.scenarios.loader import SCENARIO_DIR, Scenario, load_scenario
 from sdsim.simulation.engine import Engine
 from sdsim.simulation.ledger import book
 from sdsim.simulation.schema import DOMAINS, PRODUCTS, WAITLIST
@@ -32,8 +32,7 @@ def _yearly(monthly: np.ndarray) -> np.ndarray:
     return monthly.reshape(YEARS, 12, *monthly.shape[1:]).mean(axis=1)
 
 
-def _series(seed: int, replicate: int) -> dict[str, np.ndarray]:
-    scenario = load_scenario(SCENARIO_DIR / "stationary.toml")
+def _series(scenario: Scenario, seed: int, replicate: int) -> dict[str, np.ndarray]:
     engine = Engine(scenario.profile, scenario.params, seed=seed, replicate=replicate, horizon_months=12 * YEARS)
     tallies = engine.run()
     out = {f"in care: {p.name}": v for p, v in zip(PRODUCTS, _yearly(tallies.stock.sum(axis=1)).T, strict=True)}
@@ -46,7 +45,8 @@ def _series(seed: int, replicate: int) -> dict[str, np.ndarray]:
 
 
 def test_stationary_scenario_is_flat_for_ten_years():
-    runs = [_series(seed=3, replicate=r) for r in range(REPLICATES)]
+    scenario = load_scenario(SCENARIO_DIR / "stationary.toml")
+    runs = [_series(scenario, seed=3, replicate=r) for r in range(REPLICATES)]
     years = np.arange(YEARS) - (YEARS - 1) / 2
     failures = []
     for name in runs[0]:
