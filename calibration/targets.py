@@ -106,17 +106,20 @@ class Measure:
     * ``flow``: sum over the year's months of the metrics ``items``;
     * ``stock_mean``: mean over the year's months of the sum of the metrics ``items``;
     * ``stock_end``: the sum of the metrics ``items`` at the end of December;
-    * ``active``: trajectories of the products ``items`` active during the year: in care on
-      1 January plus admissions during the year;
-    * ``unique``: households in care with any of the products ``items`` at some time in the year;
-    * ``started_share``: admissions to the products ``items`` as a percentage of admissions to the
-      products ``of``;
+    * ``active``: trajectories (provisions, as CBS counts them: one per person and product, a
+      companion provision one more) of the products ``items`` active during the year: held on
+      1 January plus started during the year;
+    * ``unique``: persons holding any of the products ``items`` at some time in the year;
+    * ``per_person``: persons holding each of the products ``items`` in the year, summed, per person
+      holding any (CBS's provisions per client);
+    * ``started_share``: trajectories started of the products ``items`` as a percentage of those of
+      the products ``of``;
     * ``route_share``: the percentage of started jeugdhulp trajectories whose referral route is
       ``items[0]`` (``schema.ROUTES``), from the metrics ``started_route.*``
       (``simulation.indicators.route_shares``).
     """
 
-    kind: Literal["flow", "stock_mean", "stock_end", "active", "unique", "started_share", "route_share"]
+    kind: Literal["flow", "stock_mean", "stock_end", "active", "unique", "per_person", "started_share", "route_share"]
     items: tuple[str, ...]
     of: tuple[str, ...] = ()
 
@@ -130,7 +133,7 @@ class Measure:
     @property
     def products(self) -> tuple[str, ...]:
         """Product names this measure reads from the household census (empty for metric kinds)."""
-        if self.kind in ("active", "unique", "started_share"):
+        if self.kind in ("active", "unique", "per_person", "started_share"):
             return self.items + self.of
         return ()
 
@@ -178,7 +181,6 @@ class Target:
     index: str = ""
 
 
-_NO_PERSONS = "the model counts households, not children: two children of one household are one case (issue 10 item 3)"
 _DRONTEN = "derived per inhabitant from Dronten's accounts (one municipality, its own booking choices); not a criterion"
 _SPEND = "model: euros of the comparable year; the figure indexed from its year to the comparable year (simulation.prices)"
 
@@ -188,18 +190,20 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "jh_youth", "youth with jeugdhulp per year (persons)", "jeugd",
         (Row("jeugdhulp_youth_incl_pgb", "2019"),), "count", "youth_0_22", Measure("unique", JEUGDHULP),
-        status="proxy", denominator="youth_0_22_2019", criterion=True,
-        note=f"model: households with a jeugdhulp trajectory during the year; {_NO_PERSONS}",
+        denominator="youth_0_22_2019", criterion=True,
+        note="model: youth holding a jeugdhulp trajectory during the year (siblings in care each count: persons.jeugd)",
     ),
     Target(
         "jh_active", "jeugdhulp trajectories active during the year", "jeugd",
         (Row("jh_trajectories_active", "2019"),), "count", "youth_0_22", Measure("active", JEUGDHULP),
-        denominator="youth_0_22_2019", criterion=True, note="model: in care on 1 January + admissions in the year",
+        denominator="youth_0_22_2019", criterion=True,
+        note="model: held on 1 January + started in the year, one per youth and form (a companion trajectory counts: companion.*)",
     ),
     Target(
         "jh_started", "jeugdhulp trajectories started", "jeugd",
-        (Row("jh_trajectories_started", "2019"),), "count", "youth_0_22", Measure("flow", tuple(f"inflow.{p}" for p in JEUGDHULP)),
-        denominator="youth_0_22_2019", criterion=True, note="model: admissions (an escalation to verblijf is a new trajectory)",
+        (Row("jh_trajectories_started", "2019"),), "count", "youth_0_22", Measure("flow", tuple(f"started.{p}" for p in JEUGDHULP)),
+        denominator="youth_0_22_2019", criterion=True,
+        note="model: trajectories started, one per youth and form (an escalation to verblijf is a new trajectory)",
     ),
     Target(
         "jh_active_verblijf", "jeugdhulp met verblijf trajectories active", "jeugd",
@@ -247,18 +251,19 @@ TARGETS: tuple[Target, ...] = (
     # --- youth protection -------------------------------------------------------------------------
     Target(
         "jb_stock", "jeugdbescherming measures in force, 31 December", "jeugdbescherming",
-        (Row("jb_measures_in_force", "2019-12-31"),), "count", "youth_0_17", Measure("stock_end", ("clients.jeugdbescherming",)),
-        denominator="youth_0_17_2019", criterion=True, note="model: households under a measure (CBS: measures; a child can have two)",
+        (Row("jb_measures_in_force", "2019-12-31"),), "count", "youth_0_17", Measure("stock_end", ("holders.jeugdbescherming",)),
+        denominator="youth_0_17_2019", criterion=True,
+        note="model: children under a measure (siblings each count: persons.veiligheid; CBS counts measures, a child can have two)",
     ),
     Target(
         "jb_inflow", "jeugdbescherming measures started", "jeugdbescherming",
-        (Row("jb_measures_inflow", "2019"),), "count", "youth_0_17", Measure("flow", ("inflow.jeugdbescherming",)),
-        denominator="youth_0_17_2019", note="model: admissions to a measure (households)",
+        (Row("jb_measures_inflow", "2019"),), "count", "youth_0_17", Measure("flow", ("started.jeugdbescherming",)),
+        denominator="youth_0_17_2019", note="model: measures started (one per child)",
     ),
     Target(
         "jb_youth", "youth with jeugdbescherming per year (persons)", "jeugdbescherming",
         (Row("jeugdbescherming_youth_0_17", "2019*"),), "count", "youth_0_17", Measure("unique", ("jeugdbescherming",)),
-        status="proxy", denominator="youth_0_17_2019", note=f"model: households under a measure during the year; {_NO_PERSONS}",
+        denominator="youth_0_17_2019", note="model: children under a measure during the year",
     ),
     # --- referral routes of started jeugdhulp trajectories (CBS 85096NED, 2021) -------------------
     # Each door of the model is recorded under one CBS route (schema.ROUTE_OF_DOOR). CBS's shares sum to
@@ -298,12 +303,12 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "wmo_clients", "Wmo maatwerk clients per year", "wmo", (Row("wmo_maatwerk_clients", "2019"),), "count", "inhabitants",
         Measure("unique", WMO_ALL), denominator="inhabitants_2019", criterion=True,
-        note="model: households with a Wmo provision during the year (one provision per household)",
+        note="model: persons with a Wmo provision during the year (a partner with a provision counts: persons.wmo)",
     ),
     Target(
         "wmo_clients_excl_verblijf", "Wmo maatwerk clients excl. verblijf", "wmo", (Row("wmo_maatwerk_clients_excl_verblijf", "2019"),),
         "count", "inhabitants", Measure("unique", WMO_EXCL_VERBLIJF), denominator="inhabitants_2019",
-        note="model: households with HbH, begeleiding or hulpmiddelen during the year",
+        note="model: persons with HbH, begeleiding or hulpmiddelen during the year",
     ),
     Target(
         "wmo_hbh_clients", "Wmo clients: hulp bij het huishouden", "wmo", (Row("wmo_hbh_clients", "2019"),), "count", "inhabitants",
@@ -328,8 +333,9 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "wmo_provisions_per_client", "Wmo provisions per client", "wmo",
         (Row("wmo_hbh_clients", "2017"), Row("wmo_ondersteuning_thuis_clients", "2017"), Row("wmo_hulpmiddelen_diensten_clients", "2017")),
-        "share", "ratio", None, status="not_produced", per=(Row("wmo_maatwerk_clients", "2017"),),
-        note="derived: CBS 2017 clients by type over all clients; the model gives a household one provision (issue 10 item 3)",
+        "share", "ratio", Measure("per_person", WMO_ALL), per=(Row("wmo_maatwerk_clients", "2017"),),
+        note="derived: CBS 2017 clients by type over all clients (the types exclude verblijf); model: persons holding each"
+        " provision in the year, summed, per client",
     ),
     Target(
         "wmo_spending_excl_verblijf", "Wmo spending: HbH + begeleiding + hulpmiddelen", "wmo",

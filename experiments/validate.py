@@ -36,12 +36,15 @@ from sdsim.experiments.runner import replicate_engine
 from sdsim.scenarios.loader import Scenario
 from sdsim.simulation.indicators import monthly_indicators, route_shares
 from sdsim.simulation.ledger import book
-from sdsim.simulation.schema import CARE, DOORS, JEUGDHULP, N_DOMAINS, N_PRODUCTS, PRODUCT
+from sdsim.simulation.schema import CARE, COMPANION, DOORS, JEUGDHULP, N_DOMAINS, N_PRODUCTS, PRODUCT
 
 MONTHS = 12  # the comparable year: the first simulated year
 BASES = ("inhabitants", "youth_0_17", "youth_0_22", "households")
 UNIQUE_GROUPS: tuple[tuple[str, ...], ...] = tuple(
-    sorted({t.model.items for t in TARGETS if t.model is not None and t.model.kind == "unique"})
+    sorted(
+        {t.model.items for t in TARGETS if t.model is not None and t.model.kind in ("unique", "per_person")}
+        | {(p,) for t in TARGETS if t.model is not None and t.model.kind == "per_person" for p in t.model.items}
+    )
 )
 
 
@@ -51,9 +54,10 @@ class Census:
 
     Attributes:
         basis: persons on 1 January: inhabitants, youth_0_17, youth_0_22; and households.
-        start: (products,) households in care on 1 January per product.
-        admissions: (products, doors) admissions during the year by product and door.
-        unique: households in care with any product of a group at some time in the year.
+        start: (products,) provisions (trajectories) held on 1 January per product.
+        admissions: (products, doors) provisions started during the year by product and door.
+        unique: persons holding a product of a group at some time in the year (per household the
+            most at once: a household's members in care are the same persons all year).
     """
 
     basis: dict[str, float]
@@ -70,10 +74,29 @@ class ReplicateYear:
     indicators: dict[str, np.ndarray]
 
 
-def _in_care(hh) -> tuple[np.ndarray, np.ndarray]:
-    """(household, product) pairs of every household-domain in care."""
+def _in_care(hh) -> tuple[np.ndarray, ...]:
+    """Every household-domain in care: its row, product, door, persons and companions (``Households``)."""
     rows, cols = np.nonzero(hh.state[:, :N_DOMAINS] == CARE)
-    return rows, hh.product[rows, cols].astype(np.int64)
+    return (
+        rows, cols, hh.product[rows, cols].astype(np.int64), hh.door[rows, cols].astype(np.int64),
+        hh.persons[rows, cols].astype(np.int64), hh.companions[rows, cols].astype(np.int64),
+    )  # fmt: skip
+
+
+def _provisions(products: np.ndarray, persons: np.ndarray, companions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(product, provisions) pairs of trajectories: each person's product, and the companions' (``schema.COMPANION``)."""
+    with_companion = companions > 0
+    return (
+        np.concatenate((products, COMPANION[products[with_companion]])),
+        np.concatenate((persons, companions[with_companion])),
+    )
+
+
+def _hold(ever: np.ndarray, rows: np.ndarray, products: np.ndarray, persons: np.ndarray, companions: np.ndarray) -> None:
+    """Raise ``ever[row, product]`` to the persons holding the product now (a companion of another product too)."""
+    np.maximum.at(ever, (rows, products), persons)
+    other = (companions > 0) & (COMPANION[products] != products)
+    np.maximum.at(ever, (rows[other], COMPANION[products[other]]), companions[other])
 
 
 def run_year(scenario: Scenario, seed: int, replicate: int) -> ReplicateYear:
@@ -92,20 +115,20 @@ def run_year(scenario: Scenario, seed: int, replicate: int) -> ReplicateYear:
         "youth_0_22": float((children + young).sum()),
         "households": float(hh.occupied.sum()),
     }
-    ever = np.zeros((hh.size, N_PRODUCTS), dtype=bool)
-    rows, products = _in_care(hh)
-    ever[rows, products] = True
-    start = np.bincount(products, minlength=N_PRODUCTS)
+    ever = np.zeros((hh.size, N_PRODUCTS), dtype=np.int64)  # the most persons of a household holding a product in the year
+    rows, _, products, _, persons, companions = _in_care(hh)
+    _hold(ever, rows, products, persons, companions)
+    start = np.bincount(*_provisions(products, persons, companions), minlength=N_PRODUCTS)
     admissions = np.zeros((N_PRODUCTS, len(DOORS)), dtype=np.int64)
     for _ in range(MONTHS):
         engine.step()
         month = engine.month - 1
-        rows, cols = np.nonzero(hh.state[:, :N_DOMAINS] == CARE)
-        products = hh.product[rows, cols].astype(np.int64)
-        ever[rows, products] = True
+        rows, cols, products, doors, persons, companions = _in_care(hh)
+        _hold(ever, rows, products, persons, companions)
         new = hh.entered[rows, cols] == month  # admitted this month (care ends are decided in a later month)
-        np.add.at(admissions, (products[new], hh.door[rows[new], cols[new]].astype(np.int64)), 1)
-    unique = {group: int(ever[:, [PRODUCT[p] for p in group]].any(axis=1).sum()) for group in UNIQUE_GROUPS}
+        provided, count = _provisions(products[new], persons[new], companions[new])
+        np.add.at(admissions, (provided, np.concatenate((doors[new], doors[new][companions[new] > 0]))), count)
+    unique = {group: int(ever[:, [PRODUCT[p] for p in group]].max(axis=1).sum()) for group in UNIQUE_GROUPS}
     tallies = engine.recorded()
     indicators = monthly_indicators(tallies, book(tallies, engine.compiled))
     return ReplicateYear(Census(basis, start, admissions, unique), indicators)
@@ -127,6 +150,8 @@ def measure_value(measure: Measure, year: ReplicateYear) -> float:
         return float(census.start[idx].sum() + census.admissions[idx].sum())
     if measure.kind == "unique":
         return float(census.unique[measure.items])
+    if measure.kind == "per_person":
+        return sum(census.unique[(p,)] for p in measure.items) / max(census.unique[measure.items], 1)
     total = census.admissions[[PRODUCT[p] for p in measure.of]].sum()  # started_share
     return float(100.0 * census.admissions[idx].sum() / total) if total else float("nan")
 
@@ -140,9 +165,10 @@ def describe(measure: Measure | None) -> str:
         "flow": f"sum over the year of {items}",
         "stock_mean": f"mean over the year of {items}",
         "stock_end": f"{items} at the end of December",
-        "active": f"in care on 1 January + admitted in the year: {items}",
-        "unique": f"households in care at some time in the year: {items}",
-        "started_share": f"% of admissions to {' + '.join(measure.of)} that are {items}",
+        "active": f"trajectories held on 1 January + started in the year: {items}",
+        "unique": f"persons holding it at some time in the year: {items}",
+        "per_person": f"persons holding each of {items} in the year, summed, per person holding any",
+        "started_share": f"% of trajectories started of {' + '.join(measure.of)} that are {items}",
         "route_share": f"% of started jeugdhulp trajectories ({' + '.join(JEUGDHULP)}) referred by route {items}",
     }[measure.kind]
 

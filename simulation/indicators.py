@@ -24,8 +24,12 @@ from sdsim.simulation.schema import (
     EVENT,
     GENERAL,
     HIDDEN,
+    HOLD_CLIENTS,
+    HOLD_HOLDERS,
+    HOLD_PROVISIONS,
     JEUGDHULP,
     PRODUCT,
+    PRODUCT_DOMAIN,
     PRODUCT_TIER,
     PRODUCTS,
     QUEUE,
@@ -91,6 +95,9 @@ UNITS: dict[str, tuple[str, str]] = {  # key -> (Dutch, English)
     "days": ("dagen", "days"),
     "weeks": ("weken", "weeks"),
     "client-months": ("cliëntmaanden", "client-months"),
+    "persons": ("personen", "persons"),
+    "provisions": ("voorzieningen", "provisions"),
+    "trajectories": ("trajecten", "trajectories"),
     "share": ("aandeel", "share"),
 }
 _PRODUCTS = tuple(p.name for p in PRODUCTS)
@@ -110,6 +117,13 @@ METRICS: tuple[Metric, ...] = (
            "client-months outside municipal control (doctor, GI, judge, direct)", "client-months", _PRODUCTS),
     Metric("spending_care", "flow", "zorguitgaven", "care spending", "EUR", _PRODUCTS),
     Metric("clients_tier", "stock", "cliënten in niveau", "clients in tier", over=_TIERS),
+    # per product, persons and provisions as CBS counts them (the metrics above count household trajectories)
+    Metric("persons", "stock", "personen in zorg", "persons in care", "persons", _PRODUCTS),
+    Metric("holders", "stock", "personen met de voorziening (ook naast een andere)", "persons holding the provision (also beside another)",
+           "persons", _PRODUCTS),
+    Metric("provisions", "stock", "lopende voorzieningen (trajecten)", "provisions held (trajectories)", "provisions", _PRODUCTS),
+    Metric("started", "flow", "gestarte trajecten", "trajectories started", "trajectories", _PRODUCTS),
+    Metric("persons_in_care", "stock", "personen in zorg", "persons in care", "persons", DOMAINS),
     # per domain: household-domains in a state at month end
     Metric("general_users", "stock", "gebruikers algemene voorzieningen", "general-provision users", **_DOMAIN),
     Metric("hidden_need", "stock", "verborgen hulpvraag", "hidden need", **_DOMAIN),
@@ -313,7 +327,16 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
         out[f"client_months.{prod.name}"] = tallies.billed[:, :, p].sum(axis=1)
         out[f"client_months_uncontrolled.{prod.name}"] = tallies.uncontrolled[:, p]
         out[f"spending_care.{prod.name}"] = ledger.care[:, p]
-    started = tallies.started[:, _JEUGDHULP].sum(axis=1)  # (months, doors)
+    held = tallies.persons  # (months, products, holdings)
+    started_by_door = tallies.started
+    for p, prod in enumerate(PRODUCTS):
+        out[f"persons.{prod.name}"] = held[:, p, HOLD_CLIENTS]
+        out[f"holders.{prod.name}"] = held[:, p, HOLD_HOLDERS]
+        out[f"provisions.{prod.name}"] = held[:, p, HOLD_PROVISIONS]
+        out[f"started.{prod.name}"] = started_by_door[:, p].sum(axis=1)
+    for d, name in enumerate(DOMAINS):
+        out[f"persons_in_care.{name}"] = held[:, d == PRODUCT_DOMAIN, HOLD_CLIENTS].sum(axis=1)
+    started = started_by_door[:, _JEUGDHULP].sum(axis=1)  # (months, doors)
     for r, route in enumerate(ROUTES):
         out[f"started_route.{route}"] = started[:, r == ROUTE].sum(axis=1)
     for tier in sorted(set(PRODUCT_TIER.tolist())):

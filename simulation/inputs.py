@@ -65,6 +65,8 @@ class Rates(NamedTuple):
     ask_income: np.ndarray  # (domain, income class) request-rate factor (co-payment response, L9)
     refusal: np.ndarray  # (domain,) probability that triage refuses maatwerk (stricter eligibility, L5)
     in_plan: np.ndarray  # (domain,) probability a new request of a household in care is handled in its plan (L7)
+    persons_share: np.ndarray  # (domain,) probability that each other eligible member is in the trajectory (0: a household measure)
+    companion_share: np.ndarray  # (product,) share of persons in care holding a companion provision (schema.COMPANIONS)
 
 
 SCALARS = (
@@ -184,6 +186,8 @@ def compile_rates(params: Parameters) -> Rates:
         ask_income=np.ones((N_DOMAINS, len(INCOME_CLASSES))),
         refusal=np.zeros(N_DOMAINS),
         in_plan=np.zeros(N_DOMAINS),
+        persons_share=np.array([params.get(f"persons.{d}", 0.0) for d in DOMAINS]),
+        companion_share=np.array([params.get(f"companion.{p.name}", 0.0) for p in PRODUCTS]),
     )
 
 

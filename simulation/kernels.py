@@ -147,7 +147,6 @@ from sdsim.simulation.tallies import (
     occupancy_at,
     offsets,
     queue_at,
-    started_at,
     wait_at,
     zero_ranges,
 )
@@ -165,8 +164,10 @@ from sdsim.simulation.transitions import (
     count_household_at_month_end,
     count_household_in_service,
     count_in_service,
+    count_persons,
     count_state,
     counter_of,
+    eligible_members,
     enter,
     escalate,
     flat,
@@ -179,6 +180,7 @@ from sdsim.simulation.transitions import (
     request,
     resolve,
     schedule_next_onset,
+    start_trajectories,
     step_up,
     stream,
     turn_18,
@@ -643,8 +645,8 @@ def _next_onset(
 
 @njit(cache=True, nogil=True, inline="always")
 def _sleep_or_wait(
-    state, severity, product, provider, door, wake, context, counts, fell_asleep, off, copay_product, h: int, month: int,
-    ctx: int, active: int, formal: int, queued: int, wake_month: int, income_class: int,
+    state, severity, product, provider, door, persons, companions, wake, context, counts, fell_asleep, off, copay_product, h: int,
+    month: int, ctx: int, active: int, formal: int, queued: int, wake_month: int, income_class: int,
 ) -> int:  # fmt: skip
     """End the visit: asleep until ``wake_month`` without a formal trajectory, else awake next month; 1 if it fell asleep."""
     count_household_at_month_end(counts, off, 1, active, formal)
@@ -654,14 +656,14 @@ def _sleep_or_wait(
         return 0
     wake[h] = wake_month
     context[h] = ctx | CTX_ASLEEP
-    count_state(fell_asleep, off, 1, state, severity, product, provider, door, copay_product, income_class, h)
+    count_state(fell_asleep, off, 1, state, severity, product, provider, door, persons, companions, copay_product, income_class, h)
     return 1
 
 
 @njit(cache=True, nogil=True, _nrt=False)
 def _chunk(
-    hh: Households, state, severity, entered, product, provider, door, last_end, next_onset, escalation, rt: Rates,
-    st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, key: np.uint64, month: int, c: int,
+    hh: Households, state, severity, entered, product, provider, door, last_end, next_onset, escalation, persons, companions,
+    rt: Rates, st: Structure, sc: Scratch, stay: np.ndarray, bounds: np.ndarray, key: np.uint64, month: int, c: int,
 ) -> None:  # fmt: skip
     """Advance households bounds[c]..bounds[c+1] by one month, counting into row ``c`` of ``sc``.
 
@@ -723,7 +725,7 @@ def _chunk(
             prefetch(elderly, ahead)
         if context[h] & CTX_ASLEEP:  # woken: this month it is counted by its visit
             income_class = 0 if state[flat(h, WERK)] != NONE else income[h]
-            count_state(asleep, off, -1, state, severity, product, provider, door, copay_product, income_class, h)
+            count_state(asleep, off, -1, state, severity, product, provider, door, persons, companions, copay_product, income_class, h)
             sleepers[0] -= 1
         if next_demography[h] <= month:
             gone = _demography(
@@ -753,7 +755,7 @@ def _chunk(
         for d in range(N_DOMAINS):
             hd = flat(h, d)
             current = state[hd]
-            count_in_service(counts, off, 1, d, current, hd, product, provider, door, copay_product, income_class)
+            count_in_service(counts, off, 1, d, current, hd, product, provider, door, persons, companions, copay_product, income_class)
             if gi and d == JEUGD and current <= GENERAL:
                 refer_by_gi(
                     state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month, product_cdf,
@@ -790,7 +792,7 @@ def _chunk(
                 continue
             active += 1
             formal += now >= QUEUE
-            count_at_month_end(counts, off, 1, d, now, severity[hd], hd, product, provider)
+            count_at_month_end(counts, off, 1, d, now, severity[hd], hd, product, provider, persons, companions)
             due = _next_scheduled(now, hd, next_onset, escalation)
             unscheduled |= due == UNSCHEDULED
             next_event = _earliest_scheduled(next_event, due)
@@ -806,8 +808,8 @@ def _chunk(
             next_event, net, multi_mult if active >= 2 else 1.0, income_class,
         )  # fmt: skip
         fell += _sleep_or_wait(
-            state, severity, product, provider, door, wake, context, counts, fell_asleep, off, copay_product, h, month, ctx,
-            active, formal, queued, min(earliest, next_event), income_class,
+            state, severity, product, provider, door, persons, companions, wake, context, counts, fell_asleep, off, copay_product, h,
+            month, ctx, active, formal, queued, min(earliest, next_event), income_class,
         )  # fmt: skip
     add_ranges(counts, asleep, sc.carried)  # the households asleep all month
     counts[at(off, X_HOUSE, H_SELF_RELIANT)] += rows - n_awake - sleepers[0] - vacant_at_start  # not visited since arriving
@@ -862,11 +864,12 @@ def household_pass(
     # (N, domains) columns as flat views, indexed by hd = flat(h, d) (made here: _chunk cannot make a view)
     state, severity, entered, product = hh.state.ravel(), hh.severity.ravel(), hh.entered.ravel(), hh.product.ravel()
     provider, door, last_end, next_onset = hh.provider.ravel(), hh.door.ravel(), hh.last_end.ravel(), hh.next_onset.ravel()
-    escalation = hh.escalation.ravel()
+    escalation, persons, companions = hh.escalation.ravel(), hh.persons.ravel(), hh.companions.ravel()
     for c in prange(bounds.shape[0] - 1):
         _chunk(
-            hh, state, severity, entered, product, provider, door, last_end, next_onset, escalation, rt, st, sc, stay, bounds, key, month, c
-        )
+            hh, state, severity, entered, product, provider, door, last_end, next_onset, escalation, persons, companions, rt, st, sc,
+            stay, bounds, key, month, c,
+        )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
@@ -1114,23 +1117,28 @@ def _best_provider(offer_start, offer_provider, slots, row, off, p: int) -> tupl
 
 @njit(cache=True, nogil=True, inline="always")
 def _admit(
-    state, entered, product, door, provider, next_onset, escalation, row, off, survival, hazard, hd, h: int, d: int, v: int, prov: int,
-    mk, month: int, days: int,
+    state, entered, product, door, provider, next_onset, escalation, persons, companions, row, off, rt: Rates, hd, h: int, d: int,
+    v: int, eligible: int, prov: int, mk, month: int, days: int,
 ) -> None:  # fmt: skip
-    """Admit household-domain ``hd`` to its product at provider ``prov`` after ``days`` on its waiting list; draw when its care ends."""
+    """Admit household-domain ``hd`` to its product at provider ``prov`` after ``days`` on its waiting list.
+
+    Draws who the care concerns (of ``eligible`` members) and when it ends.
+    """
     p = product[hd]
+    hk = household_key(mk, h)
     row[event_at(off, d, E_ADMISSIONS)] += 1
     row[event_at(off, d, E_ADM_WAIT)] += days
     row[wait_at(off, d, W_ADMISSION, days)] += 1
     row[care_at(off, X_ADMITTED, prov, p)] += 1
-    row[started_at(off, p, door[hd])] += 1
+    start_trajectories(row, off, persons, companions, hd, p, door[hd], eligible, hk, d, rt.persons_share, rt.companion_share)
     row[care_at(off, X_STOCK, prov, p)] += 1
+    count_persons(row, off, p, persons[hd], companions[hd])
     row[occupancy_at(off, d, WAITLIST, v)] -= 1
     row[occupancy_at(off, d, CARE, v)] += 1
     enter(state, entered, product, door, provider, next_onset, hd, month, CARE, p, door[hd])
     provider[hd] = prov
-    exit_draw = uniform(household_key(mk, h), stream(d, K_EXIT))
-    next_onset[hd] = month + care_duration(survival, hazard, p, exit_draw)  # while in care: the exit month
+    exit_draw = uniform(hk, stream(d, K_EXIT))
+    next_onset[hd] = month + care_duration(rt.survival, rt.hazard, p, exit_draw)  # while in care: the exit month
     escalation[hd] = UNSCHEDULED if PRODUCT_TIER[p] == T_MAATWERK else NEVER_MONTH  # drawn at the next visit
 
 
@@ -1150,6 +1158,7 @@ def admit_from_waiting_lists(
     """Providers admit from their waiting lists: crises and court orders first, then the longest waiting, up to free slots."""
     state, severity, entered, product = hh.state.ravel(), hh.severity.ravel(), hh.entered.ravel(), hh.product.ravel()
     provider, door, next_onset, escalation = hh.provider.ravel(), hh.door.ravel(), hh.next_onset.ravel(), hh.escalation.ravel()
+    persons, companions = hh.persons.ravel(), hh.companions.ravel()
     slots, offer_start, offer_provider = st.provider_slots, st.offer_start, st.offer_provider
     off = offsets(sc.layout)
     mk = month_key(key, month)
@@ -1179,15 +1188,15 @@ def admit_from_waiting_lists(
     full = np.zeros(slots.shape[1], np.bool_)  # no free slot left for the product this month
     taken = np.zeros(slots.shape[1], np.int64)  # free slots taken this month per product (the moment of an admission)
     _admit_in_order(
-        state, severity, entered, product, door, provider, next_onset, escalation, rt, st, row, off, wh, wd, order, ranked, full, free,
-        taken, key, mk, month,
+        hh, state, severity, entered, product, door, provider, next_onset, escalation, persons, companions, rt, st, row, off, wh, wd,
+        order, ranked, full, free, taken, key, mk, month,
     )  # fmt: skip
 
 
 @njit(cache=True, nogil=True, _nrt=False)
 def _admit_in_order(
-    state, severity, entered, product, door, provider, next_onset, escalation, rt: Rates, st: Structure, row, off, wh, wd, order,
-    ranked, full, free, taken, key, mk, month: int,
+    hh: Households, state, severity, entered, product, door, provider, next_onset, escalation, persons, companions, rt: Rates,
+    st: Structure, row, off, wh, wd, order, ranked, full, free, taken, key, mk, month: int,
 ) -> None:  # fmt: skip
     """Admit the waiting-list entries in ``ranked`` order while their product has a free slot (priority entries always).
 
@@ -1218,9 +1227,10 @@ def _admit_in_order(
             slot = taken[p] / max(free[p], 1)
             taken[p] += 1
         days = wait_days(month, slot, entered[hd], arrived_in_month(key, entered[hd], h, d))
+        eligible = eligible_members(hh.children[h], hh.young[h], hh.adults[h], hh.elderly[h], d)
         _admit(
-            state, entered, product, door, provider, next_onset, escalation, row, off, rt.survival, rt.hazard, hd, h, d, severity[hd],
-            best, mk, month, days,
+            state, entered, product, door, provider, next_onset, escalation, persons, companions, row, off, rt, hd, h, d, severity[hd],
+            eligible, best, mk, month, days,
         )  # fmt: skip
 
 

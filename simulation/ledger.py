@@ -33,6 +33,9 @@ class Ledger(NamedTuple):
 def book(tallies: Tallies, compiled: CompiledScenario, first_month: int = 0) -> Ledger:
     """Price every tally and put it on its budget line (``first_month``: month index of row 0).
 
+    Care paid p x q is paid per provision-month: each person in care and each companion provision
+    (``tallies.provisions``); per trajectory and by result, per household trajectory started or resolved.
+
     ``compiled`` is the scenario the engine ran (``Engine.compiled``): the municipality as the levers
     made it, its prices in start-year euros, and what the levers themselves cost. Row ``m`` is month
     ``first_month + m`` from 1 January of the start year, priced at ``(1 + rate) ** ((first_month + m) // 12)``
@@ -44,7 +47,7 @@ def book(tallies: Tallies, compiled: CompiledScenario, first_month: int = 0) -> 
     spending = np.zeros((months, len(BUDGET_LINES)))
     model = compiled.payment_model
     care = (
-        tallies.billed * (compiled.unit_price * (model == PAY_PXQ)[:, None])
+        tallies.provisions * (compiled.unit_price * (model == PAY_PXQ)[:, None])
         + tallies.admitted * (compiled.trajectory_price * (model == PAY_TRAJECTORY)[:, None])
         + tallies.resolved * (compiled.trajectory_price * (model == PAY_RESULT)[:, None])
     ).sum(axis=1)  # (months, products)

@@ -25,30 +25,30 @@ A = ASSUMPTION
 
 # Monthly onset probability per person of an age group (0 = not exposed).
 _ONSET = {
-    "jeugd": {"children": 0.0172},
-    "wmo": {"young": 0.00106, "adults": 0.00254, "elderly": 0.0423},
+    "jeugd": {"children": 0.0118},
+    "wmo": {"young": 0.00075, "adults": 0.0018, "elderly": 0.030},
     "werk": {"young": 0.0012, "adults": 0.0007},
     "schulden": {"young": 0.0010, "adults": 0.0008},
-    "veiligheid": {"children": 0.0005},
+    "veiligheid": {"children": 0.00045},
 }
 _ONSET_SOURCE = {
     "jeugd": (
-        "derived: fitted (0.0085 -> 0.018, seed 0; 0.0172 with the access rules of issue 10 item 5) so that the default's"
-        " jeugdhulp trajectories active and started in a year are"
-        " ~0.88 x row:jh_trajectories_active 2019 592,860 and row:jh_trajectories_started 2019 281,810 per youth 0-22: one"
-        " trajectory per household at a time, so the households in care (row:jeugdhulp_youth_incl_pgb 2019, persons) come out"
-        " ~1.15 x; nationally 1.38 trajectories per youth, which the model cannot hold until youth care is per child (issue 10 item 3)"
+        "derived: fitted (seed 0, 8 replicates) so that the default's youth with jeugdhulp in a year are ~1.05 x"
+        " row:jeugdhulp_youth_incl_pgb 2019 430,990 per youth 0-22; with persons.jeugd and companion.* the trajectories active"
+        " and started then come out ~1.05 x row:jh_trajectories_active 2019 592,860 and row:jh_trajectories_started 2019 281,810"
     ),
     "wmo": (
-        "derived: one factor (x 2.12 on 0.0005 / 0.0012 / 0.02, seed 0; the age profile an assumption) fitted so that the default's"
-        " households per year with HbH, begeleiding and hulpmiddelen are ~0.9 x row:wmo_hbh_clients 2019,"
-        " row:wmo_ondersteuning_thuis_clients 2017 and row:wmo_hulpmiddelen_diensten_clients 2017 per inhabitant;"
-        " with one provision per household the clients in all come out ~1.15 x row:wmo_maatwerk_clients 2019"
-        " (nationally a client holds 1.34 provisions, 2017)"
+        "derived: one factor (x 1.5 on 0.0005 / 0.0012 / 0.02, seed 0, 8 replicates; the age profile an assumption) fitted so"
+        " that the default's Wmo clients (persons) per year are ~1.04 x row:wmo_maatwerk_clients 2019 per inhabitant; with the"
+        " companion provisions (companion.wmo_*) the clients by type then come out ~1.0-1.05 x row:wmo_hbh_clients 2019,"
+        " row:wmo_ondersteuning_thuis_clients 2017 and row:wmo_hulpmiddelen_diensten_clients 2017"
     ),
     "werk": "row:bijstand_persons",
     "schulden": A,
-    "veiligheid": "row:jb_measures_inflow",
+    "veiligheid": (
+        "derived: fitted (seed 0) so that the default's children under a protection measure on 31 December are ~0.98 x"
+        " row:jb_measures_in_force 2019-12-31 32,095 per youth 0-17 (with persons.veiligheid), started ~1.0 x row:jb_measures_inflow 2019"
+    ),
 }
 # Onset multiplier by income class (low, middle, high).
 _INCOME = {
@@ -104,15 +104,17 @@ _DOOR_MEDICAL = {
 # heaviest product (the rest crisis help in the maatwerk tier, admitted at once).
 _SPECIALIST_SHARE = {
     "jeugd": (
-        0.075,
+        0.11,
         (0.03, 0.3),
-        "derived: calibrated (0.12 -> 0.075 at the fitted youth volumes) so verblijf is row:jh_started_share_met_verblijf (6.1 % of started"
-        " jeugdhulp, CBS 2021) with crises included; severe youth problems are mostly treated ambulant",
+        "derived: calibrated (0.12 -> 0.075 -> 0.11 with the companion trajectories, which are ambulant) so verblijf is ~0.9 x"
+        " row:jh_started_share_met_verblijf (6.1 % of started jeugdhulp, CBS 2021) with crises included; severe youth problems are"
+        " mostly treated ambulant",
     ),
     "wmo": (
-        0.3,
-        (0.2, 0.6),
-        "assumption: beschermd wonen for the severe psychiatric part of severe Wmo needs, the rest intensive begeleiding",
+        0.2,
+        (0.1, 0.6),
+        "assumption: beschermd wonen for the severe psychiatric part of severe Wmo needs, the rest intensive begeleiding (0.3 -> 0.2:"
+        " the default's beschermd wonen clients ~1.0 x row:wmo_verblijf_opvang_clients 2017 per inhabitant)",
     ),
     "werk": (
         0.6,
@@ -139,16 +141,56 @@ _CRISIS_HEAVY = {
     "schulden": (0.3, (0.1, 0.5), "assumption: a debt crisis (eviction, cut-off) leads to beschermingsbewind for a minority"),
     "veiligheid": (1.0, (1.0, 1.0), "assumption (structure): a child-safety crisis is a (voorlopige) ondertoezichtstelling"),
 }
+# Persons a trajectory concerns (schema.PERSON_GROUPS): each other eligible member of the household joins the
+# client with this probability, drawn at admission.
+_PERSONS = {
+    "jeugd": (
+        0.15,
+        (0.05, 0.3),
+        "assumption: siblings in youth care at the same time; no figure per household in shared/data (CBS counts youth,"
+        " trajectories and, in SCP's Voorzieningen in 3D, households with any provision). Range: a sibling in care in 1 of"
+        " 20 to 1 of 3 families with a child in care",
+    ),
+    "veiligheid": (
+        0.3,
+        (0.1, 0.6),
+        "assumption: a child protection measure concerns the unsafe home, so siblings are often placed under one too;"
+        " no figure per household in shared/data",
+    ),
+    "wmo": (
+        0.05,
+        (0.0, 0.2),
+        "assumption: a partner with a Wmo provision of their own (mostly elderly couples); no figure per household in shared/data",
+    ),
+}
+# Share of persons in care who hold a companion provision beside their product (schema.COMPANIONS).
+_JEUGD_COMPANION = (
+    "derived: fitted (seed 0) so that the default's jeugdhulp trajectories per youth with jeugdhulp in a year are"
+    " row:jh_trajectories_active 2019 592,860 / row:jeugdhulp_youth_incl_pgb 2019 430,990 = 1.38 (a second form or"
+    " provider at once; sequential trajectories come from the model's own dynamics)"
+)
+_WMO_COMPANION = (
+    "derived: fitted (seed 0) so that the default's Wmo provisions per client are (row:wmo_hbh_clients 2017 398,090 +"
+    " row:wmo_ondersteuning_thuis_clients 2017 282,000 + row:wmo_hulpmiddelen_diensten_clients 2017 694,715) /"
+    " row:wmo_maatwerk_clients 2017 1,051,520 = 1.31, the extra provision a hulpmiddel or dienst"
+)
+_COMPANION = {
+    "jeugd_ambulant": (0.3, (0.1, 0.5), _JEUGD_COMPANION),
+    "jeugd_verblijf": (0.3, (0.1, 0.6), _JEUGD_COMPANION),
+    "veiligheid_ambulant": (0.3, (0.1, 0.5), _JEUGD_COMPANION),
+    "wmo_hbh": (0.4, (0.2, 0.6), _WMO_COMPANION),
+    "wmo_begeleiding": (0.4, (0.2, 0.6), _WMO_COMPANION),
+}
 _GENERAL_RESOLVE = {"jeugd": 0.15, "wmo": 0.08, "werk": 0.05, "schulden": 0.15, "veiligheid": 0.1}
 
 # Per product: mean duration (months; None = CBS ended-trajectory distribution), effectiveness,
 # monthly escalation to the specialist tier, share within its (domain, tier).
 _CARE = {
     "jeugd_ambulant": (None, 0.7, 0.004, 1.0),
-    "jeugd_verblijf": (None, 0.6, 0.0, 1.0),
-    "wmo_hbh": (45.0, 0.5, 0.001, 0.351),
-    "wmo_begeleiding": (77.0, 0.6, 0.003, 0.194),
-    "wmo_hulpmiddelen": (65.0, 0.8, 0.0005, 0.455),
+    "jeugd_verblijf": (25.0, 0.6, 0.0, 1.0),
+    "wmo_hbh": (45.0, 0.5, 0.001, 0.427),
+    "wmo_begeleiding": (77.0, 0.6, 0.003, 0.236),
+    "wmo_hulpmiddelen": (65.0, 0.8, 0.0005, 0.337),
     "wmo_beschermd_wonen": (36.0, 0.5, 0.0, 1.0),
     "reintegratie": (12.0, 0.35, 0.002, 1.0),
     "beschut_werk": (60.0, 0.2, 0.0, 1.0),
@@ -191,13 +233,18 @@ def per_client_month(spending_per_client_year: float, held: float) -> float:
 
 
 _WMO_SHARE = (
-    "derived: the share of starts in its tier, clients / (D + 12) with D the held months: row:wmo_hbh_clients 2017 398,090 / 46,"
-    " row:wmo_ondersteuning_thuis_clients 2017 282,000 / 59, row:wmo_hulpmiddelen_diensten_clients 2017 694,715 / 62"
-    " -> 35.1 / 19.4 / 45.5 %"
+    "derived: the share of starts in its tier, clients holding it as their main provision / (D + 12) with D the held months:"
+    " row:wmo_hbh_clients 2017 398,090 / 46, row:wmo_ondersteuning_thuis_clients 2017 282,000 / 59, and"
+    " row:wmo_hulpmiddelen_diensten_clients 2017 694,715 less the 40 % of HbH and begeleiding clients holding one beside"
+    " (companion.wmo_*) = 422,679 / 62 -> 42.7 / 23.6 / 33.7 %"
 )
 _CARE_SOURCES = {
     "jeugd_ambulant": "row:ended_jh_traj_share_0_3m",
-    "jeugd_verblijf": "row:ended_jh_traj_share_0_3m",
+    "jeugd_verblijf": (
+        "derived: Little's law on CBS 2019: (row:jh_trajectories_active_met_verblijf 2019 52,430 - starts) / starts x 12, starts ="
+        " row:jh_started_share_met_verblijf 2021* 6.1 % of row:jh_trajectories_started 2019 281,810 = 17,190, gives 24.6 months;"
+        " the CBS ended-trajectory bins (all jeugdhulp, mean ~13 months) are mostly ambulant"
+    ),
     **{
         p: f"derived: nominal, fitted so the model holds a provision {held:g} months ({why}); {_WMO_SHARE}"
         for p, (held, why) in WMO_HELD_MONTHS.items()
@@ -216,24 +263,22 @@ _CARE_SOURCES = {
 # becomes a price per client-month as spending / client-months: a product with mean duration D months has, in a
 # steady state, S (1 + 12 / D) clients in a year for a mean stock S, so a client-month costs
 # (spending per client-year) x (1 + 12 / D) / 12 (per_client_month), with D the months a client holds it (WMO_HELD_MONTHS).
-_JEUGD_STOCK_2017 = (
-    "(2 x row:jh_trajectories_active H1 2017 440,215 - row:jh_trajectories_active 2017 558,350 = 322,080, starts even over the year)"
+_JEUGD_STOCK_2019 = (
+    "(row:jh_trajectories_active 2019 592,860 held or started in the year - row:jh_trajectories_started 2019 281,810 = 311,050"
+    " held on 1 January)"
 )
 _JEUGD_SPLIT = (
-    "verblijf costs 4.5 x ambulant per month (assumption, range 3-8) at the row:jh_trajectories_active_met_verblijf share"
-    " of H1 2017 (47,220 of 440,215 = 10.7 %)"
+    "verblijf costs 4.5 x ambulant per month (assumption, range 3-8) at its share of that stock (row:jh_trajectories_active_met_verblijf"
+    " 2019 52,430 - 6.1 % of the starts (row:jh_started_share_met_verblijf 2021*) = 35,240, 11.3 %)"
+)
+_JEUGD_PER_MONTH = (
+    "row:jeugd_cost_individual_provisions 2019 4.7 bn - the protection measures (row:taakveld_geescaleerde_zorg_18min_lasten_begroot"
+    f" 2019* 631 mln) = 4,069 mln / 12 / trajectory stock {_JEUGD_STOCK_2019} = 1,090 per trajectory-month (2019; Iv3 6.72 of 2017"
+    " over the 2017 stock gives 866.5 in 2017 euros, 19 % less in real terms)"
 )
 _TARIFF = {  # product: (euro per client-month, price year, plausible range, source)
-    "jeugd_ambulant": (
-        630.0, 2017, (400.0, 900.0),
-        f"derived: row:taakveld_maatwerkdienstverlening_18min_lasten 2017* 3,349 mln / 12 / trajectory stock {_JEUGD_STOCK_2017}"
-        f" = 866.5 per trajectory-month, of which ambulant 630 if {_JEUGD_SPLIT}",
-    ),
-    "jeugd_verblijf": (
-        2835.0, 2017, (1800.0, 5000.0),
-        f"derived: as tariff.jeugd_ambulant (866.5 per trajectory-month, Iv3 6.72 2017 over the trajectory stock), verblijf 2,835 if"
-        f" {_JEUGD_SPLIT}",
-    ),
+    "jeugd_ambulant": (781.0, 2019, (500.0, 1100.0), f"derived: {_JEUGD_PER_MONTH}, of which ambulant 781 if {_JEUGD_SPLIT}"),
+    "jeugd_verblijf": (3513.0, 2019, (2200.0, 6000.0), f"derived: {_JEUGD_PER_MONTH}, of which verblijf 3,513 if {_JEUGD_SPLIT}"),
     "wmo_hbh": (
         round(per_client_month(2581.0, WMO_HELD_MONTHS["wmo_hbh"][0])), 2019, (220.0, 375.0),
         "derived: row:wmo_hbh_spending_per_client 2019 2,581 per client-year x (1 + 12/34) / 12 (34: WMO_HELD_MONTHS);"
@@ -267,7 +312,7 @@ _TARIFF = {  # product: (euro per client-month, price year, plausible range, sou
         120.0, 2025, (90.0, 160.0), "assumption: the monthly bewind fee paid through bijzondere bijstand; no figure in shared/data"
     ),
     "veiligheid_ambulant": (
-        630.0, 2017, (400.0, 1300.0),
+        781.0, 2019, (500.0, 1300.0),
         "derived: as tariff.jeugd_ambulant (ambulant youth help paid from the same budget line); up to the jeugdbescherming price",
     ),
     "jeugdbescherming": (
@@ -329,6 +374,10 @@ def _registry() -> tuple[Parameter, ...]:
     for d in DOMAINS:
         share, rng, src = _CRISIS_HEAVY[d]
         out.append(declare(f"crisis.heavy_share.{d}", share, rng, "share of crises that lead to the heaviest product", src, PROBABILITY))
+    for d, (share, rng, src) in _PERSONS.items():
+        out.append(declare(f"persons.{d}", share, rng, "probability that each other eligible member is in the trajectory too", src))
+    for name, (share, rng, src) in _COMPANION.items():
+        out.append(declare(f"companion.{name}", share, rng, "share of persons in care holding a companion provision", src))
     for referrer, (share, src) in _DOOR_MEDICAL.items():
         out.append(declare(f"door_medical.{referrer}", share, spread(share, 1.5), "share of medical referrals (door_gp)", src))
     out += [
@@ -508,9 +557,12 @@ class ParameterError(ValueError):
     """A parameter name or value that the registry does not allow."""
 
     def __init__(self, key: str, message: str) -> None:
-        super().__init__(f"{key}: {message}")
+        super().__init__(key, message)
         self.key = key
         self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
 
 
 class Parameters(Mapping[str, float]):

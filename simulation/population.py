@@ -63,6 +63,8 @@ class Households(NamedTuple):
     next_demography: np.ndarray  # (N,) month of the household's next ageing, birth or death event
     wake: np.ndarray  # (N,) month of the next visit: the earliest of the above, or next month in a queue or waiting list
     context: np.ndarray  # (N,) kernels.CTX_* bits: multi-problem, on benefit, asleep
+    persons: np.ndarray  # (N, domains) in care: persons the trajectory concerns (schema.PERSON_GROUPS), drawn at admission
+    companions: np.ndarray  # (N, domains) in care: of those, persons holding a companion provision (schema.COMPANIONS)
 
     @property
     def size(self) -> int:
@@ -104,6 +106,8 @@ def empty(n: int) -> Households:
         next_demography=np.zeros(n, np.int32),
         wake=np.zeros(n, np.int32),
         context=np.zeros(n, np.int8),
+        persons=np.zeros(per_domain, COUNT_DTYPE),
+        companions=np.zeros(per_domain, COUNT_DTYPE),
     )
 
 

@@ -126,6 +126,30 @@ WMO_COPAY_PRODUCTS: tuple[str, ...] = ("wmo_hbh", "wmo_begeleiding", "wmo_hulpmi
 # residential youth care, and ambulant help in the safety domain (paid from the youth ambulant line).
 JEUGDHULP: tuple[str, ...] = ("jeugd_ambulant", "jeugd_verblijf", "veiligheid_ambulant")
 
+# Persons and provisions (issue 10 item 3). A household-domain's trajectory concerns one or more of
+# its members: youth care and protection its children (siblings in the same situation, each with a
+# trajectory of their own), Wmo support its adults and elderly (a partner with a need of their own);
+# werk and schulden are household measures (CBS counts bijstand and debt help per household). Who
+# is concerned is drawn at admission: the client and each other eligible member with ``persons.<domain>``.
+# Each person may hold a companion provision alongside the product (CBS counts 1.3 Wmo provisions per
+# client and 1.4 jeugdhulp trajectories per youth): a hulpmiddel beside HbH or begeleiding, a second
+# ambulant trajectory (another provider or form) beside youth care.
+PERSON_GROUPS: dict[str, tuple[str, ...]] = {"jeugd": ("children",), "veiligheid": ("children",), "wmo": ("young", "adults", "elderly")}
+ELIGIBLE = np.array([[group in PERSON_GROUPS.get(d, ()) for group in AGE_GROUPS] for d in DOMAINS], dtype=np.int64)
+COMPANIONS: dict[str, str] = {
+    "jeugd_ambulant": "jeugd_ambulant",
+    "jeugd_verblijf": "jeugd_ambulant",
+    "veiligheid_ambulant": "veiligheid_ambulant",
+    "wmo_hbh": "wmo_hulpmiddelen",
+    "wmo_begeleiding": "wmo_hulpmiddelen",
+}
+COMPANION = np.array([PRODUCT[COMPANIONS[p.name]] if p.name in COMPANIONS else -1 for p in PRODUCTS], dtype=np.int64)
+# What the ``persons`` tally counts per product at month end: persons whose trajectory is of the product
+# (clients), persons holding it as their product or as a companion (holders), and provisions of it held.
+HOLDINGS: tuple[str, ...] = ("clients", "holders", "provisions")
+HOLD_CLIENTS, HOLD_HOLDERS, HOLD_PROVISIONS = range(len(HOLDINGS))
+N_HOLDINGS = len(HOLDINGS)
+
 PAYMENT_MODELS: tuple[str, ...] = ("pxq", "trajectory", "result", "lumpsum")
 PAY_PXQ, PAY_TRAJECTORY, PAY_RESULT, PAY_LUMPSUM = range(4)
 

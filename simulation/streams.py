@@ -35,6 +35,8 @@ DOMAIN_STREAMS: tuple[str, ...] = (
     "gi",  # the GI refers the youth to jeugdhulp when a protection measure starts
     "specialist",  # a severe need is indicated to the specialist tier or to maatwerk
     "crisis",  # a crisis leads to the heaviest product or to priority maatwerk
+    "persons",  # which other eligible members a trajectory concerns, drawn at admission
+    "companion",  # which of them hold a companion provision alongside the product
 )
 DOMAIN_STREAM = {name: k for k, name in enumerate(DOMAIN_STREAMS)}
 HOUSEHOLD_STREAMS: dict[str, int] = {

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 from numba.np.unsafe.ndarray import to_fixed_tuple
-from sdsim.simulation.schema import DOORS, N_DOMAINS, N_EVENTS, N_PRODUCTS, N_SEVERITY, N_STATES, TALLY_DTYPE
+from sdsim.simulation.schema import DOORS, N_DOMAINS, N_EVENTS, N_HOLDINGS, N_PRODUCTS, N_SEVERITY, N_STATES, TALLY_DTYPE
 
 # Household-level columns of the ``house`` tally.
 HOUSE: tuple[str, ...] = ("self_reliant", "multi_problem", "benefit_months", "copay_low", "copay_middle", "copay_high", "duplicate")
@@ -79,6 +79,7 @@ AXIS_SIZES: dict[str, int] = {
     "demographic_event": len(DEMOGRAPHY),
     "wait_kind": len(WAIT_KINDS),
     "wait_week": WAIT_WEEKS,
+    "holding": N_HOLDINGS,
 }
 
 
@@ -100,7 +101,9 @@ class Tally(NamedTuple):
 TALLIES: tuple[Tally, ...] = (
     Tally("events", ("domain", "event"), "flow", False, "domain events (schema.EVENTS)"),
     Tally("occupancy", ("domain", "state", "severity"), "stock", True, "household-domains per state and severity at month end"),
-    Tally("billed", ("provider", "product"), "stock", True, "client-months in care this month"),
+    Tally("billed", ("provider", "product"), "stock", True, "client-months in care this month (a household's trajectory)"),
+    Tally("provisions", ("provider", "product"), "stock", True, "provision-months this month: each person's product and companion"),
+    Tally("persons", ("product", "holding"), "stock", True, "persons in care at month end (schema.HOLDINGS): clients, holders, provisions"),
     Tally("admitted", ("provider", "product"), "flow", False, "admissions to care"),
     Tally("resolved", ("provider", "product"), "flow", False, "care ended with the need resolved (result payment)"),
     Tally("stock", ("provider", "product"), "stock", True, "clients in care at month end"),
@@ -112,7 +115,7 @@ TALLIES: tuple[Tally, ...] = (
     Tally("queue", ("counter", "queue_column"), "flow", False, "per access counter: length at month end, arrivals, served"),
     Tally("population", ("population",), "stock", False, "persons per age group and households at month end"),
     Tally("demography", ("demographic_event",), "flow", False, "births, deaths, ageing between groups, moves out and in"),
-    Tally("started", ("product", "door"), "flow", False, "admissions to care by the door their trajectory started through"),
+    Tally("started", ("product", "door"), "flow", False, "provisions started (trajectories as CBS counts them) by door"),
     Tally("waits", ("domain", "wait_kind", "wait_week"), "flow", False, "intakes and admissions by whole weeks waited"),
 )
 TALLY = {t.name: i for i, t in enumerate(TALLIES)}
@@ -121,6 +124,7 @@ X_RESOLVED, X_STOCK, X_EXITS, X_HOUSE = TALLY["resolved"], TALLY["stock"], TALLY
 X_GENERAL, X_SHIFTED, X_UNCONTROLLED, X_QUEUE = TALLY["general"], TALLY["shifted"], TALLY["uncontrolled"], TALLY["queue"]
 X_POPULATION, X_DEMOGRAPHY = TALLY["population"], TALLY["demography"]
 X_STARTED, X_WAITS = TALLY["started"], TALLY["waits"]
+X_PROVISIONS, X_PERSONS = TALLY["provisions"], TALLY["persons"]
 
 
 def tally_shapes(n_providers: int, n_counters: int) -> tuple[tuple[int, ...], ...]:
@@ -224,6 +228,12 @@ def care_at(off: tuple[int, ...], x: int, provider: int, product: int) -> int:
 def started_at(off: tuple[int, ...], product: int, door: int) -> int:
     """Index of ``started[product, door]``."""
     return off[X_STARTED] + product * N_DOORS + door
+
+
+@njit(cache=True, nogil=True, inline="always")
+def persons_at(off: tuple[int, ...], product: int, holding: int) -> int:
+    """Index of ``persons[product, holding]``."""
+    return off[X_PERSONS] + product * N_HOLDINGS + holding
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -16,9 +16,10 @@ import math
 import numpy as np
 from numba import njit, uint64
 from sdsim.simulation.population import NEVER
-from sdsim.simulation.rng import geometric_month_before, screened_below, screened_uniform, uniform
+from sdsim.simulation.rng import binomial_chain, geometric_month_before, screened_below, screened_uniform, uniform
 from sdsim.simulation.schema import (
     CARE,
+    COMPANION,
     D_ACCESS,
     D_CRISIS,
     D_DIRECT,
@@ -29,10 +30,14 @@ from sdsim.simulation.schema import (
     D_NONE,
     D_SELF,
     D_SPECIALIST,
+    ELIGIBLE,
     EVENT,
     GENERAL,
     HEAVY_PRODUCT,
     HIDDEN,
+    HOLD_CLIENTS,
+    HOLD_HOLDERS,
+    HOLD_PROVISIONS,
     MONTHS_CAP,
     N_DOMAINS,
     NONE,
@@ -65,6 +70,7 @@ from sdsim.simulation.tallies import (
     X_EXITS,
     X_GENERAL,
     X_HOUSE,
+    X_PROVISIONS,
     X_RESOLVED,
     X_SHIFTED,
     X_STOCK,
@@ -73,13 +79,16 @@ from sdsim.simulation.tallies import (
     care_at,
     event_at,
     occupancy_at,
+    persons_at,
     queue_at,
+    started_at,
 )
 
 K_MAIN, K_SEVERITY, K_DOOR, K_POH = DOMAIN_STREAM["main"], DOMAIN_STREAM["severity"], DOMAIN_STREAM["door"], DOMAIN_STREAM["poh"]
 K_PRODUCT, K_EXIT, K_OUTCOME = DOMAIN_STREAM["product"], DOMAIN_STREAM["exit"], DOMAIN_STREAM["outcome"]
 K_CARE_ESCALATE, K_ONSET_NEXT, K_PLAN = DOMAIN_STREAM["care_escalate"], DOMAIN_STREAM["onset_next"], DOMAIN_STREAM["plan"]
 K_GI, K_SPECIALIST, K_CRISIS = DOMAIN_STREAM["gi"], DOMAIN_STREAM["specialist"], DOMAIN_STREAM["crisis"]
+K_PERSONS, K_COMPANION = DOMAIN_STREAM["persons"], DOMAIN_STREAM["companion"]
 
 UNSCHEDULED = -(1 << 30)  # next_onset of a hidden need or general provision whose next event is not drawn yet
 REPEAT_WINDOW = 12  # months: a request within this time of the end of the previous trajectory is a repeat
@@ -217,9 +226,10 @@ def outside_control(door_code: int) -> bool:
 
 @njit(cache=True, nogil=True, inline="always")
 def count_in_service(
-    counts, off, sign: int, d: int, now: int, hd: np.uint64, product, provider, door, copay_product, income_class: int
-) -> None:
-    """Count the month of service of a household-domain in ``now``: general-provision and care months."""
+    counts, off, sign: int, d: int, now: int, hd: np.uint64, product, provider, door, persons, companions, copay_product,
+    income_class: int,
+) -> None:  # fmt: skip
+    """Count the month of service of a household-domain in ``now``: general-provision and care months, provision-months."""
     if now == GENERAL:
         replaced = product[hd]
         if replaced >= 0:  # the general provision that replaces a product (L1)
@@ -229,6 +239,7 @@ def count_in_service(
     elif now == CARE:
         p = product[hd]
         counts[care_at(off, X_BILLED, provider[hd], p)] += sign
+        count_provisions(counts, off, X_PROVISIONS, provider[hd], p, sign * persons[hd], sign * companions[hd])
         if outside_control(door[hd]):
             counts[at(off, X_UNCONTROLLED, p)] += sign
         if copay_product[p]:
@@ -236,11 +247,67 @@ def count_in_service(
 
 
 @njit(cache=True, nogil=True, inline="always")
-def count_at_month_end(counts, off, sign: int, d: int, now: int, v: int, hd: np.uint64, product, provider) -> None:
-    """Count a household-domain's state at month end: occupancy, and the stock in care."""
+def count_at_month_end(counts, off, sign: int, d: int, now: int, v: int, hd: np.uint64, product, provider, persons, companions) -> None:
+    """Count a household-domain's state at month end: occupancy, the stock in care and its persons."""
     counts[occupancy_at(off, d, now, v)] += sign
     if now == CARE:
         counts[care_at(off, X_STOCK, provider[hd], product[hd])] += sign
+        count_persons(counts, off, product[hd], sign * persons[hd], sign * companions[hd])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def count_provisions(counts, off, x: int, at_provider: int, p: int, persons: int, companions: int) -> None:
+    """Add the provisions of a trajectory of product ``p`` to (provider, product) tally ``x``: each person's, and the companions."""
+    counts[care_at(off, x, at_provider, p)] += persons
+    if companions != 0:
+        counts[care_at(off, x, at_provider, COMPANION[p])] += companions
+
+
+@njit(cache=True, nogil=True, inline="always")
+def count_persons(counts, off, p: int, persons: int, companions: int) -> None:
+    """Add a trajectory's persons to the ``persons`` tally: clients of ``p``, holders and provisions of ``p`` and its companion."""
+    counts[persons_at(off, p, HOLD_CLIENTS)] += persons
+    counts[persons_at(off, p, HOLD_HOLDERS)] += persons
+    counts[persons_at(off, p, HOLD_PROVISIONS)] += persons
+    if companions != 0:
+        q = COMPANION[p]
+        if q != p:  # persons holding the companion product beside their own
+            counts[persons_at(off, q, HOLD_HOLDERS)] += companions
+        counts[persons_at(off, q, HOLD_PROVISIONS)] += companions
+
+
+@njit(cache=True, nogil=True, inline="always")
+def eligible_members(nc: int, ny: int, na: int, ne: int, d: int) -> int:
+    """Members of a household a trajectory of domain ``d`` may concern (``schema.PERSON_GROUPS``), at least the client."""
+    return max(1, ELIGIBLE[d, 0] * nc + ELIGIBLE[d, 1] * ny + ELIGIBLE[d, 2] * na + ELIGIBLE[d, 3] * ne)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _members_drawn(u: float, n: int, share: float) -> int:
+    """How many of ``n`` members are drawn, each with probability ``share`` (Binomial, from one uniform)."""
+    if n <= 0 or share <= 0.0:
+        return 0
+    if share >= 1.0:
+        return n
+    return binomial_chain(u, n, share, 1.0 / share, 1.0 / (1.0 - share))[0]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def start_trajectories(counts, off, persons, companions, hd: np.uint64, p: int, door_code: int, eligible: int, hk, d: int,
+                       persons_share, companion_share) -> None:  # fmt: skip
+    """Who care of product ``p`` concerns (``eligible`` members may be), the companions they hold; count the provisions started.
+
+    The client, and each other eligible member with probability ``persons_share[d]``; each of them
+    holds a companion provision (``schema.COMPANIONS``) with probability ``companion_share[p]``.
+    Every provision is a trajectory as CBS counts them, started through the household's door.
+    """
+    k = 1 + _members_drawn(uniform(hk, stream(d, K_PERSONS)), eligible - 1, persons_share[d])
+    m = _members_drawn(uniform(hk, stream(d, K_COMPANION)), k, companion_share[p]) if COMPANION[p] >= 0 else 0
+    persons[hd] = k
+    companions[hd] = m
+    counts[started_at(off, p, door_code)] += k
+    if m != 0:
+        counts[started_at(off, COMPANION[p], door_code)] += m
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -262,7 +329,9 @@ def count_household_at_month_end(counts, off, sign: int, active: int, formal: in
 
 
 @njit(cache=True, nogil=True, inline="always")
-def count_state(counts, off, sign: int, state, severity, product, provider, door, copay_product, income_class: int, h: int) -> None:
+def count_state(
+    counts, off, sign: int, state, severity, product, provider, door, persons, companions, copay_product, income_class: int, h: int
+) -> None:
     """Add (``sign`` 1) or remove (-1) a whole month of household h in its current state.
 
     The count of an asleep household: in no queue, decision or waiting list, nothing about it
@@ -278,8 +347,8 @@ def count_state(counts, off, sign: int, state, severity, product, provider, door
             continue
         active += 1
         formal += now >= QUEUE
-        count_in_service(counts, off, sign, d, now, hd, product, provider, door, copay_product, income_class)
-        count_at_month_end(counts, off, sign, d, now, severity[hd], hd, product, provider)
+        count_in_service(counts, off, sign, d, now, hd, product, provider, door, persons, companions, copay_product, income_class)
+        count_at_month_end(counts, off, sign, d, now, severity[hd], hd, product, provider, persons, companions)
     count_household_in_service(counts, off, sign, state[flat(h, WERK)] != NONE)
     count_household_at_month_end(counts, off, sign, active, formal)
 

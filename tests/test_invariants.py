@@ -112,12 +112,13 @@ def test_ledger_equals_sum_over_provisions(baseline):
     prices = engine.compiled.start_prices  # start-year euros, indexed from each amount's price year
     price = index_factors(t.events.shape[0], params["index.tariff"])
     for p, prod in enumerate(PRODUCTS):
-        euros = (t.billed[:, :, p] * factor[None, :]).sum(axis=1) * prices[f"tariff.{prod.name}"] * price
+        euros = (t.provisions[:, :, p] * factor[None, :]).sum(axis=1) * prices[f"tariff.{prod.name}"] * price
         line_products = [q for q in range(len(PRODUCTS)) if PRODUCT_LINE[q] == PRODUCT_LINE[p]]
         if len(line_products) == 1:
             np.testing.assert_allclose(ledger.spending[:, PRODUCT_LINE[p]], euros, rtol=1e-12)
     care_lines = sorted(set(PRODUCT_LINE.tolist()))
-    total_care = sum((t.billed[:, :, p] * factor).sum(axis=1) * prices[f"tariff.{prod.name}"] for p, prod in enumerate(PRODUCTS)) * price
+    provided = t.provisions
+    total_care = sum((provided[:, :, p] * factor).sum(axis=1) * prices[f"tariff.{prod.name}"] for p, prod in enumerate(PRODUCTS)) * price
     np.testing.assert_allclose(ledger.spending[:, care_lines].sum(axis=1), total_care, rtol=1e-12)
     benefit = t.house[:, 2] * prices["benefit.monthly"] * index_factors(t.events.shape[0], params["index.benefit"])
     np.testing.assert_allclose(ledger.spending[:, LINE["participatie_bijstand"]], benefit, rtol=1e-12)

@@ -69,7 +69,7 @@ def test_ledger_indexes_on_from_the_start_year_a_step_each_january(baseline):
     prices = compiled.start_prices
     t = _tallies(compiled, 25)
     hbh = PRODUCT["wmo_hbh"]
-    t.billed[:, 0, hbh] = 10  # ten client-months of HbH with the first provider, every month
+    t.provisions[:, 0, hbh] = 10  # ten provision-months of HbH with the first provider, every month
     t.house[:, H_BENEFIT_MONTHS] = 7
     ledger = book(t, compiled)
     care = ledger.care[:, hbh]
@@ -142,10 +142,13 @@ def test_tariffs_are_derived_from_the_cited_rows():
         ),
         "wmo_beschermd_wonen": _per_client_month(row("wmo_verblijf_opvang_spending_per_client", "2017"), "wmo_beschermd_wonen"),
     }
-    # youth: Iv3 6.72 2017 over the trajectory-months, the stock from the half-year and full-year active trajectories
-    stock = 2 * row("jh_trajectories_active", "H1 2017") - row("jh_trajectories_active", "2017")
-    mean = row("taakveld_maatwerkdienstverlening_18min_lasten", "2017*") * 1e6 / (12 * stock)
-    verblijf_share, ratio = row("jh_trajectories_active_met_verblijf", "H1 2017") / row("jh_trajectories_active", "H1 2017"), 4.5
+    # youth: 2019 spending on individual provisions less the protection measures over the trajectory-months, the stock on
+    # 1 January the trajectories active in the year less those started
+    stock = row("jh_trajectories_active", "2019") - row("jh_trajectories_started", "2019")
+    spent = row("jeugd_cost_individual_provisions", "2019") * 1e9 - row("taakveld_geescaleerde_zorg_18min_lasten_begroot", "2019*") * 1e6
+    mean = spent / (12 * stock)
+    verblijf_starts = row("jh_started_share_met_verblijf", "2021*") / 100 * row("jh_trajectories_started", "2019")
+    verblijf_share, ratio = (row("jh_trajectories_active_met_verblijf", "2019") - verblijf_starts) / stock, 4.5
     derived["jeugd_ambulant"] = derived["veiligheid_ambulant"] = mean / (1 + verblijf_share * (ratio - 1))
     derived["jeugd_verblijf"] = ratio * derived["jeugd_ambulant"]
     jb_stock = (row("jb_measures_in_force", "2019-01-01") + row("jb_measures_in_force", "2019-12-31")) / 2

@@ -59,7 +59,7 @@ def test_bands():
     assert not judge(ratio, 79.9, 100).passed and not judge(ratio, 125.1, 100).passed
     points = BY_KEY["route_gp"]
     assert judge(points, 38.5 + POINTS_BAND, 38.5).passed and not judge(points, 38.5 - POINTS_BAND - 0.1, 38.5).passed
-    assert judge(BY_KEY["jh_youth"], 100, 100).passed is None  # a proxy is shown, not judged
+    assert judge(BY_KEY["bijstand_persons"], 100, 100).passed is None  # a proxy is shown, not judged
 
 
 def test_every_compared_target_maps_to_the_model_and_to_copied_rows():
@@ -102,9 +102,9 @@ def test_census_year_is_the_runners_first_year(small):
     assert set(year.indicators) == set(reference)
     for metric, values in reference.items():
         np.testing.assert_array_equal(year.indicators[metric], values, err_msg=metric)
-    # every admission the census saw is one the kernels counted, product by product
+    # every trajectory started that the census saw is one the kernels counted, product by product
     for name, p in PRODUCT.items():
-        assert year.census.admissions[p].sum() == year.indicators[f"inflow.{name}"].sum(), name
+        assert year.census.admissions[p].sum() == year.indicators[f"started.{name}"].sum(), name
     # trajectories active in the year: those in care on 1 January + admissions >= households in care in the year
     for t in TARGETS:
         if t.model is not None and t.model.kind == "unique" and len(t.model.items) == 1:
