@@ -184,6 +184,13 @@ class Target:
 _DRONTEN = "derived per inhabitant from Dronten's accounts (one municipality, its own booking choices); not a criterion"
 _SPEND = "model: euros of the comparable year; the figure indexed from its year to the comparable year (simulation.prices)"
 
+_YOUTH_LINES = ("spending.jeugd_ambulant", "spending.jeugd_verblijf", "spending.jeugd_gedwongen_kader")
+_YOUTH_FRONTLINE = ("spending_frontline.jeugd", "spending_frontline.veiligheid")
+_FRONTLINE_NOTE = (
+    "access and voorliggend veld of youth and child safety: general provisions (users, subsidies), the access teams' intake FTE"
+    " for these domains and their own jeugdhulp (casework at wage / caseload)"
+)
+
 # fmt: off
 TARGETS: tuple[Target, ...] = (
     # --- youth care (Jeugdwet) ------------------------------------------------------------------
@@ -217,13 +224,13 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "jh_wijkteam_share", "started trajectories delivered by the local team", "jeugd",
-        (Row("jh_started_share_wijkteam", "2021*"),), "share", "percent", None, status="not_produced",
-        note="access teams in the model triage and refer; they deliver no jeugdhulp themselves",
+        (Row("jh_started_share_wijkteam", "2021*"),), "share", "percent", Measure("started_share", ("jeugd_wijkteam",), JEUGDHULP),
+        note="model: the access teams' own jeugdhulp (casework, product jeugd_wijkteam) among all jeugdhulp started",
     ),
     Target(
         "jeugd_spending_individual", "youth spending, individual provisions", "jeugd",
         (Row("jeugd_cost_individual_provisions", "2019"),), "count", "inhabitants",
-        Measure("flow", ("spending.jeugd_ambulant", "spending.jeugd_verblijf", "spending.jeugd_gedwongen_kader")),
+        Measure("flow", _YOUTH_LINES),
         multiplier=1e9, denominator="inhabitants_2019", criterion=True,
         note=f"model: budget lines jeugd ambulant + verblijf + gedwongen kader; {_SPEND}", index=TARIFF_INDEX,
     ),
@@ -231,22 +238,19 @@ TARGETS: tuple[Target, ...] = (
         "jeugd_spending_iv3", "youth spending, Iv3 6.72 + 6.82 (18-)", "jeugd",
         (Row("taakveld_maatwerkdienstverlening_18min_lasten", "2017*"), Row("taakveld_geescaleerde_zorg_18min_lasten", "2017*")),
         "count", "inhabitants",
-        Measure("flow", ("spending.jeugd_ambulant", "spending.jeugd_verblijf", "spending.jeugd_gedwongen_kader")),
+        Measure("flow", _YOUTH_LINES),
         multiplier=1e6, denominator="inhabitants_2017", note=f"CBS Iv3 realised 2017; {_SPEND}", index=TARIFF_INDEX,
     ),
     Target(
         "jeugd_spending_total", "youth spending, total (incl. access)", "jeugd",
-        (Row("jeugd_spending_municipalities", "2019"),), "count", "inhabitants", None, status="not_produced",
+        (Row("jeugd_spending_municipalities", "2019"),), "count", "inhabitants", Measure("flow", (*_YOUTH_LINES, *_YOUTH_FRONTLINE)),
         multiplier=1e9, denominator="inhabitants_2019", criterion=True,
-        note="access staff and general provisions are booked on shared lines (toegang, algemene voorzieningen), not per law",
-        index=TARIFF_INDEX,
+        note=f"model: the youth budget lines + {_FRONTLINE_NOTE}; {_SPEND}", index=TARIFF_INDEX,
     ),
     Target(
         "jeugd_spending_access", "youth access and voorliggend veld spending", "jeugd",
-        (Row("jeugd_cost_toegang_lokale_teams_voorliggend", "2019"),), "count", "inhabitants", None, status="not_produced",
-        multiplier=1e9, denominator="inhabitants_2019",
-        note="access staff and general provisions are booked on shared lines (toegang, algemene voorzieningen), not per law",
-        index=TARIFF_INDEX,
+        (Row("jeugd_cost_toegang_lokale_teams_voorliggend", "2019"),), "count", "inhabitants", Measure("flow", _YOUTH_FRONTLINE),
+        multiplier=1e9, denominator="inhabitants_2019", note=f"model: {_FRONTLINE_NOTE}; {_SPEND}", index=TARIFF_INDEX,
     ),
     # --- youth protection -------------------------------------------------------------------------
     Target(
@@ -401,7 +405,7 @@ TARGETS: tuple[Target, ...] = (
         "dronten_jeugd", "youth spending, Iv3 6.72 + 6.82", "Dronten 2017 (municipal)",
         (Row("taakveld_6_72_maatwerkdienstverlening_18min_lasten_per_inhabitant", "2017", "Dronten"),
          Row("taakveld_6_82_geescaleerde_zorg_18min_lasten_per_inhabitant", "2017", "Dronten")), "rate", "inhabitants",
-        Measure("flow", ("spending.jeugd_ambulant", "spending.jeugd_verblijf", "spending.jeugd_gedwongen_kader")), note=_DRONTEN,
+        Measure("flow", _YOUTH_LINES), note=_DRONTEN,
         index=TARIFF_INDEX,
     ),
     Target(

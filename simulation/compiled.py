@@ -11,6 +11,7 @@ compiled scenario holds is in start-year euros; the ledger indexes them on over 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -19,7 +20,7 @@ from sdsim.simulation.levers import LEVERS, Lever, LeverPrices, in_hook_order, n
 from sdsim.simulation.parameters import REGISTRY, Parameters
 from sdsim.simulation.prices import at_start_year
 from sdsim.simulation.profile import Profile
-from sdsim.simulation.schema import BUDGET_LINES, DOMAINS, INCOME_CLASSES, LINE, N_PRODUCTS, PAY_LUMPSUM, PRODUCTS
+from sdsim.simulation.schema import BUDGET_LINES, DOMAINS, INCOME_CLASSES, LINE, N_PRODUCTS, PAY_LUMPSUM, PRODUCTS, STAFF_PRODUCTS
 
 
 class CompiledScenario(NamedTuple):
@@ -87,6 +88,16 @@ def lever_costs(profile: Profile, params: Parameters, levers: tuple[Lever, ...] 
     return costs
 
 
+def tariffs(prices: Mapping[str, float], params: Parameters) -> np.ndarray:
+    """Start-year euros per client-month of every product (``prices``: start-year money parameters).
+
+    A contracted product has its tariff; what the municipality's staff deliver (``schema.STAFF_PRODUCTS``)
+    costs their wage over their caseload.
+    """
+    staff = prices["access.wage_fte_year"] / 12.0 / params["access.caseload_per_fte"]
+    return np.array([staff if p.name in STAFF_PRODUCTS else prices[f"tariff.{p.name}"] for p in PRODUCTS])
+
+
 def compile_scenario(profile: Profile, params: Parameters, levers: tuple[Lever, ...] = LEVERS) -> CompiledScenario:
     """Apply every lever once and compile the profile, rates and prices to arrays."""
     adjusted = policy_profile(profile, params, levers)
@@ -94,8 +105,7 @@ def compile_scenario(profile: Profile, params: Parameters, levers: tuple[Lever, 
     structure = compile_structure(adjusted, params)
     model, factor, lumpsum = provider_payment(adjusted)
     prices = at_start_year(params, REGISTRY, profile.start_year)
-    tariff = np.array([prices[f"tariff.{p.name}"] for p in PRODUCTS])
-    unit = factor[:, None] * tariff[None, :]
+    unit = factor[:, None] * tariffs(prices, params)[None, :]
     slots = structure.provider_slots.astype(float)
     spread = [lumpsum[prov] / 12.0 * (slots[prov] / slots[prov].sum()) for prov in np.flatnonzero(model == PAY_LUMPSUM)]
     return CompiledScenario(
@@ -116,4 +126,13 @@ def compile_scenario(profile: Profile, params: Parameters, levers: tuple[Lever, 
     )
 
 
-__all__ = ["CompiledScenario", "compile_scenario", "lever_costs", "lever_prices", "mean_care_months", "policy_profile", "policy_rates"]
+__all__ = [
+    "CompiledScenario",
+    "compile_scenario",
+    "lever_costs",
+    "lever_prices",
+    "mean_care_months",
+    "policy_profile",
+    "policy_rates",
+    "tariffs",
+]

@@ -175,6 +175,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("households.duplicate_trajectories", "stock", "huishoudens met dubbele trajecten", "households with duplicate trajectories"),
     # money
     Metric("spending", "flow", "uitgaven", "spending", "EUR", _LINES),
+    Metric("spending_frontline", "flow", "uitgaven toegang en voorliggend veld", "spending on access and general provisions", "EUR",
+           DOMAINS),
     Metric("revenue", "flow", "inkomsten", "revenue", "EUR", (*_LINES, "copayments")),
     # derived over every member (not in monthly_indicators; yearly() adds them); a ratio over no
     # intake or no need is 0, as the report and the sensitivity analysis of 0.4.0 gave it
@@ -365,6 +367,8 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
     for i, line in enumerate(BUDGET_LINES):
         out[f"spending.{line}"] = ledger.spending[:, i]
         out[f"revenue.{line}"] = ledger.revenue[:, i]
+    for d, name in enumerate(DOMAINS):
+        out[f"spending_frontline.{name}"] = ledger.frontline[:, d]
     out["spending.total"] = ledger.spending.sum(axis=1)
     out["revenue.total"] = ledger.revenue.sum(axis=1) + ledger.copayments
     out["revenue.copayments"] = ledger.copayments
@@ -407,9 +411,9 @@ def yearly(series: dict[str, np.ndarray], months_per_year: int = 12) -> dict[str
 
 def metric_names() -> tuple[str, ...]:
     """Every metric ``monthly_indicators`` produces (from an empty month)."""
-    from sdsim.simulation.schema import N_PRODUCTS
+    from sdsim.simulation.schema import N_DOMAINS, N_PRODUCTS
 
     tallies = Tallies.zeros(1, 1, 1)
     lines = len(BUDGET_LINES)
-    ledger = Ledger(np.zeros((1, lines)), np.zeros((1, lines)), np.zeros(1), np.zeros((1, N_PRODUCTS)))
+    ledger = Ledger(np.zeros((1, lines)), np.zeros((1, lines)), np.zeros(1), np.zeros((1, N_PRODUCTS)), np.zeros((1, N_DOMAINS)))
     return tuple(monthly_indicators(tallies, ledger))

@@ -21,6 +21,7 @@ from sdsim.simulation.schema import (
     PRODUCT_DOMAIN,
     PRODUCT_TIER,
     PRODUCTS,
+    STAFF_PRODUCTS,
     WMO_COPAY_PRODUCTS,
 )
 
@@ -228,14 +229,16 @@ def _counter_capacity(profile: Profile, per_fte: float) -> np.ndarray:
     return capacity
 
 
-def _provider_slots(profile: Profile) -> np.ndarray:
-    """Slots per (provider, product): each group's ``count`` contracts, one row each."""
+def _provider_slots(profile: Profile, caseload: float) -> np.ndarray:
+    """Slots per (provider, product): each group's ``count`` contracts, one row each; an own team's casework FTE x caseload."""
     slots = np.zeros((profile.n_providers, len(PRODUCTS)), dtype=np.int64)
     row = 0
     for group in profile.providers:
         for _ in range(group.count):
             for name, n in group.slots.items():
                 slots[row, PRODUCT[name]] = n
+            for name in STAFF_PRODUCTS if group.own_team else ():
+                slots[row, PRODUCT[name]] = round(group.casework_fte * caseload)
             row += 1
     return slots
 
@@ -248,7 +251,7 @@ def compile_structure(profile: Profile, params: Parameters) -> Structure:
     wijk_team = np.empty(profile.wijken, dtype=np.int64)
     for t, team in enumerate(teams):
         wijk_team[team.wijken] = t
-    slots = _provider_slots(profile)
+    slots = _provider_slots(profile, params["access.caseload_per_fte"])
     weights = np.array([g.weight for g in profile.gp_practices])
     offering = [np.flatnonzero(slots[:, p] > 0) for p in range(len(PRODUCTS))]
     return Structure(

@@ -17,8 +17,22 @@ from typing import NamedTuple
 import numpy as np
 from sdsim.simulation.compiled import CompiledScenario
 from sdsim.simulation.prices import TARIFF_INDEX, index_factors, line_index_factors
-from sdsim.simulation.schema import BUDGET_LINES, LINE, PAY_PXQ, PAY_RESULT, PAY_TRAJECTORY, PRODUCT_LINE, PRODUCTS
+from sdsim.simulation.schema import (
+    BUDGET_LINES,
+    DOMAINS,
+    LINE,
+    PAY_PXQ,
+    PAY_RESULT,
+    PAY_TRAJECTORY,
+    PRODUCT_DOMAIN,
+    PRODUCT_LINE,
+    PRODUCTS,
+    STAFF_PRODUCTS,
+)
 from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_COPAY_LOW, H_MULTI_PROBLEM, Tallies
+
+DOMAIN_OF_PRODUCT = (PRODUCT_DOMAIN[:, None] == np.arange(len(DOMAINS))[None, :]).astype(float)  # (products, domains)
+STAFF_OF_DOMAIN = DOMAIN_OF_PRODUCT * np.array([p.name in STAFF_PRODUCTS for p in PRODUCTS])[:, None]
 
 
 class Ledger(NamedTuple):
@@ -28,6 +42,7 @@ class Ledger(NamedTuple):
     revenue: np.ndarray  # (months, lines)
     copayments: np.ndarray  # (months,)
     care: np.ndarray  # (months, products) care euros per product (included in ``spending``)
+    frontline: np.ndarray  # (months, domains) general provisions, intake staff and the teams' own help per domain (in ``spending``)
 
 
 def book(tallies: Tallies, compiled: CompiledScenario, first_month: int = 0) -> Ledger:
@@ -56,16 +71,19 @@ def book(tallies: Tallies, compiled: CompiledScenario, first_month: int = 0) -> 
     care = care * index[:, PRODUCT_LINE]
     for p in range(len(PRODUCTS)):
         spending[:, PRODUCT_LINE[p]] += care[:, p]
-    subsidy = sum(profile.general_subsidy_year.values()) / 12.0
     extra = compiled.lever_prices
-    shifted = tallies.shifted @ extra.shifted
-    fte = sum(sum(team.fte.values()) for team in profile.access_teams)
+    # start-year euros per domain: general provisions (users, the provision replacing a product, subsidies) and intake staff
+    general = tallies.general * compiled.general_cost + (tallies.shifted * extra.shifted) @ DOMAIN_OF_PRODUCT
+    general += np.array([profile.general_subsidy_year.get(d, 0.0) for d in DOMAINS]) / 12.0
+    intake = np.array([sum(team.fte.get(d, 0.0) for team in profile.access_teams) for d in DOMAINS]) * prices["access.wage_fte_year"] / 12.0
+    general_line, access_line = index[:, [LINE["algemene_voorzieningen"]]], index[:, [LINE["toegang"]]]
+    frontline = general * general_line + intake * access_line + care @ STAFF_OF_DOMAIN
     coordinators = tallies.house[:, H_MULTI_PROBLEM] * extra.coordinated_share * extra.coordinator_month
     other = np.zeros_like(spending)  # start-year euros of the lines that are not care, and what the levers cost
-    other[:, LINE["algemene_voorzieningen"]] = tallies.general @ compiled.general_cost + shifted + subsidy
+    other[:, LINE["algemene_voorzieningen"]] = general.sum(axis=1)
     other[:, LINE["participatie_bijstand"]] = tallies.house[:, H_BENEFIT_MONTHS] * prices["benefit.monthly"]
-    other[:, LINE["toegang"]] = fte * prices["access.wage_fte_year"] / 12.0 + coordinators
-    other[:, LINE["overhead"]] = profile.n_providers * prices["overhead.per_contract_year"] / 12.0
+    other[:, LINE["toegang"]] = intake.sum() + coordinators
+    other[:, LINE["overhead"]] = profile.n_contracts * prices["overhead.per_contract_year"] / 12.0
     other += compiled.lever_costs[None, :]
     spending += other * index
     revenue = np.zeros_like(spending)
@@ -74,7 +92,7 @@ def book(tallies: Tallies, compiled: CompiledScenario, first_month: int = 0) -> 
     revenue *= index
     price = index_factors(months, params[TARIFF_INDEX], first_month)
     copayments = tallies.house[:, H_COPAY_LOW : H_COPAY_LOW + 3] @ compiled.copay * price
-    return Ledger(spending=spending, revenue=revenue, copayments=copayments, care=care)
+    return Ledger(spending=spending, revenue=revenue, copayments=copayments, care=care, frontline=frontline)
 
 
 __all__ = ["Ledger", "book", "index_factors"]

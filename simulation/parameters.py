@@ -19,7 +19,7 @@ import numpy as np
 from sdsim.simulation.levers import LEVERS
 from sdsim.simulation.parameter import ASSUMPTION, MONTHLY, NON_NEGATIVE, PROBABILITY, Parameter, declare, declare_money, spread
 from sdsim.simulation.prices import BENEFIT_INDEX, TARIFF_INDEX, WAGE_INDEX
-from sdsim.simulation.schema import AGE_GROUPS, DOMAINS, INCOME_CLASSES, PRODUCTS
+from sdsim.simulation.schema import AGE_GROUPS, DOMAINS, INCOME_CLASSES, PRODUCTS, STAFF_PRODUCTS
 
 A = ASSUMPTION
 
@@ -186,8 +186,8 @@ _GENERAL_RESOLVE = {"jeugd": 0.15, "wmo": 0.08, "werk": 0.05, "schulden": 0.15, 
 # Per product: mean duration (months; None = CBS ended-trajectory distribution), effectiveness,
 # monthly escalation to the specialist tier, share within its (domain, tier).
 _CARE = {
-    "jeugd_ambulant": (None, 0.7, 0.004, 1.0),
-    "jeugd_verblijf": (25.0, 0.6, 0.0, 1.0),
+    "jeugd_ambulant": (None, 0.7, 0.004, 0.86),
+    "jeugd_verblijf": (32.0, 0.6, 0.0, 1.0),
     "wmo_hbh": (45.0, 0.5, 0.001, 0.427),
     "wmo_begeleiding": (77.0, 0.6, 0.003, 0.236),
     "wmo_hulpmiddelen": (65.0, 0.8, 0.0005, 0.337),
@@ -198,6 +198,7 @@ _CARE = {
     "beschermingsbewind": (48.0, 0.5, 0.0, 1.0),
     "veiligheid_ambulant": (9.0, 0.6, 0.01, 1.0),
     "jeugdbescherming": (35.0, 0.6, 0.0, 1.0),
+    "jeugd_wijkteam": (None, 0.7, 0.004, 0.14),
 }
 # How long a Wmo client holds a provision (months), from the clients in the first half year and in the whole year
 # 2019: a stock S with mean holding time D has S (1 + 6 / D) clients in a half year and S (1 + 12 / D) in a year, so
@@ -240,10 +241,16 @@ _WMO_SHARE = (
 )
 _CARE_SOURCES = {
     "jeugd_ambulant": "row:ended_jh_traj_share_0_3m",
+    "jeugd_wijkteam": (
+        "derived: the share fitted (seed 0) so that the team's own jeugdhulp is ~1.0 x row:jh_started_share_wijkteam 2021* (10.7 %"
+        " of started trajectories); durations as all jeugdhulp (row:ended_jh_traj_share_0_3m)"
+    ),
     "jeugd_verblijf": (
-        "derived: Little's law on CBS 2019: (row:jh_trajectories_active_met_verblijf 2019 52,430 - starts) / starts x 12, starts ="
-        " row:jh_started_share_met_verblijf 2021* 6.1 % of row:jh_trajectories_started 2019 281,810 = 17,190, gives 24.6 months;"
-        " the CBS ended-trajectory bins (all jeugdhulp, mean ~13 months) are mostly ambulant"
+        "derived: nominal, fitted (seed 0) so the default's verblijf trajectories active in a year are ~1.0 x"
+        " row:jh_trajectories_active_met_verblijf 2019 52,430 per youth 0-22, a realised mean of Little's law's 24.6 months ="
+        " (52,430 - starts) / starts x 12 with starts row:jh_started_share_met_verblijf 2021* 6.1 % of row:jh_trajectories_started"
+        " 2019 281,810 (stays also end at 18 and when the family moves); the CBS ended-trajectory bins (all jeugdhulp, mean ~13"
+        " months) are mostly ambulant"
     ),
     **{
         p: f"derived: nominal, fitted so the model holds a provision {held:g} months ({why}); {_WMO_SHARE}"
@@ -265,20 +272,20 @@ _CARE_SOURCES = {
 # (spending per client-year) x (1 + 12 / D) / 12 (per_client_month), with D the months a client holds it (WMO_HELD_MONTHS).
 _JEUGD_STOCK_2019 = (
     "(row:jh_trajectories_active 2019 592,860 held or started in the year - row:jh_trajectories_started 2019 281,810 = 311,050"
-    " held on 1 January)"
+    " held on 1 January, less the local teams' own, row:jh_started_share_wijkteam 2021* 10.7 %, paid as staff: 277,768)"
 )
 _JEUGD_SPLIT = (
     "verblijf costs 4.5 x ambulant per month (assumption, range 3-8) at its share of that stock (row:jh_trajectories_active_met_verblijf"
-    " 2019 52,430 - 6.1 % of the starts (row:jh_started_share_met_verblijf 2021*) = 35,240, 11.3 %)"
+    " 2019 52,430 - 6.1 % of the starts (row:jh_started_share_met_verblijf 2021*) = 35,240, 12.7 %)"
 )
 _JEUGD_PER_MONTH = (
     "row:jeugd_cost_individual_provisions 2019 4.7 bn - the protection measures (row:taakveld_geescaleerde_zorg_18min_lasten_begroot"
-    f" 2019* 631 mln) = 4,069 mln / 12 / trajectory stock {_JEUGD_STOCK_2019} = 1,090 per trajectory-month (2019; Iv3 6.72 of 2017"
-    " over the 2017 stock gives 866.5 in 2017 euros, 19 % less in real terms)"
+    f" 2019* 631 mln) = 4,069 mln / 12 / contracted trajectory stock {_JEUGD_STOCK_2019} = 1,221 per trajectory-month (2019; Iv3"
+    " 6.72 of 2017 over the whole 2017 stock gives 866.5 in 2017 euros)"
 )
 _TARIFF = {  # product: (euro per client-month, price year, plausible range, source)
-    "jeugd_ambulant": (781.0, 2019, (500.0, 1100.0), f"derived: {_JEUGD_PER_MONTH}, of which ambulant 781 if {_JEUGD_SPLIT}"),
-    "jeugd_verblijf": (3513.0, 2019, (2200.0, 6000.0), f"derived: {_JEUGD_PER_MONTH}, of which verblijf 3,513 if {_JEUGD_SPLIT}"),
+    "jeugd_ambulant": (845.0, 2019, (550.0, 1200.0), f"derived: {_JEUGD_PER_MONTH}, of which ambulant 845 if {_JEUGD_SPLIT}"),
+    "jeugd_verblijf": (3804.0, 2019, (2400.0, 6500.0), f"derived: {_JEUGD_PER_MONTH}, of which verblijf 3,804 if {_JEUGD_SPLIT}"),
     "wmo_hbh": (
         round(per_client_month(2581.0, WMO_HELD_MONTHS["wmo_hbh"][0])), 2019, (220.0, 375.0),
         "derived: row:wmo_hbh_spending_per_client 2019 2,581 per client-year x (1 + 12/34) / 12 (34: WMO_HELD_MONTHS);"
@@ -312,7 +319,7 @@ _TARIFF = {  # product: (euro per client-month, price year, plausible range, sou
         120.0, 2025, (90.0, 160.0), "assumption: the monthly bewind fee paid through bijzondere bijstand; no figure in shared/data"
     ),
     "veiligheid_ambulant": (
-        781.0, 2019, (500.0, 1300.0),
+        845.0, 2019, (550.0, 1300.0),
         "derived: as tariff.jeugd_ambulant (ambulant youth help paid from the same budget line); up to the jeugdbescherming price",
     ),
     "jeugdbescherming": (
@@ -366,8 +373,9 @@ def _registry() -> tuple[Parameter, ...]:
         out.append(declare(f"care.{prod.name}.effectiveness", eff, (max(0.0, eff - 0.2), min(1.0, eff + 0.2)), "share resolved at end", A))
         out.append(declare(f"care.{prod.name}.escalate", esc, spread(esc) if esc else (0.0, 0.0), MONTHLY + " to specialist", A))
         out.append(declare(f"care.{prod.name}.share", share, (share, share), "share of its domain and tier", src, NON_NEGATIVE))
-        tariff, year, plausible, tariff_src = _TARIFF[prod.name]
-        out.append(declare_money(f"tariff.{prod.name}", tariff, plausible, "euro per client-month", tariff_src, year, TARIFF_INDEX))
+        if prod.name not in STAFF_PRODUCTS:
+            tariff, year, plausible, tariff_src = _TARIFF[prod.name]
+            out.append(declare_money(f"tariff.{prod.name}", tariff, plausible, "euro per client-month", tariff_src, year, TARIFF_INDEX))
     for d in DOMAINS:
         share, rng, src = _SPECIALIST_SHARE[d]
         out.append(declare(f"specialist_share.{d}", share, rng, "share of severe needs indicated to the specialist tier", src, PROBABILITY))
@@ -473,6 +481,15 @@ def _registry() -> tuple[Parameter, ...]:
             BENEFIT_INDEX,
         ),
         declare("access.intakes_per_fte", 10.0, (6.0, 15.0), "intakes per FTE-month", A, NON_NEGATIVE),
+        declare(
+            "access.caseload_per_fte",
+            15.0,
+            (10.0, 25.0),
+            "youth in the team's own jeugdhulp per casework FTE",
+            "assumption: a jeugd- en gezinscoach of a wijkteam carries 12-20 families (10-25 across municipalities); no caseload"
+            " figure in shared/data",
+            (1.0, 1000.0),
+        ),
         declare(
             "access.decision_term_weeks",
             8.0,

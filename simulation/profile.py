@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
-from sdsim.simulation.schema import AGE_GROUPS, BUDGET_LINES, DOMAINS, INCOME_CLASSES, PAYMENT_MODELS, PRODUCT
+from sdsim.simulation.schema import AGE_GROUPS, BUDGET_LINES, DOMAINS, INCOME_CLASSES, PAYMENT_MODELS, PRODUCT, STAFF_PRODUCTS
 
 Probability = Field(ge=0.0, le=1.0)
 UNLIMITED = 2**40  # slots or intakes that never bind
@@ -110,6 +110,17 @@ class ProviderGroup(_Strict):
     tariff_factor: float = Field(default=1.0, ge=0.0, le=10.0)
     payment_model: Literal[PAYMENT_MODELS] = "pxq"  # type: ignore[valid-type]
     lumpsum_year: float = Field(default=0.0, ge=0.0, le=MAX_EUROS_YEAR)
+    casework_fte: float = Field(default=0.0, ge=0.0, le=1e6)  # the municipality's own team: its casework FTE per row
+
+    @property
+    def own_team(self) -> bool:
+        """The municipality's own staff (casework: ``schema.STAFF_PRODUCTS``), not a contract."""
+        return self.casework_fte > 0
+
+    @property
+    def offers(self) -> set[str]:
+        """The products this group has slots for (an own team: the staff products)."""
+        return {p for p, n in self.slots.items() if n > 0} | (set(STAFF_PRODUCTS) if self.own_team else set())
 
     @model_validator(mode="after")
     def _known_products(self) -> ProviderGroup:
@@ -154,10 +165,11 @@ class Profile(_Strict):
         served = sorted(w for team in self.access_teams for w in team.wijken)
         if served != list(range(self.wijken)):
             raise ValueError(f"access_teams must serve each wijk 0..{self.wijken - 1} exactly once")
-        offered = {p for g in self.providers for p, s in g.slots.items() if s > 0}
+        offered = {p for g in self.providers for p in g.offers}
         missing = [p for p in PRODUCT if p not in offered]
         if missing:
-            raise ValueError(f"providers offer no slots for: {', '.join(missing)}")
+            staff = " (an own team's casework_fte)" if set(missing) & set(STAFF_PRODUCTS) else ""
+            raise ValueError(f"providers offer no slots for: {', '.join(missing)}{staff}")
         self._check_population()
         return self
 
@@ -231,11 +243,17 @@ class Profile(_Strict):
         for group in data["providers"]:
             group["slots"] = {p: (max(1, round(n * factor)) if n > 0 else 0) for p, n in group["slots"].items()}
             group["lumpsum_year"] *= factor
+            group["casework_fte"] *= factor
         data["revenue"] = {k: v * factor for k, v in data["revenue"].items()}
         data["general_subsidy_year"] = {k: v * factor for k, v in data["general_subsidy_year"].items()}
         return Profile.model_validate(data)
 
     @property
     def n_providers(self) -> int:
-        """Number of provider agents (contracts)."""
+        """Number of provider agents (contracts and the municipality's own teams)."""
         return sum(g.count for g in self.providers)
+
+    @property
+    def n_contracts(self) -> int:
+        """Number of provider contracts (the municipality's own teams are none)."""
+        return sum(g.count for g in self.providers if not g.own_team)

@@ -110,6 +110,8 @@ PRODUCTS: tuple[Product, ...] = (
     Product("beschermingsbewind", SCHULDEN, T_SPECIALIST, "schulden"),
     Product("veiligheid_ambulant", VEILIGHEID, T_MAATWERK, "jeugd_ambulant"),
     Product("jeugdbescherming", VEILIGHEID, T_FORCED, "jeugd_gedwongen_kader"),
+    # Jeugdhulp the access team gives itself (casework: CBS's "jeugdhulp door het wijkteam"), paid as its staff
+    Product("jeugd_wijkteam", JEUGD, T_MAATWERK, "toegang"),
 )
 PRODUCT = {p.name: i for i, p in enumerate(PRODUCTS)}
 N_PRODUCTS = len(PRODUCTS)
@@ -124,7 +126,10 @@ HEAVY_PRODUCT = np.array(
 WMO_COPAY_PRODUCTS: tuple[str, ...] = ("wmo_hbh", "wmo_begeleiding", "wmo_hulpmiddelen")
 # The products CBS counts as jeugdhulp (Jeugdwet help that is not a protection measure): ambulant and
 # residential youth care, and ambulant help in the safety domain (paid from the youth ambulant line).
-JEUGDHULP: tuple[str, ...] = ("jeugd_ambulant", "jeugd_verblijf", "veiligheid_ambulant")
+JEUGDHULP: tuple[str, ...] = ("jeugd_ambulant", "jeugd_verblijf", "veiligheid_ambulant", "jeugd_wijkteam")
+# Products the municipality's own staff deliver: no tariff, a client-month costs the staff's wage over their
+# caseload (``access.wage_fte_year`` / 12 / ``access.caseload_per_fte``); capacity is casework FTE x caseload.
+STAFF_PRODUCTS: tuple[str, ...] = ("jeugd_wijkteam",)
 
 # Persons and provisions (issue 10 item 3). A household-domain's trajectory concerns one or more of
 # its members: youth care and protection its children (siblings in the same situation, each with a

@@ -111,7 +111,7 @@ def test_bad_scenario_exits_2_with_one_line(tmp_path, capsys, body, expect):
             "access_teams[Sociaal team Noord].fte.jeugd: Input should be greater than or equal to 0 (got -1.05)",
         ),
         (
-            ("slots = { jeugd_ambulant = 12 }", "slots = { jeugd_ambulant = -3 }"),
+            ("slots = { jeugd_ambulant = 10 }", "slots = { jeugd_ambulant = -3 }"),
             "providers[Jeugdhulp ambulant]: slots.jeugd_ambulant must be >= 0",
         ),
         (

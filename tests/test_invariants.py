@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import numpy as np
+from sdsim.simulation.compiled import tariffs
 from sdsim.simulation.engine import Engine
 from sdsim.simulation.inputs import provider_payment
 from sdsim.simulation.ledger import book, index_factors
@@ -20,10 +21,12 @@ from sdsim.simulation.schema import (
     N_SEVERITY,
     N_STATES,
     NONE,
+    PRODUCT,
     PRODUCT_DOMAIN,
     PRODUCT_LINE,
     PRODUCTS,
     QUEUE,
+    STAFF_PRODUCTS,
     STATES,
     WERK,
 )
@@ -104,23 +107,28 @@ def test_tallies_match_a_recount_of_the_households(baseline):
 
 
 def test_ledger_equals_sum_over_provisions(baseline):
+    """Every euro of care is price x provision-months on its line: contracts at their tariff, the teams' own help at its staff cost."""
     engine, t = _run(baseline)
     params, profile = baseline.params, engine.profile
     ledger = book(t, engine.compiled)
     model, factor, _ = provider_payment(profile)
     assert (model == 0).all()  # default contracts are p x q
     prices = engine.compiled.start_prices  # start-year euros, indexed from each amount's price year
-    price = index_factors(t.events.shape[0], params["index.tariff"])
-    for p, prod in enumerate(PRODUCTS):
-        euros = (t.provisions[:, :, p] * factor[None, :]).sum(axis=1) * prices[f"tariff.{prod.name}"] * price
-        line_products = [q for q in range(len(PRODUCTS)) if PRODUCT_LINE[q] == PRODUCT_LINE[p]]
-        if len(line_products) == 1:
-            np.testing.assert_allclose(ledger.spending[:, PRODUCT_LINE[p]], euros, rtol=1e-12)
-    care_lines = sorted(set(PRODUCT_LINE.tolist()))
-    provided = t.provisions
-    total_care = sum((provided[:, :, p] * factor).sum(axis=1) * prices[f"tariff.{prod.name}"] for p, prod in enumerate(PRODUCTS)) * price
-    np.testing.assert_allclose(ledger.spending[:, care_lines].sum(axis=1), total_care, rtol=1e-12)
-    benefit = t.house[:, 2] * prices["benefit.monthly"] * index_factors(t.events.shape[0], params["index.benefit"])
+    unit = tariffs(prices, params)
+    months = t.events.shape[0]
+    price, wage = index_factors(months, params["index.tariff"]), index_factors(months, params["index.wage"])
+    contracted = [p for p, prod in enumerate(PRODUCTS) if prod.name not in STAFF_PRODUCTS]
+    euros = {p: (t.provisions[:, :, p] * factor[None, :]).sum(axis=1) * unit[p] for p in range(len(PRODUCTS))}
+    for p in contracted:
+        if sum(PRODUCT_LINE[q] == PRODUCT_LINE[p] for q in range(len(PRODUCTS))) == 1:
+            np.testing.assert_allclose(ledger.spending[:, PRODUCT_LINE[p]], euros[p] * price, rtol=1e-12)
+    care_lines = sorted({PRODUCT_LINE[p] for p in contracted})
+    np.testing.assert_allclose(ledger.spending[:, care_lines].sum(axis=1), sum(euros[p] for p in contracted) * price, rtol=1e-12)
+    intake = sum(sum(team.fte.values()) for team in profile.access_teams) * prices["access.wage_fte_year"] / 12
+    own_help = sum(euros[PRODUCT[name]] for name in STAFF_PRODUCTS)
+    np.testing.assert_allclose(ledger.spending[:, LINE["toegang"]], (intake + own_help) * wage, rtol=1e-12)
+    assert own_help.sum() > 0, "the default's teams give jeugdhulp themselves"
+    benefit = t.house[:, 2] * prices["benefit.monthly"] * index_factors(months, params["index.benefit"])
     np.testing.assert_allclose(ledger.spending[:, LINE["participatie_bijstand"]], benefit, rtol=1e-12)
     assert ledger.spending.min() >= 0 and np.isfinite(ledger.spending).all()
 

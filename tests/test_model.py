@@ -23,7 +23,7 @@ def test_model_steps_through_engine_and_collects(baseline):
     specialist = tallies.stock.sum(axis=1)[:, PRODUCT_TIER == T_SPECIALIST].sum(axis=1)
     np.testing.assert_array_equal(frame["clients_tier.specialist"].to_numpy(), specialist)
     assert len(model.agents_by_type[type(model.teams[0])]) == 3
-    assert sum(p.slots.get("jeugd_ambulant", 0) for p in model.providers) == 41 * 12
+    assert sum(p.slots.get("jeugd_ambulant", 0) for p in model.providers) == 41 * 10
     queue = sum(sum(t.queue.values()) for t in model.teams)
     assert queue == sum(model.indicators[f"queue.{d}"] for d in DOMAINS)
     assert frame.iloc[-1]["escalations"] == sum(model.indicators[f"{h}.{d}"] for h in ("escalations", "crises") for d in DOMAINS)

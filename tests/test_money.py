@@ -13,7 +13,7 @@ from sdsim.simulation.compiled import compile_scenario
 from sdsim.simulation.ledger import book
 from sdsim.simulation.parameters import BY_NAME, REGISTRY, WMO_HELD_MONTHS, Parameters, held_months, per_client_month
 from sdsim.simulation.prices import INDICES, LINE_INDEX, TARIFF_INDEX, at_start_year, index_factor, line_index_factors
-from sdsim.simulation.schema import BUDGET_LINES, LINE, PRODUCT, PRODUCT_LINE
+from sdsim.simulation.schema import BUDGET_LINES, LINE, PRODUCT, PRODUCT_LINE, PRODUCTS, STAFF_PRODUCTS
 from sdsim.simulation.tallies import H_BENEFIT_MONTHS, Tallies
 
 ROWS = source_rows()
@@ -26,7 +26,7 @@ def row(indicator: str, period: str, geography: str = "NL") -> float:
 
 def test_every_amount_of_money_says_its_price_year_and_index():
     assert {p.name for p in MONEY} >= {"benefit.monthly", "access.wage_fte_year", "overhead.per_contract_year", "copay.middle"}
-    assert {f"tariff.{name}" for name in PRODUCT} <= {p.name for p in MONEY}
+    assert {f"tariff.{name}" for name in PRODUCT if name not in STAFF_PRODUCTS} <= {p.name for p in MONEY}
     for p in REGISTRY:
         if p.price_year is None:
             assert not p.index and not (p.unit.startswith("euro") and not p.name.startswith("lever.")), p.name
@@ -92,9 +92,11 @@ def test_ledger_indexes_on_from_the_start_year_a_step_each_january(baseline):
     later = book(t[:13], compiled, first_month=12)
     np.testing.assert_allclose(later.spending[0], ledger.spending[12], rtol=1e-12)
     np.testing.assert_allclose(later.revenue, ledger.revenue[12:], rtol=1e-12)
-    # euros are conserved: the care lines hold exactly the care booked per product (no lever costs as today)
-    care_lines = sorted(set(PRODUCT_LINE.tolist()))
-    np.testing.assert_allclose(ledger.spending[:, care_lines].sum(axis=1), ledger.care.sum(axis=1), rtol=1e-12)
+    # euros are conserved: the care lines hold exactly the care booked per product (no lever costs as today); the
+    # access line (toegang) holds the team's own help beside its intake staff (none here)
+    care_lines = sorted(set(PRODUCT_LINE.tolist()) - {LINE["toegang"]})
+    contracted = [p for p, prod in enumerate(PRODUCTS) if prod.name not in STAFF_PRODUCTS]
+    np.testing.assert_allclose(ledger.spending[:, care_lines].sum(axis=1), ledger.care[:, contracted].sum(axis=1), rtol=1e-12)
 
 
 def test_line_index_factors():
@@ -145,6 +147,7 @@ def test_tariffs_are_derived_from_the_cited_rows():
     # youth: 2019 spending on individual provisions less the protection measures over the trajectory-months, the stock on
     # 1 January the trajectories active in the year less those started
     stock = row("jh_trajectories_active", "2019") - row("jh_trajectories_started", "2019")
+    stock *= 1 - row("jh_started_share_wijkteam", "2021*") / 100  # the local teams' own trajectories are paid as staff
     spent = row("jeugd_cost_individual_provisions", "2019") * 1e9 - row("taakveld_geescaleerde_zorg_18min_lasten_begroot", "2019*") * 1e6
     mean = spent / (12 * stock)
     verblijf_starts = row("jh_started_share_met_verblijf", "2021*") / 100 * row("jh_trajectories_started", "2019")
@@ -249,6 +252,7 @@ def test_validation_figures_in_euros_are_indexed_to_the_comparable_year(baseline
         euros = t.figure and "euro" in ROWS[t.figure[0]]["unit"]
         assert bool(t.index) == bool(euros), t.key
         if t.model is not None and t.index:
-            lines = {m.removeprefix("spending.") for m in t.model.items}
-            assert {LINE_INDEX[line] for line in lines} == {t.index}, t.key
+            lines = {m.removeprefix("spending.") for m in t.model.items if m.startswith("spending.")}
+            # access and voorliggend veld alone (spending_frontline.*) mix general provisions (tariff) and staff (wage): tariff
+            assert {LINE_INDEX[line] for line in lines} == {t.index} if lines else t.index == TARIFF_INDEX, t.key
     assert figure_value(hbh) == 66

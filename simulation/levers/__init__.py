@@ -76,6 +76,11 @@ class Check(NamedTuple):
     reference: Mapping[str, float] = MappingProxyType({})
 
 
+def contracts(data: ProfileData) -> list[dict[str, Any]]:
+    """The provider groups of profile data that are contracts (not the municipality's own teams: ``casework_fte``)."""
+    return [group for group in data["providers"] if not group.get("casework_fte")]
+
+
 def profile_as_today(data: ProfileData, params: Parameters) -> None:
     """A profile hook that changes nothing."""
 

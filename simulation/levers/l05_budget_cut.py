@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sdsim.simulation.levers import Check, Lever, ProfileData
+from sdsim.simulation.levers import Check, Lever, ProfileData, contracts
 from sdsim.simulation.parameter import declare
 from sdsim.simulation.schema import DOMAINS, JEUGD, PRODUCT, PRODUCTS, T_FORCED
 
@@ -20,7 +20,7 @@ CUT = "lever.budget.jeugd.cut"
 def provider_ceilings(data: ProfileData, params: Parameters) -> None:
     """Providers' voluntary youth-care slots shrink by the cut, unless budgets are pooled (L11)."""
     ceiling = 0.0 if params["lever.budget.pooled"] >= 0.5 else params[CUT]
-    for group in data["providers"]:
+    for group in contracts(data):
         for name, slots in group["slots"].items():
             if PRODUCT[name] in VOLUNTARY_JEUGD and slots > 0:
                 group["slots"][name] = max(1, int(slots * (1.0 - ceiling)))

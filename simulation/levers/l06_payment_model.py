@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from sdsim.simulation.inputs import survival_from_hazard
-from sdsim.simulation.levers import Check, Lever, ProfileData
+from sdsim.simulation.levers import Check, Lever, ProfileData, contracts
 from sdsim.simulation.parameter import ASSUMPTION, declare
 from sdsim.simulation.schema import PAYMENT_MODELS
 
@@ -21,7 +21,7 @@ def one_payment_model(data: ProfileData, params: Parameters) -> None:
     """Every contract on the lever's payment model (-1: as contracted)."""
     model = round(params[MODEL])
     if model >= 0:
-        for group in data["providers"]:
+        for group in contracts(data):
             group["payment_model"] = PAYMENT_MODELS[model]
 
 

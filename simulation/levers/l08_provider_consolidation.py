@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sdsim.simulation.levers import Check, Lever, ProfileData
+from sdsim.simulation.levers import Check, Lever, ProfileData, contracts
 from sdsim.simulation.parameter import declare
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ CONTRACTS = "lever.providers.contracts"
 
 def consolidate(data: ProfileData, params: Parameters) -> None:
     """Fewer contracts per provider group, with the same total slots and lump sum."""
-    for group in data["providers"]:
+    for group in contracts(data):
         new_count = max(1, round(group["count"] * params[CONTRACTS]))
         if new_count != group["count"]:
             factor = group["count"] / new_count
