@@ -121,9 +121,9 @@ def test_reassessment_conserves_and_takes_its_share(baseline):
 def test_verblijf_share_of_started_jeugdhulp_within_issue_band(default_year):
     """Verblijf is 6.1 % of started jeugdhulp (CBS 2021*); issue 10's band 0.8-1.25x, on the mean over replicates.
 
-    The standard error over the 8 replicates: about 25 verblijf starts of 400 a year each give a
-    binomial 1.2 points per replicate, 0.44 over eight; with twice that for overdispersion (0.81 at
-    seed 5) it must stay below 1.0 point, under the band's half-width (1.37 points).
+    The standard error over the 8 replicates: about 40 verblijf trajectories of 700 started a year each
+    give a binomial 0.9 points per replicate, 0.3 over eight; with twice that for overdispersion (siblings
+    and companions start together) it must stay below 1.0 point, under the band's half-width (1.37 points).
     """
     started = np.array([y.census.admissions.sum(axis=1) for y in default_year])  # (replicates, products)
     jh = [PRODUCT[p] for p in JEUGDHULP]

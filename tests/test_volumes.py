@@ -37,6 +37,9 @@ FITTED = {
     "jh_active": "jeugdhulp trajectories active in the year per youth 0-22; companion.jeugd_* fitted to 1.38 per youth",
     "jh_started": "jeugdhulp trajectories started per youth 0-22; follows",
     "jeugd_spending_individual": "youth spending on individual provisions (2019); tariffs per trajectory-month of 2019",
+    "jeugd_spending_total": "youth spending including access and voorliggend veld (2019); follows",
+    "jh_wijkteam_share": "the local teams' own jeugdhulp among started (2021*; not a criterion); its product share fitted",
+    "bijstand_spending": "bijstand benefits spending (2019 BUIG); follows the households on bijstand",
     "jb_stock": "jeugdbescherming measures in force on 31 December; duration fitted to stock / inflow (Little's law)",
     "bijstand_households": "households with bijstand (not refitted: passes as before)",
 }
