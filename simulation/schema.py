@@ -135,7 +135,8 @@ STAFF_PRODUCTS: tuple[str, ...] = ("jeugd_wijkteam",)
 # its members: youth care and protection its children (siblings in the same situation, each with a
 # trajectory of their own), Wmo support its adults and elderly (a partner with a need of their own);
 # werk and schulden are household measures (CBS counts bijstand and debt help per household). Who
-# is concerned is drawn at admission: the client and each other eligible member with ``persons.<domain>``.
+# is concerned is drawn at admission: the client and each other eligible member with ``persons.<domain>``;
+# they stay in the trajectory until it ends (a sibling who turns 18 meanwhile continues, as verlengde jeugdhulp).
 # Each person may hold a companion provision alongside the product (CBS counts 1.3 Wmo provisions per
 # client and 1.4 jeugdhulp trajectories per youth): a hulpmiddel beside HbH or begeleiding, a second
 # ambulant trajectory (another provider or form) beside youth care.
