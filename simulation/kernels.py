@@ -219,6 +219,7 @@ E_DECISIONS, E_DECISIONS_LATE = EVENT["decisions"], EVENT["decisions_late"]
 DAYS_PER_MONTH = 365.25 / 12.0  # 30.44 days, 4.35 weeks
 E_REFUSED, E_SHIFTED = EVENT["refused_eligibility"], EVENT["shifted_general"]
 
+SERVE_AHEAD = 16  # queue entries served: the rows of the entry this many entries ahead are prefetched
 AHEAD = 6  # visits: the rows of the household this many visits ahead are prefetched
 
 # Households.context bits: what the scheduled events of hidden needs, general provisions and
@@ -1075,18 +1076,20 @@ def serve_access_queues(
     qh, qd, n_q = _gather(sc, 0, 0)
     wh, wd, n_w = _gather(sc, 1, n_q)
     keys = np.empty(n_q, np.int64)
+    counters = np.empty(n_q, np.int64)  # each entry's counter, at hand when serving (most entries wait: no row is read)
     for i in range(n_q):
         h, d = qh[i], qd[i]
         if i + 2 * AHEAD < n_q:  # entries in household order: in a large population their rows are far apart
             prefetch(entered, flat(qh[i + 2 * AHEAD], qd[i + 2 * AHEAD]))
             prefetch(team, qh[i + 2 * AHEAD])
         came = entered[flat(h, d)]
-        keys[i] = (counter_of(team[h], integrated, d) << 40) | ((32_767 - np.int64(month - came)) << 24) | _tiebreak(key, came, h, d)
+        counters[i] = counter_of(team[h], integrated, d)
+        keys[i] = (counters[i] << 40) | ((32_767 - np.int64(month - came)) << 24) | _tiebreak(key, came, h, d)
     served = np.zeros(capacity.shape[0], np.int64)
     queued = _key_order(keys, 40 + _bits(capacity.shape[0]))
     n_w = _serve_in_order(
-        state, severity, entered, product, door, provider, next_onset, team, capacity, rt, st, row, off, qh, qd, queued, served, wh, wd,
-        n_w, key, mk, month,
+        state, severity, entered, product, door, provider, next_onset, team, capacity, rt, st, row, off, qh, qd, counters, queued, served,
+        wh, wd, n_w, key, mk, month,
     )  # fmt: skip
     for counter in range(capacity.shape[0]):
         row[queue_at(off, counter, Q_SERVED)] = served[counter]
@@ -1096,9 +1099,9 @@ def serve_access_queues(
 @njit(cache=True, nogil=True, _nrt=False)
 def _serve_in_order(
     state, severity, entered, product, door, provider, next_onset, team, capacity, rt: Rates, st: Structure, row, off, qh, qd,
-    queued, served, wh, wd, n_w: int, key, mk, month: int,
+    counters, queued, served, wh, wd, n_w: int, key, mk, month: int,
 ) -> int:  # fmt: skip
-    """Serve the queue entries in ``queued`` order up to each counter's capacity; returns the waiting-list length.
+    """Serve the queue entries in ``queued`` order up to capacity per counter (``counters``: each entry's); returns the waiting-list length.
 
     The wait of each intake is counted in days (``wait_days``, the counter's k-th intake of the month
     at k / capacity of the month). A need triaged to maatwerk awaits a beschikking: the decision comes
@@ -1114,9 +1117,12 @@ def _serve_in_order(
         i = queued[r]
         h, d = qh[i], qd[i]
         hd = flat(h, d)
-        if r + AHEAD < n_q:  # in queue order the rows are scattered: fetch ahead
-            _prefetch_entry(qh[queued[r + AHEAD]], qd[queued[r + AHEAD]], state, severity, entered, product, door, provider, next_onset)
-        counter = counter_of(team[h], st.team_integrated, d)
+        if r + SERVE_AHEAD < n_q:  # in queue order the rows are scattered: fetch ahead those that may be served
+            ahead = queued[r + SERVE_AHEAD]
+            if served[counters[ahead]] < capacity[counters[ahead]]:  # a counter full now stays full this month
+                _prefetch_entry(qh[ahead], qd[ahead], state, severity, entered, product, door, provider, next_onset)
+                prefetch(team, qh[ahead])
+        counter = counters[i]
         if served[counter] >= capacity[counter]:
             row[queue_at(off, counter, Q_LENGTH)] += 1
             continue
