@@ -118,8 +118,11 @@ def hazard_from_pmf(pmf: np.ndarray) -> np.ndarray:
     h = np.divide(pmf, survival, out=np.ones_like(pmf), where=survival > 1e-12)
     out = h[:HAZARD_MONTHS].copy()
     rest = pmf[HAZARD_MONTHS - 1 :]
-    mean_rest = (rest * np.arange(1, rest.size + 1)).sum() / rest.sum()
-    out[-1] = 1.0 / mean_rest  # geometric continuation with the same conditional mean
+    if rest.sum() > 0:
+        mean_rest = (rest * np.arange(1, rest.size + 1)).sum() / rest.sum()
+        out[-1] = 1.0 / mean_rest  # geometric continuation with the same conditional mean
+    else:  # no one stays that long (a tail mean at its bound): the last month ends every trajectory
+        out[-1] = 1.0
     return np.clip(out, 0.0, 1.0)
 
 

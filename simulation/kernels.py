@@ -871,10 +871,10 @@ def household_pass(
     state, severity, entered, product = hh.state.ravel(), hh.severity.ravel(), hh.entered.ravel(), hh.product.ravel()
     provider, door, last_end, next_onset = hh.provider.ravel(), hh.door.ravel(), hh.last_end.ravel(), hh.next_onset.ravel()
     escalation, persons, companions = hh.escalation.ravel(), hh.persons.ravel(), hh.companions.ravel()
-    for c in prange(bounds.shape[0] - 1):
+    for c in prange(bounds.shape[0] - 1):  # c is int64 here and uint64 in the parallel region: one type, one compilation of _chunk
         _chunk(
             hh, state, severity, entered, product, provider, door, last_end, next_onset, escalation, persons, companions, rt, st, sc,
-            stay, bounds, key, month, c,
+            stay, bounds, key, month, np.int64(c),
         )  # fmt: skip
 
 
