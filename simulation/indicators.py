@@ -123,6 +123,7 @@ METRICS: tuple[Metric, ...] = (
            "persons", _PRODUCTS),
     Metric("provisions", "stock", "lopende voorzieningen (trajecten)", "provisions held (trajectories)", "provisions", _PRODUCTS),
     Metric("started", "flow", "gestarte trajecten", "trajectories started", "trajectories", _PRODUCTS),
+    Metric("ended", "flow", "beëindigde trajecten", "trajectories ended", "trajectories", _PRODUCTS),
     Metric("persons_in_care", "stock", "personen in zorg", "persons in care", "persons", DOMAINS),
     # per domain: household-domains in a state at month end
     Metric("general_users", "stock", "gebruikers algemene voorzieningen", "general-provision users", **_DOMAIN),
@@ -336,6 +337,7 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
         out[f"holders.{prod.name}"] = held[:, p, HOLD_HOLDERS]
         out[f"provisions.{prod.name}"] = held[:, p, HOLD_PROVISIONS]
         out[f"started.{prod.name}"] = started_by_door[:, p].sum(axis=1)
+        out[f"ended.{prod.name}"] = tallies.ended[:, p]
     for d, name in enumerate(DOMAINS):
         out[f"persons_in_care.{name}"] = held[:, d == PRODUCT_DOMAIN, HOLD_CLIENTS].sum(axis=1)
     started = started_by_door[:, _JEUGDHULP].sum(axis=1)  # (months, doors)

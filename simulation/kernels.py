@@ -446,7 +446,7 @@ def _count_population(counts, off, sign: int, nc: int, ny: int, na: int, ne: int
 @njit(cache=True, nogil=True, inline="always")
 def _demography(
     hh: Households, rt: Rates, st: Structure, stay, state, entered, product, door, provider, next_onset, severity, last_end,
-    counts, off, chains, h: int, hk, month: int,
+    persons, companions, counts, off, chains, h: int, hk, month: int,
 ) -> bool:  # fmt: skip
     """Ageing, births, deaths and moving out (a candidate event is due); True if the household is gone.
 
@@ -495,7 +495,8 @@ def _demography(
                 if handover:
                     u18 = uniform(hk, DEM_18)
                 turn_18(
-                    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, h, d, month, handover, u18,
+                    state, entered, product, door, provider, next_onset, severity, last_end, persons, companions, counts, off, h, d, month,
+                    handover, u18,
                     rt.scalars[P_TRANSITION18_TO_WMO], rt.scalars[P_TRANSITION18_GAP], counter_of(hh.team[h], st.team_integrated, WMO),
                 )  # fmt: skip
     if children[h] + young[h] + adults[h] + elderly[h] == 0:
@@ -506,12 +507,13 @@ def _demography(
 
 @njit(cache=True, nogil=True, inline="always")
 def _vacate(
-    hh: Households, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, h: int, month: int
-) -> None:
+    hh: Households, state, entered, product, door, provider, next_onset, severity, last_end, persons, companions, counts, off, h: int,
+    month: int,
+) -> None:  # fmt: skip
     """The household has left (moved out, or its last member died): its care ends, the row is vacant and never visited."""
     for d in range(N_DOMAINS):
         hd = flat(h, d)
-        count_care_exit(counts, off, state, entered, product, hd, month)
+        count_care_exit(counts, off, state, entered, product, persons, companions, hd, month)
         enter(state, entered, product, door, provider, next_onset, hd, month, NONE, -1, D_NONE)
         severity[hd] = V_NONE
         last_end[hd] = NEVER
@@ -735,11 +737,14 @@ def _chunk(
             sleepers[0] -= 1
         if next_demography[h] <= month:
             gone = _demography(
-                hh, rt, st, stay, state, entered, product, door, provider, next_onset, severity, last_end, counts, off,
-                chains, h, hk, month,
+                hh, rt, st, stay, state, entered, product, door, provider, next_onset, severity, last_end, persons, companions, counts,
+                off, chains, h, hk, month,
             )  # fmt: skip
             if gone:
-                _vacate(hh, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, h, month)
+                _vacate(
+                    hh, state, entered, product, door, provider, next_onset, severity, last_end, persons, companions, counts, off, h,
+                    month,
+                )  # fmt: skip
                 vacated[n_vacated[0]] = h
                 n_vacated[0] += 1
                 continue
@@ -772,7 +777,8 @@ def _chunk(
                     onset(state, entered, product, door, provider, next_onset, severity, severity_cdf, counts, off, hd, d, hk, month)
             elif current == CARE:
                 care_month(
-                    state, entered, product, door, provider, next_onset, severity, last_end, escalation, counts, off, hd, d, hk,
+                    state, entered, product, door, provider, next_onset, severity, last_end, escalation, persons, companions, counts, off,
+                    hd, d, hk,
                     month, care_escalate, effectiveness, product_cdf, mult, counter_of(team[h], integrated, d), reassess,
                 )  # fmt: skip
             else:

@@ -108,6 +108,7 @@ TALLIES: tuple[Tally, ...] = (
     Tally("resolved", ("provider", "product"), "flow", False, "care ended with the need resolved (result payment)"),
     Tally("stock", ("provider", "product"), "stock", True, "clients in care at month end"),
     Tally("exits", ("product", "exit_column"), "flow", False, "outflows from care and their months in care"),
+    Tally("ended", ("product",), "flow", False, "provisions ended (trajectories as CBS counts them)"),
     Tally("house", ("house",), "stock", True, "households: self-reliant, multi-problem, on benefit, co-payment by class, duplicate"),
     Tally("general", ("domain",), "stock", True, "user-months of general provisions"),
     Tally("shifted", ("product",), "stock", True, "user-months of the general provision replacing a product (L1)"),
@@ -124,7 +125,7 @@ X_RESOLVED, X_STOCK, X_EXITS, X_HOUSE = TALLY["resolved"], TALLY["stock"], TALLY
 X_GENERAL, X_SHIFTED, X_UNCONTROLLED, X_QUEUE = TALLY["general"], TALLY["shifted"], TALLY["uncontrolled"], TALLY["queue"]
 X_POPULATION, X_DEMOGRAPHY = TALLY["population"], TALLY["demography"]
 X_STARTED, X_WAITS = TALLY["started"], TALLY["waits"]
-X_PROVISIONS, X_PERSONS = TALLY["provisions"], TALLY["persons"]
+X_PROVISIONS, X_PERSONS, X_ENDED = TALLY["provisions"], TALLY["persons"], TALLY["ended"]
 
 
 def tally_shapes(n_providers: int, n_counters: int) -> tuple[tuple[int, ...], ...]:

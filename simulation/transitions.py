@@ -67,6 +67,7 @@ from sdsim.simulation.tallies import (
     H_SELF_RELIANT,
     Q_ARRIVALS,
     X_BILLED,
+    X_ENDED,
     X_EXITS,
     X_GENERAL,
     X_HOUSE,
@@ -354,17 +355,20 @@ def count_state(
 
 
 @njit(cache=True, nogil=True, inline="always")
-def count_care_exit(counts, off, state, entered, product, hd: np.uint64, month: int) -> None:
+def count_care_exit(counts, off, state, entered, product, persons, companions, hd: np.uint64, month: int) -> None:
     """Count an outflow from care that is not a care decision (age 18, household gone)."""
     if state[hd] == CARE:
-        count_exit(counts, off, product[hd], month - entered[hd])
+        count_exit(counts, off, product[hd], month - entered[hd], persons[hd], companions[hd])
 
 
 @njit(cache=True, nogil=True, inline="always")
-def count_exit(counts, off, p: int, months_in_care: int) -> None:
-    """Count an outflow from care of product p and its months in care (``tallies.exits``)."""
+def count_exit(counts, off, p: int, months_in_care: int, persons: int, companions: int) -> None:
+    """Count an outflow from care of product p and its months in care (``tallies.exits``), and the provisions ended."""
     counts[at(off, X_EXITS, p * 2)] += 1
     counts[at(off, X_EXITS, p * 2 + 1)] += months_in_care
+    counts[at(off, X_ENDED, p)] += persons
+    if companions != 0:
+        counts[at(off, X_ENDED, COMPANION[p])] += companions
 
 
 # --- the arrows ---------------------------------------------------------------------------
@@ -594,9 +598,11 @@ def refer_by_gi(
 
 
 @njit(cache=True, nogil=True, inline="always")
-def escalate_care(state, entered, product, door, provider, next_onset, counts, off, hd, d: int, hk, month: int, product_cdf) -> None:
+def escalate_care(
+    state, entered, product, door, provider, next_onset, persons, companions, counts, off, hd, d: int, hk, month: int, product_cdf
+) -> None:
     """A maatwerk client escalates to the specialist tier: onto its waiting list, through the same door."""
-    count_exit(counts, off, product[hd], month - entered[hd])
+    count_exit(counts, off, product[hd], month - entered[hd], persons[hd], companions[hd])
     counts[event_at(off, d, E_TO_SPEC)] += 1
     specialist = pick_product(product_cdf, d, T_SPECIALIST, uniform(hk, stream(d, K_PRODUCT)))
     enter(state, entered, product, door, provider, next_onset, hd, month, WAITLIST, specialist, door[hd])
@@ -604,8 +610,8 @@ def escalate_care(state, entered, product, door, provider, next_onset, counts, o
 
 @njit(cache=True, nogil=True, inline="always")
 def end_care(
-    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, hk, month: int, effectiveness,
-    counter: int, reassess: float,
+    state, entered, product, door, provider, next_onset, severity, last_end, persons, companions, counts, off, hd, d: int, hk,
+    month: int, effectiveness, counter: int, reassess: float,
 ) -> None:  # fmt: skip
     """Care ends (its duration drawn at admission is over): resolved, re-assessed, or a hidden need one severity lower.
 
@@ -618,7 +624,7 @@ def end_care(
     re-assessed (conservation: every end of care is counted once, as resolved, re-assessed or lapsed).
     """
     p, prov, duration = product[hd], provider[hd], month - entered[hd]
-    count_exit(counts, off, p, duration)
+    count_exit(counts, off, p, duration, persons[hd], companions[hd])
     counts[event_at(off, d, E_CARE_MONTHS)] += duration
     counts[event_at(off, d, E_CARE_EXITS)] += 1
     last_end[hd] = month
@@ -643,8 +649,8 @@ def end_care(
 
 @njit(cache=True, nogil=True, inline="always")
 def care_month(
-    state, entered, product, door, provider, next_onset, severity, last_end, escalation, counts, off, hd, d: int, hk, month: int,
-    care_escalate, effectiveness, product_cdf, mult: float, counter: int, reassess: float,
+    state, entered, product, door, provider, next_onset, severity, last_end, escalation, persons, companions, counts, off, hd, d: int,
+    hk, month: int, care_escalate, effectiveness, product_cdf, mult: float, counter: int, reassess: float,
 ) -> None:  # fmt: skip
     """A month in care: escalation to specialist care when scheduled (or drawn in the month of admission), else its end if due."""
     due = escalation[hd]  # NEVER_MONTH outside maatwerk care
@@ -652,11 +658,11 @@ def care_month(
     if due == UNSCHEDULED:  # admitted since the last visit: this month's own draw
         escalates = screened_below(hk, d, stream(d, K_CARE_ESCALATE), care_escalate[product[hd]] * mult)
     if escalates:
-        escalate_care(state, entered, product, door, provider, next_onset, counts, off, hd, d, hk, month, product_cdf)
+        escalate_care(state, entered, product, door, provider, next_onset, persons, companions, counts, off, hd, d, hk, month, product_cdf)
     elif next_onset[hd] <= month:
         end_care(
-            state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month, effectiveness,
-            counter, reassess,
+            state, entered, product, door, provider, next_onset, severity, last_end, persons, companions, counts, off, hd, d, hk, month,
+            effectiveness, counter, reassess,
         )  # fmt: skip
 
 
@@ -674,8 +680,8 @@ def unmet_event(hk, d: int, due: int, p1: float, p2: float, p3: float) -> int:
 
 @njit(cache=True, nogil=True, inline="always")
 def turn_18(
-    state, entered, product, door, provider, next_onset, severity, last_end, counts, off, h: int, d: int, month: int,
-    handover: bool, handover_u: float, to_wmo: float, gap: float, counter: int,
+    state, entered, product, door, provider, next_onset, severity, last_end, persons, companions, counts, off, h: int, d: int,
+    month: int, handover: bool, handover_u: float, to_wmo: float, gap: float, counter: int,
 ) -> None:  # fmt: skip
     """The last child turns 18: the youth trajectory of domain ``d`` closes.
 
@@ -694,7 +700,7 @@ def turn_18(
             enter(state, entered, product, door, provider, next_onset, wmo, month, HIDDEN, -1, D_NONE)
             counts[event_at(off, d, E_GAP_18)] += 1
     hd = flat(h, d)
-    count_care_exit(counts, off, state, entered, product, hd, month)
+    count_care_exit(counts, off, state, entered, product, persons, companions, hd, month)
     enter(state, entered, product, door, provider, next_onset, hd, month, NONE, -1, D_NONE)
     severity[hd] = V_NONE
     last_end[hd] = month

@@ -86,9 +86,13 @@ def test_persons_and_companions_are_binomial_at_admission(baseline):
 
 
 def test_persons_tally_is_a_recount_of_the_households(baseline):
-    """At every month end the ``persons`` tally equals a recount of the columns: clients, holders, provisions per product; exact."""
+    """At every month end the ``persons`` tally equals a recount of the columns: clients, holders, provisions per product; exact.
+
+    And trajectories are conserved: the provisions held change by those started less those ended, month by month.
+    """
     engine = _engine(baseline)
     hh = engine.households
+    held_before = None
     for _ in range(MONTHS):
         engine.step()
         _, _, products, persons, companions = _in_care(hh)
@@ -102,6 +106,10 @@ def test_persons_tally_is_a_recount_of_the_households(baseline):
         np.testing.assert_array_equal(tally[:, HOLD_CLIENTS], clients)
         np.testing.assert_array_equal(tally[:, HOLD_HOLDERS], holders)
         np.testing.assert_array_equal(tally[:, HOLD_PROVISIONS], provisions)
+        month = engine.last_month()
+        if held_before is not None:
+            np.testing.assert_array_equal(provisions - held_before, month.started[0].sum(axis=1) - month.ended[0])
+        held_before = provisions
 
 
 def test_without_persons_or_companions_every_count_is_a_household_trajectory(baseline):
