@@ -485,7 +485,7 @@ def _registry() -> tuple[Parameter, ...]:
             "access.caseload_per_fte",
             15.0,
             (10.0, 25.0),
-            "youth in the team's own jeugdhulp per casework FTE",
+            "families (household trajectories) in the team's own jeugdhulp per casework FTE",
             "assumption: a jeugd- en gezinscoach of a wijkteam carries 12-20 families (10-25 across municipalities); no caseload"
             " figure in shared/data",
             (1.0, 1000.0),
