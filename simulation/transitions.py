@@ -40,6 +40,7 @@ from sdsim.simulation.schema import (
     HOLD_PROVISIONS,
     MONTHS_CAP,
     N_DOMAINS,
+    N_HOLDINGS,
     NONE,
     PRODUCT_TIER,
     QUEUE,
@@ -65,6 +66,7 @@ from sdsim.simulation.tallies import (
     H_DUPLICATE,
     H_MULTI_PROBLEM,
     H_SELF_RELIANT,
+    N_DOORS,
     Q_ARRIVALS,
     X_BILLED,
     X_ENDED,
@@ -240,7 +242,7 @@ def count_in_service(
     elif now == CARE:
         p = product[hd]
         counts[care_at(off, X_BILLED, provider[hd], p)] += sign
-        count_provisions(counts, off, X_PROVISIONS, provider[hd], p, sign * persons[hd], sign * companions[hd])
+        count_provisions(counts, care_at(off, X_PROVISIONS, provider[hd], 0), 1, p, sign * persons[hd], sign * companions[hd])
         if outside_control(door[hd]):
             counts[at(off, X_UNCONTROLLED, p)] += sign
         if copay_product[p]:
@@ -257,11 +259,15 @@ def count_at_month_end(counts, off, sign: int, d: int, now: int, v: int, hd: np.
 
 
 @njit(cache=True, nogil=True, inline="always")
-def count_provisions(counts, off, x: int, at_provider: int, p: int, persons: int, companions: int) -> None:
-    """Add the provisions of a trajectory of product ``p`` to (provider, product) tally ``x``: each person's, and the companions."""
-    counts[care_at(off, x, at_provider, p)] += persons
+def count_provisions(counts, first: int, stride: int, p: int, persons: int, companions: int) -> None:
+    """Add a trajectory's provisions to a tally whose product k sits at ``first + k x stride``.
+
+    Each person holds product ``p``; the companions are counted on the companion product
+    (``schema.COMPANION``). The one rule for provisions held, paid, started and ended.
+    """
+    counts[first + p * stride] += persons
     if companions != 0:
-        counts[care_at(off, x, at_provider, COMPANION[p])] += companions
+        counts[first + COMPANION[p] * stride] += companions
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -269,12 +275,9 @@ def count_persons(counts, off, p: int, persons: int, companions: int) -> None:
     """Add a trajectory's persons to the ``persons`` tally: clients of ``p``, holders and provisions of ``p`` and its companion."""
     counts[persons_at(off, p, HOLD_CLIENTS)] += persons
     counts[persons_at(off, p, HOLD_HOLDERS)] += persons
-    counts[persons_at(off, p, HOLD_PROVISIONS)] += persons
-    if companions != 0:
-        q = COMPANION[p]
-        if q != p:  # persons holding the companion product beside their own
-            counts[persons_at(off, q, HOLD_HOLDERS)] += companions
-        counts[persons_at(off, q, HOLD_PROVISIONS)] += companions
+    if companions != 0 and COMPANION[p] != p:  # persons holding the companion product beside their own
+        counts[persons_at(off, COMPANION[p], HOLD_HOLDERS)] += companions
+    count_provisions(counts, persons_at(off, 0, HOLD_PROVISIONS), N_HOLDINGS, p, persons, companions)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -284,13 +287,13 @@ def eligible_members(nc: int, ny: int, na: int, ne: int, d: int) -> int:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _members_drawn(u: float, n: int, share: float) -> int:
-    """How many of ``n`` members are drawn, each with probability ``share`` (Binomial, from one uniform)."""
+def _members_drawn(hk, decision: int, n: int, share: float) -> int:
+    """How many of ``n`` members are drawn, each with probability ``share`` (Binomial; one uniform of ``decision``, if needed)."""
     if n <= 0 or share <= 0.0:
         return 0
     if share >= 1.0:
         return n
-    return binomial_chain(u, n, share, 1.0 / share, 1.0 / (1.0 - share))[0]
+    return binomial_chain(uniform(hk, decision), n, share, 1.0 / share, 1.0 / (1.0 - share))[0]
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -302,13 +305,11 @@ def start_trajectories(counts, off, persons, companions, hd: np.uint64, p: int, 
     holds a companion provision (``schema.COMPANIONS``) with probability ``companion_share[p]``.
     Every provision is a trajectory as CBS counts them, started through the household's door.
     """
-    k = 1 + _members_drawn(uniform(hk, stream(d, K_PERSONS)), eligible - 1, persons_share[d])
-    m = _members_drawn(uniform(hk, stream(d, K_COMPANION)), k, companion_share[p]) if COMPANION[p] >= 0 else 0
+    k = 1 + _members_drawn(hk, stream(d, K_PERSONS), eligible - 1, persons_share[d])
+    m = _members_drawn(hk, stream(d, K_COMPANION), k, companion_share[p])  # 0 share without a companion product
     persons[hd] = k
     companions[hd] = m
-    counts[started_at(off, p, door_code)] += k
-    if m != 0:
-        counts[started_at(off, COMPANION[p], door_code)] += m
+    count_provisions(counts, started_at(off, 0, door_code), N_DOORS, p, k, m)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -366,9 +367,7 @@ def count_exit(counts, off, p: int, months_in_care: int, persons: int, companion
     """Count an outflow from care of product p and its months in care (``tallies.exits``), and the provisions ended."""
     counts[at(off, X_EXITS, p * 2)] += 1
     counts[at(off, X_EXITS, p * 2 + 1)] += months_in_care
-    counts[at(off, X_ENDED, p)] += persons
-    if companions != 0:
-        counts[at(off, X_ENDED, COMPANION[p])] += companions
+    count_provisions(counts, at(off, X_ENDED, 0), 1, p, persons, companions)
 
 
 # --- the arrows ---------------------------------------------------------------------------
