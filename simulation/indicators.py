@@ -179,6 +179,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("spending_frontline", "flow", "uitgaven toegang en voorliggend veld", "spending on access and general provisions", "EUR",
            DOMAINS),
     Metric("revenue", "flow", "inkomsten", "revenue", "EUR", (*_LINES, "copayments")),
+    Metric("net_cost", "flow", "netto kosten (uitgaven min inkomsten en eigen bijdragen)", "net cost (spending less revenue and co-payments)",
+           "EUR"),
     # derived over every member (not in monthly_indicators; yearly() adds them); a ratio over no
     # intake or no need is 0, as the report and the sensitivity analysis of 0.4.0 gave it
     Metric("reach", "ratio", "bereik (aandeel met passende hulp)", "reach (share in need with support)", "share",
@@ -202,6 +204,7 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "spending.total",
     *(f"spending.{line}" for line in BUDGET_LINES),
     "revenue.total",
+    "net_cost",
     *(f"clients_tier.{tier}" for tier in ("general", "maatwerk", "specialist", "forced")),
     "waiting_time.access",
     "escalations",
@@ -374,6 +377,7 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
     out["spending.total"] = ledger.spending.sum(axis=1)
     out["revenue.total"] = ledger.revenue.sum(axis=1) + ledger.copayments
     out["revenue.copayments"] = ledger.copayments
+    out["net_cost"] = out["spending.total"] - out["revenue.total"]
     return {k: np.asarray(v, dtype=np.float64) for k, v in out.items()}
 
 

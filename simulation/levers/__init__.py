@@ -76,6 +76,34 @@ class Check(NamedTuple):
     reference: Mapping[str, float] = MappingProxyType({})
 
 
+class Target(NamedTuple):
+    """What a lever sets out to save: ``fraction`` of the base scenario's spending on ``lines`` (budget lines).
+
+    Reports set the realised saving beside it and say when it falls short by more than ``tolerance``.
+    """
+
+    fraction: float
+    lines: tuple[str, ...]
+    tolerance: float = 0.02
+
+
+class Evidence(NamedTuple):
+    """The plausible range of a lever's effect on its own target, and where the range comes from.
+
+    The effect is the paired difference scenario - base of the sum of ``metrics`` over the first five
+    years, relative to the base's sum (``-0.10``: ten percent less), with the values of ``scenario``
+    (a file in ``scenarios/``) on the default municipality and a burn-in shared with the base.
+    ``tests/test_levers.py`` checks that the measured effect lies in ``[low, high]``.
+    """
+
+    scenario: str
+    metrics: tuple[str, ...]
+    low: float
+    high: float
+    source: str  # a seed, a published evaluation in shared/data, or "assumption"
+    reasoning: str
+
+
 def contracts(data: ProfileData) -> list[dict[str, Any]]:
     """The provider groups of profile data that are contracts (not the municipality's own teams: ``casework_fte``)."""
     return [group for group in data["providers"] if not group.get("casework_fte")]
@@ -100,6 +128,11 @@ def no_costs(profile: Profile, params: Parameters) -> dict[str, float]:
     return {}
 
 
+def no_target(params: Parameters) -> Target | None:
+    """A target hook for a lever that sets no saving target."""
+    return None
+
+
 @dataclass(frozen=True, eq=False)  # one object per module: equal when the same, hashable
 class Lever:
     """One policy lever: what it is, its parameters, its hooks and its expected directions.
@@ -108,9 +141,12 @@ class Lever:
         id: ``L1`` ... (DOMAIN.md §5).
         title: short name.
         mechanism: what it changes in the model.
+        title_nl, mechanism_nl: the same in Dutch, for the council's report.
         direction: the expected direction of its effect, in words.
         seed: the documents that ask for it.
         checks: expected directions, tested with paired replicates.
+        evidence: the plausible range of its effect on its own target, tested with paired replicates.
+        limits, limits_nl: what of the policy the model leaves out (reports say so), in English and Dutch.
         parameters: its own parameters (``lever.*``), defaults "as today".
         instruments: name prefixes of behavioural parameters it acts through (``copay.`` for L9).
         kernel_decisions: the random streams (``streams.DOMAIN_STREAMS``) of the decisions the kernels take for it.
@@ -120,6 +156,7 @@ class Lever:
         rates: returns the behavioural rates as the lever makes them.
         prices: returns the unit prices of what the lever adds.
         costs: fixed euros per month (start-year prices) per budget line, from the scenario's profile.
+        target: the saving the lever's values set out to realise, or None.
     """
 
     id: str
@@ -128,6 +165,11 @@ class Lever:
     direction: str
     seed: str
     checks: tuple[Check, ...]
+    title_nl: str = ""
+    mechanism_nl: str = ""
+    evidence: tuple[Evidence, ...] = ()
+    limits: str = ""
+    limits_nl: str = ""
     parameters: tuple[Parameter, ...] = ()
     instruments: tuple[str, ...] = ()
     kernel_decisions: tuple[str, ...] = ()
@@ -137,6 +179,7 @@ class Lever:
     rates: Callable[[Rates, Parameters], Rates] = rates_as_today
     prices: Callable[[LeverPrices, Parameters], LeverPrices] = prices_as_today
     costs: Callable[[Profile, Parameters], dict[str, float]] = no_costs
+    target: Callable[[Parameters], Target | None] = no_target
 
 
 def discover(package: ModuleType) -> tuple[Lever, ...]:
@@ -177,6 +220,11 @@ LEVERS: tuple[Lever, ...] = _installed()
 _OWNER = {p.name: lever for lever in LEVERS for p in lever.parameters}
 
 
+def targets(params: Parameters) -> list[tuple[Lever, Target]]:
+    """The saving targets the levers set with ``params`` (levers without a target, or as today, give none)."""
+    return [(lever, target) for lever in LEVERS if (target := lever.target(params)) is not None]
+
+
 def lever_of(name: str) -> Lever | None:
     """The lever a parameter belongs to (its own or one of its instruments), or None for a behavioural parameter."""
     return _OWNER.get(name) or next((lever for lever in LEVERS if name.startswith(lever.instruments)), None)
@@ -185,11 +233,14 @@ def lever_of(name: str) -> Lever | None:
 __all__ = [
     "LEVERS",
     "Check",
+    "Evidence",
     "Lever",
     "LeverPrices",
     "ProfileData",
+    "Target",
     "discover",
     "in_hook_order",
     "lever_of",
+    "targets",
     "no_lever_prices",
 ]

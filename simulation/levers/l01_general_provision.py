@@ -109,8 +109,10 @@ def lump_sums(profile: Profile, params: Parameters) -> dict[str, float]:
 LEVER = Lever(
     id="L1",
     title="maatwerk to general provision",
+    title_nl="maatwerk naar algemene voorziening",
     mechanism="access sends a share of triaged maatwerk demand to a general provision with its own cost, effectiveness and residual "
     "escalation; it may attract new requests",
+    mechanism_nl="toegang stuurt een deel van de maatwerkvraag naar een algemene voorziening",
     direction="fewer maatwerk clients, more general users, lower spending if cheaper",
     seed="[SD] §4.9, [SW] Bijlage 1.3, [VS]",
     parameters=tuple(p for name in SHIFTABLE for p in _parameters(name)),

@@ -25,7 +25,9 @@ def integrate_teams(data: ProfileData, params: Parameters) -> None:
 LEVER = Lever(
     id="L2",
     title="integrated access",
+    title_nl="integrale toegang",
     mechanism="one counter for all laws per team (capacity pooled), better triage",
+    mechanism_nl="één loket voor alle wetten per team (capaciteit gedeeld), betere triage",
     direction="shorter access waits, better triage",
     seed="[SD] §4.3, [ST] §4.1, [NK]",
     parameters=(

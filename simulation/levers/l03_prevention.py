@@ -30,7 +30,9 @@ def prevention_budget(profile: Profile, params: Parameters) -> dict[str, float]:
 LEVER = Lever(
     id="L3",
     title="prevention and early signalling",
+    title_nl="preventie en vroegsignalering",
     mechanism="hidden light/moderate needs ask sooner; some moderate needs are found while light",
+    mechanism_nl="verborgen lichte en matige hulpvragen komen eerder; een deel wordt licht gevonden",
     direction="less escalation, more early users",
     seed="[SD] §2.2, [SW] §2.3.3, [VS] HD5",
     parameters=(

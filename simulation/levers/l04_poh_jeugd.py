@@ -27,7 +27,9 @@ def poh_staff(profile: Profile, params: Parameters) -> dict[str, float]:
 LEVER = Lever(
     id="L4",
     title="GP cooperation / POH-jeugd",
+    title_nl="samenwerking huisarts / POH-jeugd",
     mechanism="every practice's POH-jeugd handles at least this share of GP jeugd requests at tier 1",
+    mechanism_nl="de POH-jeugd van de huisarts handelt een deel van de jeugdvragen zelf af",
     direction="fewer GP-route jeugdhulp referrals",
     seed="[NK] §4",
     parameters=(

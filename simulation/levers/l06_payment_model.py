@@ -41,7 +41,9 @@ def durations(rates: Rates, params: Parameters) -> Rates:
 LEVER = Lever(
     id="L6",
     title="provider payment model",
+    title_nl="bekostigingsmodel aanbieders",
     mechanism="one payment model for all contracts; durations and effectiveness respond to it",
+    mechanism_nl="één bekostigingsmodel voor alle contracten; duur, effectiviteit en administratieve lasten reageren",
     direction="shorter durations under result pay",
     seed="[SD] §4.9, [NK] §4",
     parameters=(

@@ -36,7 +36,9 @@ def coordinators(prices: LeverPrices, params: Parameters) -> LeverPrices:
 LEVER = Lever(
     id="L7",
     title="case coordination (1 gezin 1 plan 1 regisseur)",
+    title_nl="casusregie (1 gezin 1 plan 1 regisseur)",
     mechanism="coordinated multi-problem households escalate less; their new requests are handled within the plan",
+    mechanism_nl="een regisseur voor bekende huishoudens met twee of meer formele trajecten",
     direction="fewer duplicate trajectories, less escalation, coordinator costs",
     seed="[SD] §4.4, [ST] §4.1, [VS] HD4 4.2",
     parameters=(

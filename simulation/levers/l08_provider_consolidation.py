@@ -28,7 +28,9 @@ def consolidate(data: ProfileData, params: Parameters) -> None:
 LEVER = Lever(
     id="L8",
     title="provider consolidation",
+    title_nl="minder aanbieders",
     mechanism="fewer contracts with the same total slots",
+    mechanism_nl="minder contracten met dezelfde capaciteit",
     direction="lower contract overhead, pooled capacity",
     seed="[SD] §4.9, [NK] §4",
     parameters=(

@@ -26,7 +26,9 @@ def demand_response(rates: Rates, params: Parameters) -> Rates:
 LEVER = Lever(
     id="L9",
     title="co-payment",
+    title_nl="eigen bijdrage",
     mechanism="Wmo requests respond to the co-payment by income class (elasticity lever.copay.elasticity)",
+    mechanism_nl="Wmo-aanvragen reageren op de eigen bijdrage per inkomensklasse",
     direction="higher co-payment, fewer Wmo requests from higher incomes",
     seed="national policy; row:wmo_abonnementstarief",
     parameters=(

@@ -21,7 +21,9 @@ def staff_teams(data: ProfileData, params: Parameters) -> None:
 LEVER = Lever(
     id="L10",
     title="access staffing and skill mix",
+    title_nl="formatie en deskundigheid toegang",
     mechanism="team FTE (intake capacity) and triage accuracy",
+    mechanism_nl="fte en triagekwaliteit van de toegangsteams",
     direction="shorter queues with more staff",
     seed="[ST] §4.1-4.3, [NK] §8",
     parameters=(

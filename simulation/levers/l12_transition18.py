@@ -30,7 +30,9 @@ def hand_over(rates: Rates, params: Parameters) -> Rates:
 LEVER = Lever(
     id="L12",
     title="18-/18+ transition planning",
+    title_nl="overgang 18-/18+",
     mechanism="youth with a perspectiefplan are handed over instead of dropping out at 18",
+    mechanism_nl="warme overdracht in plaats van uitval op 18 jaar",
     direction="fewer gaps and crises at 18",
     seed="[VS] 18-/18+ canvas",
     parameters=(declare(PLAN, 0.0, (0.0, 0.8), "share of youth in care with a perspectiefplan before 18", "seed:[VS] 18-/18+"),),

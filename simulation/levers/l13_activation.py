@@ -29,7 +29,9 @@ def activate(rates: Rates, params: Parameters) -> Rates:
 LEVER = Lever(
     id="L13",
     title="activation of benefit recipients",
+    title_nl="activering bijstandsgerechtigden",
     mechanism="hidden werk needs are called up for a trajectory; the employer channel raises outflow to work",
+    mechanism_nl="verborgen werkvragen opgeroepen; werkgeverskanaal",
     direction="more outflow to work, fewer benefit months",
     seed="[NK] Voorwoord, [SD] §4.6-4.7",
     parameters=(

@@ -22,7 +22,9 @@ def onset_factors(rates: Rates, params: Parameters) -> Rates:
 LEVER = Lever(
     id="L14",
     title="exogenous drivers",
+    title_nl="externe ontwikkelingen",
     mechanism="need onset per domain (growth, ageing, shocks); tariff and wage indexation (index.*)",
+    mechanism_nl="ontstaan van hulpvragen per domein, indexatie van tarieven en lonen",
     direction="demand and price paths",
     seed="[SW] verzilvering, [NK] corona",
     parameters=tuple(
