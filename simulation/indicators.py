@@ -179,8 +179,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("spending_frontline", "flow", "uitgaven toegang en voorliggend veld", "spending on access and general provisions", "EUR",
            DOMAINS),
     Metric("revenue", "flow", "inkomsten", "revenue", "EUR", (*_LINES, "copayments")),
-    Metric("net_cost", "flow", "netto kosten (uitgaven min inkomsten en eigen bijdragen)", "net cost (spending less revenue and co-payments)",
-           "EUR"),
+    Metric("net_cost", "flow", "netto kosten (uitgaven min inkomsten en eigen bijdragen)",
+           "net cost (spending less revenue and co-payments)", "EUR"),
     # derived over every member (not in monthly_indicators; yearly() adds them); a ratio over no
     # intake or no need is 0, as the report and the sensitivity analysis of 0.4.0 gave it
     Metric("reach", "ratio", "bereik (aandeel met passende hulp)", "reach (share in need with support)", "share",

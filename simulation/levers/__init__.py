@@ -241,6 +241,6 @@ __all__ = [
     "discover",
     "in_hook_order",
     "lever_of",
-    "targets",
     "no_lever_prices",
+    "targets",
 ]

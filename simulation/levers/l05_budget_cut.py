@@ -39,7 +39,8 @@ LEVER = Lever(
     title_nl="bezuiniging met budgetplafond en strengere toegang",
     mechanism="stricter eligibility refuses maatwerk at triage; provider ceilings cut voluntary youth-care slots; court orders and "
     "crises stay uncapped",
-    mechanism_nl="een budgetplafond per begrotingspost op vrijwillige jeugdhulp langs elke route, strengere toegang bij triage; crises en gedwongen kader onbegrensd",
+    mechanism_nl="een budgetplafond per begrotingspost op vrijwillige jeugdhulp langs elke route, strengere toegang bij triage; "
+    "crises en gedwongen kader onbegrensd",
     direction="lower youth spending, longer waits, more escalation",
     seed="[SW] §4.6, [NK] §8",
     parameters=(
