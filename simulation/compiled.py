@@ -20,7 +20,19 @@ from sdsim.simulation.levers import LEVERS, Lever, LeverPrices, in_hook_order, n
 from sdsim.simulation.parameters import REGISTRY, Parameters
 from sdsim.simulation.prices import at_start_year
 from sdsim.simulation.profile import Profile
-from sdsim.simulation.schema import BUDGET_LINES, DOMAINS, INCOME_CLASSES, LINE, N_PRODUCTS, PAY_LUMPSUM, PRODUCTS, STAFF_PRODUCTS
+from sdsim.simulation.schema import (
+    BUDGET_LINES,
+    DOMAINS,
+    INCOME_CLASSES,
+    LINE,
+    N_PRODUCTS,
+    PAY_LUMPSUM,
+    PAY_RESULT,
+    PAY_TRAJECTORY,
+    PAYMENT_MODELS,
+    PRODUCTS,
+    STAFF_PRODUCTS,
+)
 
 
 class CompiledScenario(NamedTuple):
@@ -37,21 +49,56 @@ class CompiledScenario(NamedTuple):
     structure: Structure  # the lever-adjusted profile as arrays
     payment_model: np.ndarray  # (providers,) code in PAYMENT_MODELS
     unit_price: np.ndarray  # (providers, products) euro per client-month: tariff x the contract's tariff factor
-    trajectory_price: np.ndarray  # (providers, products) euro per trajectory: unit price x expected months in care
+    trajectory_price: np.ndarray  # (providers, products) euro per provision started: unit price x today's expected months in care
+    result_price: np.ndarray  # (providers, products) euro per provision under result pay (its part ``result_part`` on the result)
+    result_part: float  # share of the result price paid only when the need is resolved
+    instalments: np.ndarray  # (products,) months over which a trajectory or result price is paid, from its start
     lumpsum_care: np.ndarray  # (lump-sum providers, products) monthly lump sum spread over the provider's slots
+    contract_overhead: float  # contracts weighted by the administrative cost of their payment model (p x q = 1)
     general_cost: np.ndarray  # (domains,) euro per general-provision user-month
     copay: np.ndarray  # (income classes,) euro per co-paying household-month
     start_prices: dict[str, float]  # every money parameter (tariffs, benefit, wage, ...) in start-year euros
     lever_prices: LeverPrices  # euros of what levers add per unit of a tally
     lever_costs: np.ndarray  # (budget lines,) fixed euros per month the levers themselves cost
+    prior_starts: np.ndarray | None = None  # (months, providers, products) provisions started in the burn-in's last months, under
+    # per-start pay: their instalments run on (``Engine``); None for a run begun from another scenario's state
+
+    @property
+    def prices_trajectories(self) -> bool:
+        """Whether a contract pays per trajectory or by result: its price needs today's cost of a trajectory."""
+        return bool(np.isin(self.payment_model, (PAY_TRAJECTORY, PAY_RESULT)).any())
+
+    def priced(self, months: np.ndarray, resolved: np.ndarray) -> CompiledScenario:
+        """The scenario with trajectory and result prices for ``months`` in care and a probability ``resolved`` per product.
+
+        A trajectory costs the unit price times its months, paid in ``instalments`` (its months,
+        rounded, at least one); a result price is set so that at ``resolved`` its expected payment
+        is that of a trajectory (a provider prices its risk in).
+        """
+        trajectory = self.unit_price * months[None, :]
+        return self._replace(
+            trajectory_price=trajectory,
+            result_price=trajectory / (1.0 - self.result_part * (1.0 - resolved))[None, :],
+            instalments=np.clip(np.round(months), 1, 120).astype(np.int64),
+        )
 
 
-def mean_care_months(rates: Rates) -> np.ndarray:
-    """Expected months in care per product (trajectory prices): sum over n of P(D > n).
+def contract_terms(rates: Rates) -> tuple[np.ndarray, np.ndarray]:
+    """What a contract expects of a trajectory per product: its months in care and the probability it ends resolved.
 
-    The table covers n < 60; beyond it the hazard is constant, a geometric remainder S(60) / h.
+    Care ends when its drawn duration D is over (resolved with probability ``effectiveness``), or
+    earlier when a maatwerk client escalates (each month with probability ``care_escalate``; the
+    multi-problem excess, turning 18 and moving away are left out). With q = 1 - ``care_escalate``,
+    E[months] = sum over n >= 0 of P(D > n) q^n and P(D ends it) = sum over n >= 1 of P(D = n) q^n;
+    the survival table covers n <= 60, beyond it the hazard is constant: a geometric remainder.
     """
-    return rates.survival[:, :-1].sum(axis=1) + rates.survival[:, -1] / rates.hazard[:, -1]
+    s, h = rates.survival, rates.hazard[:, -1:]
+    q = 1.0 - rates.care_escalate[:, None]
+    kept = q ** np.arange(s.shape[1])[None, :]  # P(no escalation in the first n months)
+    beyond = s[:, -1:] * kept[:, -1:] / (1.0 - (1.0 - h) * q)  # the remainder after the table, up to a factor
+    months = (s * kept).sum(axis=1) + (beyond * (1.0 - h) * q)[:, 0]
+    ended = ((s[:, :-1] - s[:, 1:]) * kept[:, 1:]).sum(axis=1) + (beyond * h * q)[:, 0]
+    return months, rates.effectiveness * ended
 
 
 def policy_profile(profile: Profile, params: Parameters, levers: tuple[Lever, ...] = LEVERS) -> Profile:
@@ -106,8 +153,12 @@ def compile_scenario(profile: Profile, params: Parameters, levers: tuple[Lever, 
     model, factor, lumpsum = provider_payment(adjusted)
     prices = at_start_year(params, REGISTRY, profile.start_year)
     unit = factor[:, None] * tariffs(prices, params)[None, :]
+    structure = structure._replace(budget_weight=tariffs(prices, params) * rates.budget_products)
     slots = structure.provider_slots.astype(float)
+    # a lump-sum contract without a lump sum of its own buys its slots, occupied or not, at the unit price
+    lumpsum = np.where(lumpsum > 0, lumpsum, 12.0 * (slots * unit).sum(axis=1) * params["lever.payment.lumpsum.provisions_per_slot"])
     spread = [lumpsum[prov] / 12.0 * (slots[prov] / slots[prov].sum()) for prov in np.flatnonzero(model == PAY_LUMPSUM)]
+    admin = {name: 1.0 if name == "pxq" else params[f"lever.payment.admin.{name}"] for name in PAYMENT_MODELS}
     return CompiledScenario(
         params=params,
         scenario_profile=profile,
@@ -116,22 +167,26 @@ def compile_scenario(profile: Profile, params: Parameters, levers: tuple[Lever, 
         structure=structure,
         payment_model=model,
         unit_price=unit,
-        trajectory_price=unit * mean_care_months(rates)[None, :],
+        trajectory_price=np.zeros_like(unit),  # set by ``priced``, below
+        result_price=np.zeros_like(unit),
+        result_part=params["lever.payment.result.part"],
+        instalments=np.ones(N_PRODUCTS, np.int64),
         lumpsum_care=np.array(spread).reshape(len(spread), N_PRODUCTS),
+        contract_overhead=sum(g.count * admin[g.payment_model] for g in adjusted.providers if not g.own_team),
         general_cost=np.array([prices[f"general_cost.{d}"] for d in DOMAINS]),
         copay=np.array([prices[f"copay.{c}"] for c in INCOME_CLASSES]),
         start_prices=prices,
         lever_prices=lever_prices(params, levers),
         lever_costs=lever_costs(profile, params, levers),
-    )
+    ).priced(*contract_terms(compile_rates(params)))  # today's behaviour, before any lever (the engine measures it, ``Engine``)
 
 
 __all__ = [
     "CompiledScenario",
     "compile_scenario",
+    "contract_terms",
     "lever_costs",
     "lever_prices",
-    "mean_care_months",
     "policy_profile",
     "policy_rates",
     "tariffs",

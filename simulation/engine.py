@@ -10,16 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sdsim.simulation.compiled import CompiledScenario, compile_scenario
-from sdsim.simulation.inputs import Rates, S, Structure
+from sdsim.simulation.compiled import CompiledScenario, compile_scenario, contract_terms
+from sdsim.simulation.inputs import Rates, S, Structure, compile_rates
 from sdsim.simulation.kernels import Scratch, advance, demography_tables, schedule_all
 from sdsim.simulation.parameters import Parameters
 from sdsim.simulation.population import Households, population_counts, synthesize
 from sdsim.simulation.profile import Profile
 from sdsim.simulation.rng import stream_key
-from sdsim.simulation.schema import N_DOMAINS, TALLY_DTYPE
+from sdsim.simulation.schema import CARE, COMPANION, N_DOMAINS, TALLY_DTYPE
 from sdsim.simulation.tallies import Tallies, carried_ranges, tally_layout
 
+
+def held_cost(households: Households, weight: np.ndarray) -> float:
+    """Start-year euros a month of the provisions held by the households in care, at ``weight`` per provision of each product."""
+    care = households.state == CARE
+    p, companion = households.product[care], COMPANION[households.product[care]]
+    companions = np.where(companion >= 0, weight[companion] * households.companions[care], 0.0)
+    return float((weight[p] * households.persons[care] + companions).sum())
+
+
+PAYMENT_MODEL = "lever.payment.model"
+PRIOR_MONTHS = 120  # burn-in months kept for the instalments of trajectories begun before the start year (the longest paid)
 CHUNK = 16_384  # households per chunk; boundaries are fixed, so results do not depend on threads
 SPARE = 0.05  # rows beyond the most households the population path implies (relative), for chance
 
@@ -94,6 +105,8 @@ class Engine:
     def __post_init__(self) -> None:
         self.key = np.uint64(stream_key(self.seed, self.replicate))
         self.compiled: CompiledScenario = compile_scenario(self.profile, self.params)  # every lever applied once; the ledger books with it
+        if self.compiled.prices_trajectories:
+            self.compiled = self.compiled.priced(*self._todays_trajectories(None if self.households is None else self.households.copy()))
         self.policy_profile: Profile = self.compiled.profile  # the municipality as the levers make it
         self.rates: Rates = self.compiled.rates
         self.structure: Structure = self.compiled.structure
@@ -110,14 +123,18 @@ class Engine:
         # year's demographic rates are set by ``advance`` in January, where every run starts (month -12 x burn-in or 0)
         self.tallies = Tallies.zeros(self.horizon_months, self.policy_profile.n_providers, self._n_counters)
         self._burn = Tallies.zeros(1, self.policy_profile.n_providers, self._n_counters)
+        prior = min(PRIOR_MONTHS, self.burn_in) if self.compiled.prices_trajectories else 0  # the starts still paying instalments
+        self._prior = Tallies.zeros(prior, self.policy_profile.n_providers, self._n_counters)
         self.months_done = 0  # months recorded in ``tallies``
 
     def step(self) -> None:
         """Advance one month; record it unless it is a burn-in month."""
         args = (self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key, self.month, 1)
         if self.month < 0:
-            advance(*args, self._burn.counts, 0, True)
+            self._burn_in(1)
         else:
+            if self.months_done == 0:
+                self._open_start_year()
             if self.months_done == len(self.tallies):
                 self._grow()
             advance(*args, self.tallies.counts, self.months_done, False)
@@ -132,14 +149,57 @@ class Engine:
         months = self.horizon_months if months is None else months
         args = (self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key)
         if self.month < 0:
-            advance(*args, self.month, -self.month, self._burn.counts, 0, True)
-            self.month = 0
+            self._burn_in(-self.month)
+        if self.months_done == 0:
+            self._open_start_year()
         while self.months_done + months > len(self.tallies):
             self._grow()
         advance(*args, self.month, months, self.tallies.counts, self.months_done, False)
         self.month += months
         self.months_done += months
         return self.recorded()
+
+    def _todays_trajectories(self, start: Households | None) -> tuple[np.ndarray, np.ndarray]:
+        """Today's months in care per provision and probability that it ends resolved, per product, as contracts price them.
+
+        Measured over the first year of a reference run: this replicate (from ``start``, or its own
+        burn-in) with every contract on p x q, so under today's behaviour. The months are
+        provision-months over provisions started (Little's law: the mean months of a provision in a
+        steady state, companions on their own product included), what a municipality sees in its
+        accounts. A product with none started or ended that year keeps the law's expectation
+        (``compiled.contract_terms``).
+        """
+        today = self.params.replace({PAYMENT_MODEL: 0.0})
+        reference = Engine(self.profile, today, self.seed, self.replicate, households=start, horizon_months=12).run()
+        held, started = reference.provisions.sum(axis=(0, 1)), reference.commissioned.sum(axis=(0, 1))
+        ended, resolved = reference.ended.sum(axis=0), reference.resolved.sum(axis=(0, 1))
+        months, resolved_share = contract_terms(compile_rates(self.params))
+        months = np.where(started > 0, held / np.maximum(started, 1), months)
+        return months, np.where(ended > 0, resolved / np.maximum(ended, 1), resolved_share)
+
+    def _burn_in(self, months: int) -> None:
+        """Advance ``months`` burn-in months; the last ``PRIOR_MONTHS`` are kept when contracts pay per start (instalments)."""
+        args = (self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key)
+        kept = len(self._prior)
+        unkept = min(months, max(0, -self.month - kept))
+        if unkept:
+            advance(*args, self.month, unkept, self._burn.counts, 0, True)
+            self.month += unkept
+        if months > unkept:
+            advance(*args, self.month, months - unkept, self._prior.counts, self.month + kept, False)
+            self.month += months - unkept
+
+    def _open_start_year(self) -> None:
+        """As the start year opens: the starts of the burn-in still paying instalments, and the care budget (L5).
+
+        The budget is its cut of what the provisions held to it cost now, or its ceiling.
+        """
+        if len(self._prior):
+            self.compiled = self.compiled._replace(prior_starts=self._prior.commissioned)
+        cut, ceiling = self.rates.budget
+        if cut > 0:
+            ceiling = min(ceiling, (1.0 - cut) * held_cost(self.households, self.structure.budget_weight))
+        self.structure.budget_cap[0] = ceiling
 
     def recorded(self) -> Tallies:
         """Tallies of the recorded months so far (views)."""

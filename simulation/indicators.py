@@ -41,6 +41,7 @@ from sdsim.simulation.schema import (
 from sdsim.simulation.tallies import (
     DEMOGRAPHY,
     H_BENEFIT_MONTHS,
+    H_COORDINATED,
     H_DUPLICATE,
     H_MULTI_PROBLEM,
     H_SELF_RELIANT,
@@ -174,6 +175,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("households.multi_problem", "stock", "multiprobleemhuishoudens", "multi-problem households"),
     Metric("households.bijstand", "stock", "huishoudens in de bijstand", "households on bijstand"),
     Metric("households.duplicate_trajectories", "stock", "huishoudens met dubbele trajecten", "households with duplicate trajectories"),
+    Metric("households.coordinated", "stock", "huishoudens met een regisseur", "households with a case coordinator"),
     # money
     Metric("spending", "flow", "uitgaven", "spending", "EUR", _LINES),
     Metric("spending_frontline", "flow", "uitgaven toegang en voorliggend veld", "spending on access and general provisions", "EUR",
@@ -362,6 +364,7 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
     out["households.multi_problem"] = tallies.house[:, H_MULTI_PROBLEM]
     out["households.bijstand"] = tallies.house[:, H_BENEFIT_MONTHS]
     out["households.duplicate_trajectories"] = tallies.house[:, H_DUPLICATE]
+    out["households.coordinated"] = tallies.house[:, H_COORDINATED]
     for i, member in enumerate(POPULATION[: P_HOUSEHOLDS + 1]):
         out[f"population.{member}"] = tallies.population[:, i]
     out["inhabitants"] = tallies.population[:, :P_HOUSEHOLDS].sum(axis=1)

@@ -68,6 +68,8 @@ class Rates(NamedTuple):
     in_plan: np.ndarray  # (domain,) probability a new request of a household in care is handled in its plan (L7)
     persons_share: np.ndarray  # (domain,) probability that each other eligible member is in the trajectory (0: a household measure)
     companion_share: np.ndarray  # (product,) share of persons in care holding a companion provision (schema.COMPANIONS)
+    budget_products: np.ndarray  # (product,) 1 for the products held to the care budget (L5)
+    budget: np.ndarray  # (2,) the care budget: fraction cut from its level at the start, ceiling (start-year euros a month; inf: none)
 
 
 SCALARS = (
@@ -91,6 +93,8 @@ SCALARS = (
     "door_gi.jeugd",
     "access.decision_term_weeks",
     "access.reassess",
+    "lever.casusregie.share",
+    "lever.casusregie.escalation_cut",
     *(f"specialist_share.{d}" for d in DOMAINS),  # consecutive, in domain order: index + d
     *(f"crisis.heavy_share.{d}" for d in DOMAINS),
 )
@@ -192,6 +196,8 @@ def compile_rates(params: Parameters) -> Rates:
         in_plan=np.zeros(N_DOMAINS),
         persons_share=np.array([params.get(f"persons.{d}", 0.0) for d in DOMAINS]),
         companion_share=np.array([params.get(f"companion.{p.name}", 0.0) for p in PRODUCTS]),
+        budget_products=np.zeros(len(PRODUCTS)),
+        budget=np.array([0.0, np.inf]),
     )
 
 
@@ -216,6 +222,8 @@ class Structure(NamedTuple):
     offer_provider: np.ndarray  # providers offering each product, grouped by product
     population_target: np.ndarray  # (years + 1, 4) persons per age group on 1 January of start_year + k
     arrival_mix: np.ndarray  # (4,) expected persons per age group of an arriving household (the household types)
+    budget_weight: np.ndarray  # (products,) start-year euros per provision held to the care budget (0: not held; L5)
+    budget_cap: np.ndarray  # (1,) start-year euros a month the provisions held to the care budget may cost (inf: no budget)
 
 
 def _counter_capacity(profile: Profile, per_fte: float) -> np.ndarray:
@@ -276,6 +284,8 @@ def compile_structure(profile: Profile, params: Parameters) -> Structure:
         offer_provider=np.concatenate(offering).astype(np.int64),
         population_target=profile.population_targets(params["demography.projection"]),
         arrival_mix=np.array(profile.implied_population()) / profile.households,
+        budget_weight=np.zeros(len(PRODUCTS)),
+        budget_cap=np.array([np.inf]),
     )
 
 

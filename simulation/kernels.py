@@ -87,6 +87,7 @@ from sdsim.simulation.rng import (
 )
 from sdsim.simulation.schema import (
     CARE,
+    COMPANION,
     D_ACCESS,
     D_CRISIS,
     D_JUDGE,
@@ -95,6 +96,7 @@ from sdsim.simulation.schema import (
     EVENT,
     GENERAL,
     HIDDEN,
+    HOLD_PROVISIONS,
     JEUGD,
     MISTRIAGE_TIER,
     N_DOMAINS,
@@ -146,6 +148,7 @@ from sdsim.simulation.tallies import (
     event_at,
     occupancy_at,
     offsets,
+    persons_at,
     queue_at,
     wait_at,
     zero_ranges,
@@ -159,6 +162,7 @@ from sdsim.simulation.transitions import (
     any_event,
     care_duration,
     care_month,
+    coordinated,
     count_at_month_end,
     count_care_exit,
     count_household_at_month_end,
@@ -227,7 +231,7 @@ AHEAD = 6  # visits: the rows of the household this many visits ahead are prefet
 # Households.context bits: what the scheduled events of hidden needs, general provisions and
 # maatwerk escalation depend on besides the domain's own state (a change redraws them), and whether
 # the household is asleep (its month's counts are carried in Scratch.asleep).
-CTX_MULTI, CTX_BENEFIT, CTX_ASLEEP = 1, 2, 4
+CTX_MULTI, CTX_BENEFIT, CTX_ASLEEP, CTX_COORDINATED = 1, 2, 4, 8
 
 # Indices into Rates.scalars (global ints are compile-time constants for numba).
 P_BENEFIT_MULT_SCHULDEN = S["benefit_mult.schulden"]
@@ -242,6 +246,7 @@ P_DEMOGRAPHY_YOUNG_AGES_OUT = S["demography.young_ages_out"]
 P_GENERAL_HIGHER_FACTOR = S["general_higher_factor"]
 P_GENERAL_MITIGATION = S["general_mitigation"]
 P_MULTIPROBLEM_ESCALATION_MULT = S["multiproblem.escalation_mult"]
+P_COORDINATED_SHARE, P_COORDINATED_ESCALATION_CUT = S["lever.casusregie.share"], S["lever.casusregie.escalation_cut"]
 P_NETWORK_PROTECTION = S["network_protection"]
 P_TRANSITION18_GAP = S["transition18.gap"]
 P_TRANSITION18_TO_WMO = S["transition18.to_wmo"]
@@ -652,19 +657,31 @@ def _next_onset(
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _escalation_mult(active: int, plan: bool, multi_mult: float, coordinated_mult: float) -> float:
+    """The escalation multiplier of a household with ``active`` needs: multi-problem, less with a coordinator (``plan``, L7)."""
+    if active < 2:
+        return 1.0
+    return coordinated_mult if plan else multi_mult
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _sleep_or_wait(
-    state, severity, product, provider, door, persons, companions, wake, context, counts, fell_asleep, off, copay_product, h: int,
-    month: int, ctx: int, active: int, formal: int, queued: int, wake_month: int, income_class: int,
+    state, severity, entered, product, provider, door, persons, companions, wake, context, counts, fell_asleep, off, copay_product,
+    h: int, month: int, ctx: int, active: int, formal: int, queued: int, wake_month: int, income_class: int, key: np.uint64,
+    coordinated_share: float,
 ) -> int:  # fmt: skip
     """End the visit: asleep until ``wake_month`` without a formal trajectory, else awake next month; 1 if it fell asleep."""
-    count_household_at_month_end(counts, off, 1, active, formal)
+    count_household_at_month_end(counts, off, 1, active, formal, (ctx & CTX_COORDINATED) != 0)
     if queued > 0:  # a queue, decision or waiting list moves every month
         wake[h] = month + 1
         context[h] = ctx
         return 0
     wake[h] = wake_month
     context[h] = ctx | CTX_ASLEEP
-    count_state(fell_asleep, off, 1, state, severity, product, provider, door, persons, companions, copay_product, income_class, h)
+    count_state(
+        fell_asleep, off, 1, state, severity, entered, product, provider, door, persons, companions, copay_product, income_class, h, key,
+        coordinated_share,
+    )  # fmt: skip
     return 1
 
 
@@ -698,6 +715,8 @@ def _chunk(
     zero_ranges(fell_asleep, sc.carried)  # counted by count_state: carried tallies only
     pending[:] = 0
     multi_mult, benefit_mult = s[P_MULTIPROBLEM_ESCALATION_MULT], s[P_BENEFIT_MULT_SCHULDEN]
+    coordinated_share = s[P_COORDINATED_SHARE]  # L7: a coordinator removes part of the multi-problem excess
+    coordinated_mult = 1.0 + (multi_mult - 1.0) * (1.0 - s[P_COORDINATED_ESCALATION_CUT])
     gi_share = s[P_DOOR_GI]
     reassess = s[P_REASSESS]
     chains = _demography_chains(s, sc.demography)
@@ -733,7 +752,10 @@ def _chunk(
             prefetch(elderly, ahead)
         if context[h] & CTX_ASLEEP:  # woken: this month it is counted by its visit
             income_class = 0 if state[flat(h, WERK)] != NONE else income[h]
-            count_state(asleep, off, -1, state, severity, product, provider, door, persons, companions, copay_product, income_class, h)
+            count_state(
+                asleep, off, -1, state, severity, entered, product, provider, door, persons, companions, copay_product, income_class, h,
+                key, coordinated_share,
+            )  # fmt: skip
             sleepers[0] -= 1
         if next_demography[h] <= month:
             gone = _demography(
@@ -751,7 +773,8 @@ def _chunk(
         # --- needs in every domain ------------------------------------------------------------
         on_benefit = state[flat(h, WERK)] != NONE
         active, in_trajectory = _needs_now(state, h)
-        mult = multi_mult if active >= 2 else 1.0
+        plan = coordinated(key, h, in_trajectory, coordinated_share)  # one plan, one coordinator (L7)
+        mult = _escalation_mult(active, plan, multi_mult, coordinated_mult)
         active = 0  # from here: domains with a need at the end of the month
         formal = 0  # ... and of those, in a formal trajectory
         earliest = next_demography[h]  # the next onset or demographic event
@@ -766,7 +789,9 @@ def _chunk(
         for d in range(N_DOMAINS):
             hd = flat(h, d)
             current = state[hd]
-            count_in_service(counts, off, 1, d, current, hd, product, provider, door, persons, companions, copay_product, income_class)
+            count_in_service(
+                counts, off, 1, d, current, hd, entered, product, provider, door, persons, companions, copay_product, income_class
+            )
             if gi and d == JEUGD and current <= GENERAL:
                 refer_by_gi(
                     state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, hk, month, product_cdf,
@@ -789,7 +814,7 @@ def _chunk(
                 g, t = gp[h], team[h]
                 _unmet_transition(
                     event, state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d, current, hk,
-                    month, door_judge[d], door_gp[d] * gp_referral[g], door_direct[d], s, gp_poh[g], in_plan[d],
+                    month, door_judge[d], door_gp[d] * gp_referral[g], door_direct[d], s, gp_poh[g], in_plan[d] if plan else 0.0,
                     counter_of(t, integrated, d), team_delay[t], in_trajectory, gi_share if measure and d == JEUGD else 0.0, product_cdf,
                 )  # fmt: skip
             now = state[hd]
@@ -812,16 +837,18 @@ def _chunk(
         # --- schedule what is not drawn yet (all of it when the probabilities changed); sleep or wait ---
         werk = state[flat(h, WERK)] != NONE
         income_class = 0 if werk else income[h]
-        ctx = (CTX_MULTI if active >= 2 and multi_mult != 1.0 else 0) | (CTX_BENEFIT if werk else 0)
-        redraw = ctx != (context[h] & (CTX_MULTI | CTX_BENEFIT))
+        plan = coordinated(key, h, formal, coordinated_share)
+        mult = _escalation_mult(active, plan, multi_mult, coordinated_mult)
+        ctx = (CTX_MULTI if mult != 1.0 else 0) | (CTX_BENEFIT if werk else 0) | (CTX_COORDINATED if plan else 0)
+        redraw = (ctx ^ context[h]) & (CTX_MULTI | CTX_BENEFIT | CTX_COORDINATED) != 0  # the escalation draws depend on them
         next_event = _schedule_unmet(
             state, severity, product, next_onset, escalation, resolve_own, escalate_rate, ask, ask_income, general_resolve,
             general_stepup, shift_resolve, shift_escalate, shift_stepup, care_escalate, s, h, hk, month, redraw, unscheduled,
-            next_event, net, multi_mult if active >= 2 else 1.0, income_class,
+            next_event, net, mult, income_class,
         )  # fmt: skip
         fell += _sleep_or_wait(
-            state, severity, product, provider, door, persons, companions, wake, context, counts, fell_asleep, off, copay_product, h,
-            month, ctx, active, formal, queued, min(earliest, next_event), income_class,
+            state, severity, entered, product, provider, door, persons, companions, wake, context, counts, fell_asleep, off,
+            copay_product, h, month, ctx, active, formal, queued, min(earliest, next_event), income_class, key, coordinated_share,
         )  # fmt: skip
     add_ranges(counts, asleep, sc.carried)  # the households asleep all month
     counts[at(off, X_HOUSE, H_SELF_RELIANT)] += rows - n_awake - sleepers[0] - vacant_at_start  # not visited since arriving
@@ -1145,7 +1172,8 @@ def _serve_in_order(
         delay = st.team_delay[team[h]]
         new_state = _triage(
             state, entered, product, door, provider, next_onset, row, off, hd, d, household_key(mk, h), month, v,
-            st.team_triage[team[h]], delay, rt.refusal[d], rt.shift_share, rt.product_cdf, rt.scalars[P_SPECIALIST_SHARE + d],
+            st.team_triage[team[h]], delay, rt.refusal[d] if month >= 0 else 0.0, rt.shift_share, rt.product_cdf,
+            rt.scalars[P_SPECIALIST_SHARE + d],
         )  # fmt: skip
         if new_state in (DECISION, WAITLIST):  # a maatwerk beschikking
             row[event_at(off, d, E_DECISIONS)] += 1
@@ -1188,7 +1216,7 @@ def _admit(
     row[event_at(off, d, E_ADM_WAIT)] += days
     row[wait_at(off, d, W_ADMISSION, days)] += 1
     row[care_at(off, X_ADMITTED, prov, p)] += 1
-    start_trajectories(row, off, persons, companions, hd, p, door[hd], eligible, hk, d, rt.persons_share, rt.companion_share)
+    start_trajectories(row, off, persons, companions, hd, p, prov, door[hd], eligible, hk, d, rt.persons_share, rt.companion_share)
     row[care_at(off, X_STOCK, prov, p)] += 1
     count_persons(row, off, p, persons[hd], companions[hd])
     row[occupancy_at(off, d, WAITLIST, v)] -= 1
@@ -1224,6 +1252,11 @@ def admit_from_waiting_lists(
     for p in range(slots.shape[1]):
         for k in range(offer_start[p], offer_start[p + 1]):
             free[p] += max(0, slots[offer_provider[k], p] - row[care_at(off, X_STOCK, offer_provider[k], p)])
+    weight, cap = st.budget_weight, st.budget_cap[0]
+    spent = np.zeros(1)  # start-year euros a month of the provisions held to the care budget (L5), if there is one
+    if cap < np.inf:
+        for p in range(weight.shape[0]):
+            spent[0] += weight[p] * row[persons_at(off, p, HOLD_PROVISIONS)]
     keys = np.empty(n_w, np.int64)
     order = np.empty(n_w, np.int64)  # entries that can be admitted this month (others just wait)
     n_sort = 0
@@ -1236,7 +1269,7 @@ def admit_from_waiting_lists(
             prefetch(product, ahead)
             prefetch(entered, ahead)
         priority = 0 if (door[hd] == D_CRISIS or door[hd] == D_JUDGE) else 1
-        if priority == 1 and free[product[hd]] == 0:
+        if priority == 1 and (free[product[hd]] == 0 or (weight[product[hd]] > 0 and spent[0] >= cap)):
             continue
         waited = np.int64(month - entered[hd])
         keys[n_sort] = (priority << 40) | ((32_767 - waited) << 24) | _tiebreak(key, entered[hd], h, d)
@@ -1247,16 +1280,20 @@ def admit_from_waiting_lists(
     taken = np.zeros(slots.shape[1], np.int64)  # free slots taken this month per product (the moment of an admission)
     _admit_in_order(
         hh, state, severity, entered, product, door, provider, next_onset, escalation, persons, companions, rt, st, row, off, wh, wd,
-        order, ranked, full, free, taken, key, mk, month,
+        order, ranked, full, free, taken, spent, cap, key, mk, month,
     )  # fmt: skip
 
 
 @njit(cache=True, nogil=True, _nrt=False)
 def _admit_in_order(
     hh: Households, state, severity, entered, product, door, provider, next_onset, escalation, persons, companions, rt: Rates,
-    st: Structure, row, off, wh, wd, order, ranked, full, free, taken, key, mk, month: int,
+    st: Structure, row, off, wh, wd, order, ranked, full, free, taken, spent, cap: float, key, mk, month: int,
 ) -> None:  # fmt: skip
     """Admit the waiting-list entries in ``ranked`` order while their product has a free slot (priority entries always).
+
+    A product held to the care budget (L5: ``Structure.budget_weight``) is admitted only while the
+    provisions held to it cost less than ``cap`` a month (``spent``, raised by every admission,
+    priority ones included).
 
     The moment of an admission within the month (``wait_days``): the k-th of a product's ``free``
     slots at the start of the month is taken at k / free of the month (slots free up through the
@@ -1274,7 +1311,8 @@ def _admit_in_order(
             _prefetch_entry(wh[ahead], wd[ahead], state, severity, entered, product, door, provider, next_onset)
         p = product[hd]
         priority = door[hd] == D_CRISIS or door[hd] == D_JUDGE
-        if full[p] and not priority:
+        budgeted = st.budget_weight[p] > 0
+        if not priority and (full[p] or (budgeted and spent[0] >= cap)):
             continue
         best, best_free = _best_provider(offer_start, offer_provider, slots, row, off, p)
         if best < 0 or (best_free <= 0 and not priority):
@@ -1290,6 +1328,10 @@ def _admit_in_order(
             state, entered, product, door, provider, next_onset, escalation, persons, companions, row, off, rt, hd, h, d, severity[hd],
             eligible, best, mk, month, days,
         )  # fmt: skip
+        if budgeted:
+            spent[0] += st.budget_weight[p] * persons[hd]
+            if companions[hd] != 0:
+                spent[0] += st.budget_weight[COMPANION[p]] * companions[hd]
 
 
 @njit(cache=True, nogil=True)

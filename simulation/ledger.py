@@ -29,7 +29,7 @@ from sdsim.simulation.schema import (
     PRODUCTS,
     STAFF_PRODUCTS,
 )
-from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_COPAY_LOW, H_MULTI_PROBLEM, Tallies
+from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_COORDINATED, H_COPAY_LOW, Tallies
 
 DOMAIN_OF_PRODUCT = (PRODUCT_DOMAIN[:, None] == np.arange(len(DOMAINS))[None, :]).astype(float)  # (products, domains)
 STAFF_OF_DOMAIN = DOMAIN_OF_PRODUCT * np.array([p.name in STAFF_PRODUCTS for p in PRODUCTS])[:, None]
@@ -45,11 +45,28 @@ class Ledger(NamedTuple):
     frontline: np.ndarray  # (months, domains) general provisions, intake staff and the teams' own help per domain (in ``spending``)
 
 
+def paying_instalments(started: np.ndarray, instalments: np.ndarray) -> np.ndarray:
+    """(months, providers, products) provisions paying an instalment: started in the last ``instalments[p]`` months."""
+    total = np.cumsum(started, axis=0)
+    paying = total.copy()
+    for p, n in enumerate(instalments):
+        paying[n:, :, p] -= total[:-n, :, p]
+    return paying
+
+
 def book(tallies: Tallies, compiled: CompiledScenario, first_month: int = 0) -> Ledger:
     """Price every tally and put it on its budget line (``first_month``: month index of row 0).
 
-    Care paid p x q is paid per provision-month: each person in care and each companion provision
-    (``tallies.provisions``); per trajectory and by result, per household trajectory started or resolved.
+    Care is paid per provision (each person in care and each companion provision): p x q per
+    provision-month (``tallies.provisions``); per trajectory a price per provision started
+    (``tallies.commissioned``), paid in monthly instalments over today's months in care
+    (``compiled.instalments``) whatever the months it lasts; by result the result price the same
+    way, less its result part, and that part when the provision ends resolved
+    (``tallies.resolved``); a lump sum monthly. The provisions in care on 1 January of the start
+    year began under the run's own contracts after its own burn-in (``compiled.prior_starts``:
+    their instalments and results run on), or, in a run begun from another scenario's state, under
+    that scenario's p x q: they are paid p x q until they end (``tallies.inherited``), their results
+    not. Instalments count the starts from month 0: book from there.
 
     ``compiled`` is the scenario the engine ran (``Engine.compiled``): the municipality as the levers
     made it, its prices in start-year euros, and what the levers themselves cost. Row ``m`` is month
@@ -61,10 +78,23 @@ def book(tallies: Tallies, compiled: CompiledScenario, first_month: int = 0) -> 
     index = line_index_factors(months, params, first_month)  # (months, lines)
     spending = np.zeros((months, len(BUDGET_LINES)))
     model = compiled.payment_model
+    per_start = (model == PAY_TRAJECTORY) | (model == PAY_RESULT)
+    result = compiled.result_price * (model == PAY_RESULT)[:, None]
+    instalment = (
+        compiled.trajectory_price * (model == PAY_TRAJECTORY)[:, None] + result * (1.0 - compiled.result_part)
+    ) / compiled.instalments
+    prior = compiled.prior_starts  # the burn-in's starts under the same contracts, or None: begun from another scenario's state
+    if prior is None:
+        paying, inherited, results = paying_instalments(tallies.commissioned, compiled.instalments), tallies.inherited, tallies.resolved
+        results = results - tallies.resolved_inherited
+    else:
+        paying = paying_instalments(np.concatenate((prior, tallies.commissioned)), compiled.instalments)[len(prior) :]
+        inherited, results = 0, tallies.resolved
     care = (
         tallies.provisions * (compiled.unit_price * (model == PAY_PXQ)[:, None])
-        + tallies.admitted * (compiled.trajectory_price * (model == PAY_TRAJECTORY)[:, None])
-        + tallies.resolved * (compiled.trajectory_price * (model == PAY_RESULT)[:, None])
+        + inherited * (compiled.unit_price * per_start[:, None])
+        + paying * instalment
+        + results * (result * compiled.result_part)
     ).sum(axis=1)  # (months, products)
     for lumpsum in compiled.lumpsum_care:
         care += lumpsum[None, :]
@@ -78,12 +108,12 @@ def book(tallies: Tallies, compiled: CompiledScenario, first_month: int = 0) -> 
     intake = np.array([sum(team.fte.get(d, 0.0) for team in profile.access_teams) for d in DOMAINS]) * prices["access.wage_fte_year"] / 12.0
     general_line, access_line = index[:, [LINE["algemene_voorzieningen"]]], index[:, [LINE["toegang"]]]
     frontline = general * general_line + intake * access_line + care @ STAFF_OF_DOMAIN
-    coordinators = tallies.house[:, H_MULTI_PROBLEM] * extra.coordinated_share * extra.coordinator_month
+    coordinators = tallies.house[:, H_COORDINATED] * extra.coordinator_fte * prices["access.wage_fte_year"] / 12.0
     other = np.zeros_like(spending)  # start-year euros of the lines that are not care, and what the levers cost
     other[:, LINE["algemene_voorzieningen"]] = general.sum(axis=1)
     other[:, LINE["participatie_bijstand"]] = tallies.house[:, H_BENEFIT_MONTHS] * prices["benefit.monthly"]
     other[:, LINE["toegang"]] = intake.sum() + coordinators
-    other[:, LINE["overhead"]] = profile.n_contracts * prices["overhead.per_contract_year"] / 12.0
+    other[:, LINE["overhead"]] = compiled.contract_overhead * prices["overhead.per_contract_year"] / 12.0
     other += compiled.lever_costs[None, :]
     spending += other * index
     revenue = np.zeros_like(spending)
@@ -95,4 +125,4 @@ def book(tallies: Tallies, compiled: CompiledScenario, first_month: int = 0) -> 
     return Ledger(spending=spending, revenue=revenue, copayments=copayments, care=care, frontline=frontline)
 
 
-__all__ = ["Ledger", "book", "index_factors"]
+__all__ = ["Ledger", "book", "index_factors", "paying_instalments"]

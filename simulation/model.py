@@ -12,7 +12,7 @@ import mesa
 from sdsim.simulation.agents import AccessTeam, GPPractice, HouseholdView, Municipality, Provider
 from sdsim.simulation.engine import Engine
 from sdsim.simulation.indicators import DEFAULT_METRICS, derived, monthly_indicators
-from sdsim.simulation.ledger import book
+from sdsim.simulation.ledger import Ledger, book
 from sdsim.simulation.parameters import Parameters
 from sdsim.simulation.profile import Profile
 
@@ -56,7 +56,7 @@ class SocialDomainModel(mesa.Model):
         """Advance one month and collect the indicators."""
         self.engine.step()
         month = self.engine.last_month()
-        ledger = book(month, self.engine.compiled, first_month=self.engine.months_done - 1)
+        ledger = Ledger(*(euros[-1:] for euros in book(self.engine.recorded(), self.engine.compiled)))  # instalments need every month
         series = monthly_indicators(month, ledger)
         self.indicators = {k: float(v[0]) for k, v in (series | derived(series)).items()}
         self.datacollector.collect(self)

@@ -52,6 +52,7 @@ HOUSEHOLD_STREAMS: dict[str, int] = {
     "draw_network": 404,
     "draw_wijk": 405,
     "draw_gp": 406,
+    "coordinated": 407,  # whether the household, once in two formal trajectories, gets a case coordinator (L7; one draw per row)
 }
 
 

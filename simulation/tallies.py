@@ -20,9 +20,19 @@ from numba.np.unsafe.ndarray import to_fixed_tuple
 from sdsim.simulation.schema import DOORS, N_DOMAINS, N_EVENTS, N_HOLDINGS, N_PRODUCTS, N_SEVERITY, N_STATES, TALLY_DTYPE
 
 # Household-level columns of the ``house`` tally.
-HOUSE: tuple[str, ...] = ("self_reliant", "multi_problem", "benefit_months", "copay_low", "copay_middle", "copay_high", "duplicate")
+HOUSE: tuple[str, ...] = (
+    "self_reliant",
+    "multi_problem",
+    "benefit_months",
+    "copay_low",
+    "copay_middle",
+    "copay_high",
+    "duplicate",
+    "coordinated",  # in two or more formal trajectories, with a case coordinator (L7)
+)
 H_SELF_RELIANT, H_MULTI_PROBLEM, H_BENEFIT_MONTHS = HOUSE.index("self_reliant"), HOUSE.index("multi_problem"), HOUSE.index("benefit_months")
 H_COPAY_LOW, H_DUPLICATE = HOUSE.index("copay_low"), HOUSE.index("duplicate")  # copay low/middle/high are consecutive
+H_COORDINATED = HOUSE.index("coordinated")
 N_HOUSE = len(HOUSE)
 N_DOORS = len(DOORS)
 QUEUE_COLUMNS: tuple[str, ...] = ("length", "arrivals", "served")
@@ -105,11 +115,20 @@ TALLIES: tuple[Tally, ...] = (
     Tally("provisions", ("provider", "product"), "stock", True, "provision-months this month: each person's product and companion"),
     Tally("persons", ("product", "holding"), "stock", True, "persons in care at month end (schema.HOLDINGS): clients, holders, provisions"),
     Tally("admitted", ("provider", "product"), "flow", False, "admissions to care"),
-    Tally("resolved", ("provider", "product"), "flow", False, "care ended with the need resolved (result payment)"),
+    Tally("resolved", ("provider", "product"), "flow", False, "provisions whose care ended with the need resolved (result payment)"),
+    Tally("commissioned", ("provider", "product"), "flow", False, "provisions started per provider (trajectory and result payment)"),
+    Tally("inherited", ("provider", "product"), "stock", True, "provision-months of trajectories begun before the start year"),
+    Tally("resolved_inherited", ("provider", "product"), "flow", False, "resolved provisions of trajectories begun before the start year"),
     Tally("stock", ("provider", "product"), "stock", True, "clients in care at month end"),
     Tally("exits", ("product", "exit_column"), "flow", False, "outflows from care and their months in care"),
     Tally("ended", ("product",), "flow", False, "provisions ended (trajectories as CBS counts them)"),
-    Tally("house", ("house",), "stock", True, "households: self-reliant, multi-problem, on benefit, co-payment by class, duplicate"),
+    Tally(
+        "house",
+        ("house",),
+        "stock",
+        True,
+        "households: self-reliant, multi-problem, on benefit, co-payment by class, duplicate, coordinated",
+    ),
     Tally("general", ("domain",), "stock", True, "user-months of general provisions"),
     Tally("shifted", ("product",), "stock", True, "user-months of the general provision replacing a product (L1)"),
     Tally("uncontrolled", ("product",), "stock", True, "client-months of clients who came through a door of schema.UNCONTROLLED_DOORS"),
@@ -126,6 +145,7 @@ X_GENERAL, X_SHIFTED, X_UNCONTROLLED, X_QUEUE = TALLY["general"], TALLY["shifted
 X_POPULATION, X_DEMOGRAPHY = TALLY["population"], TALLY["demography"]
 X_STARTED, X_WAITS = TALLY["started"], TALLY["waits"]
 X_PROVISIONS, X_PERSONS, X_ENDED = TALLY["provisions"], TALLY["persons"], TALLY["ended"]
+X_COMMISSIONED, X_INHERITED, X_RESOLVED_INHERITED = TALLY["commissioned"], TALLY["inherited"], TALLY["resolved_inherited"]
 
 
 def tally_shapes(n_providers: int, n_counters: int) -> tuple[tuple[int, ...], ...]:

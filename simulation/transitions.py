@@ -16,7 +16,7 @@ import math
 import numpy as np
 from numba import njit, uint64
 from sdsim.simulation.population import NEVER
-from sdsim.simulation.rng import binomial_chain, geometric_month_before, screened_below, screened_uniform, uniform
+from sdsim.simulation.rng import binomial_chain, geometric_month_before, household_key, screened_below, screened_uniform, uniform
 from sdsim.simulation.schema import (
     CARE,
     COMPANION,
@@ -59,9 +59,10 @@ from sdsim.simulation.schema import (
     WERK,
     WMO,
 )
-from sdsim.simulation.streams import DOMAIN_STREAM, DOMAIN_STRIDE
+from sdsim.simulation.streams import DOMAIN_STREAM, DOMAIN_STRIDE, HOUSEHOLD_STREAMS
 from sdsim.simulation.tallies import (
     H_BENEFIT_MONTHS,
+    H_COORDINATED,
     H_COPAY_LOW,
     H_DUPLICATE,
     H_MULTI_PROBLEM,
@@ -69,12 +70,15 @@ from sdsim.simulation.tallies import (
     N_DOORS,
     Q_ARRIVALS,
     X_BILLED,
+    X_COMMISSIONED,
     X_ENDED,
     X_EXITS,
     X_GENERAL,
     X_HOUSE,
+    X_INHERITED,
     X_PROVISIONS,
     X_RESOLVED,
+    X_RESOLVED_INHERITED,
     X_SHIFTED,
     X_STOCK,
     X_UNCONTROLLED,
@@ -89,6 +93,7 @@ from sdsim.simulation.tallies import (
 
 K_MAIN, K_SEVERITY, K_DOOR, K_POH = DOMAIN_STREAM["main"], DOMAIN_STREAM["severity"], DOMAIN_STREAM["door"], DOMAIN_STREAM["poh"]
 K_PRODUCT, K_EXIT, K_OUTCOME = DOMAIN_STREAM["product"], DOMAIN_STREAM["exit"], DOMAIN_STREAM["outcome"]
+S_COORDINATED = HOUSEHOLD_STREAMS["coordinated"]
 K_CARE_ESCALATE, K_ONSET_NEXT, K_PLAN = DOMAIN_STREAM["care_escalate"], DOMAIN_STREAM["onset_next"], DOMAIN_STREAM["plan"]
 K_GI, K_SPECIALIST, K_CRISIS = DOMAIN_STREAM["gi"], DOMAIN_STREAM["specialist"], DOMAIN_STREAM["crisis"]
 K_PERSONS, K_COMPANION = DOMAIN_STREAM["persons"], DOMAIN_STREAM["companion"]
@@ -229,10 +234,14 @@ def outside_control(door_code: int) -> bool:
 
 @njit(cache=True, nogil=True, inline="always")
 def count_in_service(
-    counts, off, sign: int, d: int, now: int, hd: np.uint64, product, provider, door, persons, companions, copay_product,
+    counts, off, sign: int, d: int, now: int, hd: np.uint64, entered, product, provider, door, persons, companions, copay_product,
     income_class: int,
 ) -> None:  # fmt: skip
-    """Count the month of service of a household-domain in ``now``: general-provision and care months, provision-months."""
+    """Count the month of service of a household-domain in ``now``: general-provision and care months, provision-months.
+
+    Provision-months of a trajectory begun before the start year are also counted as inherited
+    (``tallies.inherited``: paid p x q, whatever the payment model; see ``ledger.book``).
+    """
     if now == GENERAL:
         replaced = product[hd]
         if replaced >= 0:  # the general provision that replaces a product (L1)
@@ -243,6 +252,8 @@ def count_in_service(
         p = product[hd]
         counts[care_at(off, X_BILLED, provider[hd], p)] += sign
         count_provisions(counts, care_at(off, X_PROVISIONS, provider[hd], 0), 1, p, sign * persons[hd], sign * companions[hd])
+        if entered[hd] < 0:
+            count_provisions(counts, care_at(off, X_INHERITED, provider[hd], 0), 1, p, sign * persons[hd], sign * companions[hd])
         if outside_control(door[hd]):
             counts[at(off, X_UNCONTROLLED, p)] += sign
         if copay_product[p]:
@@ -297,19 +308,21 @@ def _members_drawn(hk, decision: int, n: int, share: float) -> int:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def start_trajectories(counts, off, persons, companions, hd: np.uint64, p: int, door_code: int, eligible: int, hk, d: int,
-                       persons_share, companion_share) -> None:  # fmt: skip
-    """Who care of product ``p`` concerns (``eligible`` members may be), the companions they hold; count the provisions started.
+def start_trajectories(counts, off, persons, companions, hd: np.uint64, p: int, prov: int, door_code: int, eligible: int, hk,
+                       d: int, persons_share, companion_share) -> None:  # fmt: skip
+    """Who care of product ``p`` at provider ``prov`` concerns (``eligible`` members may be), the companions they hold.
 
     The client, and each other eligible member with probability ``persons_share[d]``; each of them
     holds a companion provision (``schema.COMPANIONS``) with probability ``companion_share[p]``.
-    Every provision is a trajectory as CBS counts them, started through the household's door.
+    Every provision is a trajectory as CBS counts them, started through the household's door, and
+    one the provider is paid for by trajectory or result (``tallies.commissioned``).
     """
     k = 1 + _members_drawn(hk, stream(d, K_PERSONS), eligible - 1, persons_share[d])
     m = _members_drawn(hk, stream(d, K_COMPANION), k, companion_share[p])  # 0 share without a companion product
     persons[hd] = k
     companions[hd] = m
     count_provisions(counts, started_at(off, 0, door_code), N_DOORS, p, k, m)
+    count_provisions(counts, care_at(off, X_COMMISSIONED, prov, 0), 1, p, k, m)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -320,20 +333,34 @@ def count_household_in_service(counts, off, sign: int, on_benefit: bool) -> None
 
 
 @njit(cache=True, nogil=True, inline="always")
-def count_household_at_month_end(counts, off, sign: int, active: int, formal: int) -> None:
-    """Count the household at month end: self-reliant, multi-problem, in two or more formal trajectories."""
+def coordinated(key: np.uint64, h: int, formal: int, share: float) -> bool:
+    """Whether household h, in ``formal`` formal trajectories, has a case coordinator (L7).
+
+    The municipality knows a household with two or more formal trajectories at once (queue,
+    decision, waiting list or care); a share ``share`` of them gets a coordinator, by one draw per
+    household row and run, so a household keeps its coordinator while it qualifies.
+    """
+    return formal >= 2 and share > 0.0 and uniform(household_key(key, h), S_COORDINATED) < share
+
+
+@njit(cache=True, nogil=True, inline="always")
+def count_household_at_month_end(counts, off, sign: int, active: int, formal: int, with_coordinator: bool) -> None:
+    """Count the household at month end: self-reliant, multi-problem, in two or more formal trajectories, coordinated."""
     if active == 0:
         counts[at(off, X_HOUSE, H_SELF_RELIANT)] += sign
     elif active >= 2:
         counts[at(off, X_HOUSE, H_MULTI_PROBLEM)] += sign
     if formal >= 2:
         counts[at(off, X_HOUSE, H_DUPLICATE)] += sign
+    if with_coordinator:
+        counts[at(off, X_HOUSE, H_COORDINATED)] += sign
 
 
 @njit(cache=True, nogil=True, inline="always")
 def count_state(
-    counts, off, sign: int, state, severity, product, provider, door, persons, companions, copay_product, income_class: int, h: int
-) -> None:
+    counts, off, sign: int, state, severity, entered, product, provider, door, persons, companions, copay_product, income_class: int,
+    h: int, key: np.uint64, coordinated_share: float,
+) -> None:  # fmt: skip
     """Add (``sign`` 1) or remove (-1) a whole month of household h in its current state.
 
     The count of an asleep household: in no queue, decision or waiting list, nothing about it
@@ -349,10 +376,10 @@ def count_state(
             continue
         active += 1
         formal += now >= QUEUE
-        count_in_service(counts, off, sign, d, now, hd, product, provider, door, persons, companions, copay_product, income_class)
+        count_in_service(counts, off, sign, d, now, hd, entered, product, provider, door, persons, companions, copay_product, income_class)
         count_at_month_end(counts, off, sign, d, now, severity[hd], hd, product, provider, persons, companions)
     count_household_in_service(counts, off, sign, state[flat(h, WERK)] != NONE)
-    count_household_at_month_end(counts, off, sign, active, formal)
+    count_household_at_month_end(counts, off, sign, active, formal, coordinated(key, h, formal, coordinated_share))
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -392,14 +419,18 @@ def schedule_next_onset(next_onset, hd, p: float, hk, d: int, month: int, next_d
 def resolve(
     state, entered, product, door, provider, next_onset, severity, last_end, counts, off, hd, d: int, current: int, month: int
 ) -> None:
-    """The need is resolved: by own strength or network, or in a general provision; on werk an exit to work."""
+    """The need is resolved: by own strength or network, or in a general provision.
+
+    A werk need is the benefit: it ends only through an exit to work, also from a general provision
+    (a participation activity), so each werk resolution is counted as one.
+    """
     if current == GENERAL:
         counts[event_at(off, d, E_RES_GEN)] += 1
         last_end[hd] = month
     else:
         counts[event_at(off, d, E_RES_OWN)] += 1
-        if d == WERK:
-            counts[event_at(off, d, E_WORK)] += 1
+    if d == WERK:
+        counts[event_at(off, d, E_WORK)] += 1
     enter(state, entered, product, door, provider, next_onset, hd, month, NONE, -1, D_NONE)
     severity[hd] = V_NONE
 
@@ -629,7 +660,9 @@ def end_care(
     last_end[hd] = month
     u = uniform(hk, stream(d, K_OUTCOME))
     if u < effectiveness[p]:
-        counts[care_at(off, X_RESOLVED, prov, p)] += 1
+        count_provisions(counts, care_at(off, X_RESOLVED, prov, 0), 1, p, persons[hd], companions[hd])
+        if entered[hd] < 0:  # begun before the start year: paid p x q, not by its result
+            count_provisions(counts, care_at(off, X_RESOLVED_INHERITED, prov, 0), 1, p, persons[hd], companions[hd])
         counts[event_at(off, d, E_RES_CARE)] += 1
         if d == WERK:
             counts[event_at(off, d, E_WORK)] += 1

@@ -97,7 +97,7 @@ def test_levers_at_defaults_change_nothing(baseline):
     """The lever-adjusted profile is the profile itself, and no lever costs anything."""
     assert policy_profile(baseline.profile, baseline.params) is baseline.profile
     compiled = compile_scenario(baseline.profile, baseline.params)
-    assert not compiled.lever_costs.any() and compiled.lever_prices.coordinated_share == 0.0
+    assert not compiled.lever_costs.any() and compiled.lever_prices.coordinator_fte == 0.0
 
 
 @pytest.mark.parametrize("lever", [lv for lv in LEVERS if lv.profile is not profile_as_today], ids=lambda lever: lever.id)

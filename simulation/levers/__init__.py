@@ -54,13 +54,12 @@ class LeverPrices(NamedTuple):
     """Euros of what levers add, per unit of a kernel tally (all zero as today)."""
 
     shifted: np.ndarray  # (product,) euro per user-month of the general provision replacing a maatwerk product (L1)
-    coordinated_share: float  # share of multi-problem household-months with a case coordinator (L7)
-    coordinator_month: float  # euro per coordinated household-month (L7)
+    coordinator_fte: float  # FTE of case coordinators per coordinated household (L7; paid the access wage)
 
 
 def no_lever_prices() -> LeverPrices:
     """Unit prices as today: no lever adds anything."""
-    return LeverPrices(shifted=np.zeros(N_PRODUCTS), coordinated_share=0.0, coordinator_month=0.0)
+    return LeverPrices(shifted=np.zeros(N_PRODUCTS), coordinator_fte=0.0)
 
 
 class Check(NamedTuple):

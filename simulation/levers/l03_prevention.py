@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from sdsim.simulation.levers import Check, Lever
 from sdsim.simulation.parameter import NON_NEGATIVE, declare
+from sdsim.simulation.schema import DOMAINS, WERK
 
 if TYPE_CHECKING:
     from sdsim.simulation.inputs import Rates
@@ -13,12 +15,20 @@ if TYPE_CHECKING:
     from sdsim.simulation.profile import Profile
 
 
+SIGNALLED = np.array([d != WERK for d in range(len(DOMAINS))])  # vindplaatsen and welzijn; benefit recipients are reached by L13
+
+
 def signal_earlier(rates: Rates, params: Parameters) -> Rates:
-    """Light and moderate needs ask more often; some moderate onsets are found while still light."""
+    """Light and moderate needs ask more often; some moderate onsets are found while still light.
+
+    Vindplaatsen and welzijn find hidden needs of youth, support, debts and safety. A werk need is
+    a household on bijstand, known to the municipality already: activation (L13) reaches it, and
+    it ends only through an exit to work.
+    """
     ask = rates.ask.copy()
-    ask[:, 1:3] *= 1.0 + params["lever.prevention.signalling"]
+    ask[SIGNALLED, 1:3] *= 1.0 + params["lever.prevention.signalling"]
     severity = rates.severity_cdf.copy()
-    severity[:, 0] += params["lever.prevention.earlier"] * (severity[:, 1] - severity[:, 0])
+    severity[SIGNALLED, 0] += params["lever.prevention.earlier"] * (severity[SIGNALLED, 1] - severity[SIGNALLED, 0])
     return rates._replace(ask=ask, severity_cdf=severity)
 
 

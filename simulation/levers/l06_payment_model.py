@@ -1,4 +1,15 @@
-"""L6 provider payment model: one payment model for all contracts; durations and effectiveness respond."""
+"""L6 provider payment model: one payment model for all contracts; durations, effectiveness and administration respond.
+
+How each model pays for every trajectory (``simulation.ledger.book``): p x q per provision-month;
+per trajectory a fixed price per provision started, today's expected cost of one
+(``compiled.contract_terms``: the unit price times today's expected months in care); by result the
+same trajectory with a part (``lever.payment.result.part``) paid only when the need is resolved,
+priced so that at today's results the expected payment is that of a trajectory (a provider prices
+its risk in); a lump sum per contract (the profile's, or its slots at the unit price). None pays
+nothing for a trajectory that ended otherwise. What changes spending is then behaviour: durations
+(shorter trajectories free slots: more admissions, each paid its price), effectiveness (fewer
+returns) and the administrative cost of the contracts (overhead per contract).
+"""
 
 from __future__ import annotations
 
@@ -44,7 +55,7 @@ LEVER = Lever(
     title_nl="bekostigingsmodel aanbieders",
     mechanism="one payment model for all contracts; durations and effectiveness respond to it",
     mechanism_nl="één bekostigingsmodel voor alle contracten; duur, effectiviteit en administratieve lasten reageren",
-    direction="shorter durations under result pay",
+    direction="shorter durations and better results under result pay; the price per trajectory holds spending per start",
     seed="[SD] §4.9, [NK] §4",
     parameters=(
         declare(
@@ -59,8 +70,52 @@ LEVER = Lever(
         declare("lever.payment.duration.result", 0.85, (0.7, 1.0), "care duration factor under result pay", ASSUMPTION, (0.1, 3.0)),
         declare("lever.payment.duration.lumpsum", 1.1, (1.0, 1.3), "care duration factor under lump-sum pay", ASSUMPTION, (0.1, 3.0)),
         declare("lever.payment.result_effectiveness", 0.05, (0.0, 0.1), "effectiveness gained under result pay", ASSUMPTION, (-1.0, 1.0)),
+        declare(
+            "lever.payment.result.part",
+            0.2,
+            (0.1, 0.3),
+            "share of a result price paid only when the need is resolved (Dutch result contracts hold back 10-30 %)",
+            ASSUMPTION,
+            (0.0, 0.9),
+        ),
+        declare(
+            "lever.payment.admin.trajectory",
+            0.8,
+            (0.6, 1.0),
+            "administrative cost per contract under trajectory pay, relative to p x q (one declaration per trajectory)",
+            ASSUMPTION,
+            (0.0, 3.0),
+        ),
+        declare(
+            "lever.payment.admin.result",
+            1.1,
+            (0.8, 1.4),
+            "administrative cost per contract under result pay, relative to p x q (fewer declarations, results measured)",
+            ASSUMPTION,
+            (0.0, 3.0),
+        ),
+        declare(
+            "lever.payment.admin.lumpsum",
+            0.5,
+            (0.3, 0.8),
+            "administrative cost per contract under a lump sum, relative to p x q (no declarations)",
+            ASSUMPTION,
+            (0.0, 3.0),
+        ),
+        declare(
+            "lever.payment.lumpsum.provisions_per_slot",
+            1.3,
+            (1.2, 1.4),
+            "provisions paid per slot by a lump sum without its own amount (CBS: 1.31 Wmo provisions per client, 1.38 youth "
+            "trajectories per youth)",
+            "derived: row:jh_trajectories_active 2019 592,860 / row:jeugdhulp_youth_incl_pgb 2019 430,990 = 1.38; Wmo provisions per "
+            "client 1.31 (sdsim validate)",
+            (0.0, 5.0),
+        ),
     ),
     profile=one_payment_model,
     rates=durations,
+    limits="providers' selection of clients at admission (cream skimming) is not modelled",
+    limits_nl="selectie van cliënten door aanbieders bij de toelating is niet gemodelleerd",
     checks=(Check("care exits under result pay", {MODEL: 2.0}, ("outflow.wmo_hbh", "outflow.wmo_begeleiding"), +1),),
 )
