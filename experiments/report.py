@@ -26,7 +26,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 from sdsim.experiments.compare import (
     FACTORS,
     PERIOD_YEARS,
@@ -562,6 +562,20 @@ class Curve(NamedTuple):
     base: bool = False
 
 
+class AxisNumbers(Formatter):
+    """Tick labels in ``number``'s format, divided by ``scale`` (1e6: € mln), with as many decimals as the tick step needs."""
+
+    def __init__(self, scale: float, lang: str) -> None:
+        self.scale, self.lang = scale, lang
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        """The label of the tick at ``x``."""
+        steps = np.diff(np.asarray(self.locs, dtype=float)) / self.scale
+        step = float(steps.min()) if steps.size and steps.min() > 0 else 1.0
+        decimals = next((d for d in range(4) if abs(step * 10**d - round(step * 10**d)) < 1e-6), 3)  # 0.025: three
+        return number(x / self.scale, self.lang, decimals)
+
+
 def _fan(ax: plt.Axes, years: np.ndarray, curve: Curve) -> None:
     lo, hi = np.percentile(curve.values, BAND, axis=0)
     style = {"linestyle": "--", "marker": "o", "markersize": 3, "linewidth": 1.6, "zorder": 5} if curve.base else {"linewidth": 1.8}
@@ -582,8 +596,7 @@ def _grid(panels: dict[str, list[Curve]], years: np.ndarray, title: str, euros: 
         ax.set_title(LINE_NAMES[lang].get(line, line), fontsize=9)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
-        scale, decimals = (1e6, 2) if euros else (1.0, 0)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _, s=scale, d=decimals: number(v / s, lang, d)))
+        ax.yaxis.set_major_formatter(AxisNumbers(1e6 if euros else 1.0, lang))
         ax.set_ylabel(t["euro_axis"] if euros else t["count_axis"], fontsize=8)
         ax.tick_params(labelsize=7)
     for ax in axes.ravel()[len(panels) :]:
@@ -753,7 +766,7 @@ td, th {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }}
 td:first-child, th:first-child {{ text-align: left; }}
 td:not(:first-child) {{ white-space: nowrap; }}
 table.hefbomen td {{ white-space: normal; }}
-table.hefbomen td {{ text-align: left; }}
+table.hefbomen td, table.hefbomen th {{ text-align: left; }}
 table.verklaring tr:last-child td, table.geld tr:last-child td {{ font-weight: 600; }}
 img {{ max-width: 100%; }}
 .samenvatting {{ border: 2px solid #1f4e79; border-radius: 6px; padding: 0.5em 1.2em; margin-bottom: 2em; background: #f7fafd; }}
