@@ -133,10 +133,10 @@ LABELS = {
         "all scenarios ran with the same households and random numbers, so every difference is paired per replicate. "
         "A negative difference is less than in the base.",
         "headline": "Net cost (spending less revenue and co-payments) over {period}: on average {amount} {direction} than in the "
-        "base. 90 % of the outcomes lie between {p5} and {p95}. Probability of a saving: {prob}.",
+        "base. 90% of the outcomes lie between {p5} and {p95}. Probability of a saving: {prob}.",
         "lower": "lower",
         "higher": "higher",
-        "money_head": ("", "difference over {period} (mean)", "90 % of the outcomes lie between", "probability the budget gains"),
+        "money_head": ("", "difference over {period} (mean)", "90% of the outcomes lie between", "probability the budget gains"),
         "spending_row": "spending",
         "revenue_row": "revenue (national and co-payments)",
         "net_row": "net cost",
@@ -144,7 +144,7 @@ LABELS = {
         "overview_head": (
             "option",
             "net cost, difference over {period}",
-            "90 % of the outcomes lie between",
+            "90% of the outcomes lie between",
             "probability of a saving",
             "spending",
             "revenue",
@@ -152,11 +152,11 @@ LABELS = {
         "target": "Target: a saving of {fraction} on {lines}; realised {mean} [{p5}, {p95}]",
         "target_met": "target met.",
         "target_missed": "target missed by {gap} percentage points, about {euros} over {period}.",
-        "effects_head": ("effect", "difference from the base (mean)", "90 % of the outcomes lie between"),
+        "effects_head": ("effect", "difference from the base (mean)", "90% of the outcomes lie between"),
         "limits": "Not modelled: {text}",
         "too_few": "Note: these outcomes rest on {replicates} replicates. With fewer than {minimum} the bands and probabilities "
         "are coarse; use at least {minimum} for a decision (--replicates).",
-        "extreme": "With {replicates} replicates a probability of {shown} cannot be told apart from one of {bound} (95 % confidence).",
+        "extreme": "With {replicates} replicates a probability of {shown} cannot be told apart from one of {bound} (95% confidence).",
         "at_least": "{x} or more",
         "at_most": "{x} or less",
         "changes": "What changes",
@@ -167,14 +167,14 @@ LABELS = {
         "source": "source",
         "registry": "{source} (parameter registry; the scenario file names no source)",
         "no_changes": "no changes from the base",
-        "spending": "Spending per budget line (per year; band: 90 % of the outcomes)",
+        "spending": "Spending per budget line (per year; band: 90% of the outcomes)",
         "clients": "Clients per budget line (mean per year)",
-        "difference": "Difference from the base per budget line (paired, per year; band: 90 % of the outcomes)",
-        "outcomes": "Outcomes: difference from the base (mean over {years} years; [90 % of the outcomes])",
+        "difference": "Difference from the base per budget line (paired, per year; band: 90% of the outcomes)",
+        "outcomes": "Outcomes: difference from the base (mean over {years} years; [90% of the outcomes])",
         "base_level": "base (level)",
         "attribution": "Attribution of the spending difference over {years} years",
         "uncontrolled": "Share of care spending entering through doors the municipality does not control (doctors, GI, judge, direct)",
-        "routes": "Referral routes of started jeugdhulp trajectories in CBS's categories (% over {years} years; [90 % of the outcomes])",
+        "routes": "Referral routes of started jeugdhulp trajectories in CBS's categories (% over {years} years; [90% of the outcomes])",
         "provenance": "Provenance",
         "total": "total",
         "other": "other (products in one scenario only)",
@@ -566,11 +566,15 @@ class AxisNumbers(Formatter):
     """Tick labels in ``number``'s format, divided by ``scale`` (1e6: € mln), with as many decimals as the tick step needs."""
 
     def __init__(self, scale: float, lang: str) -> None:
-        self.scale, self.lang = scale, lang
+        self.scale, self.lang, self.ticks = scale, lang, np.zeros(0)
+
+    def set_locs(self, locs: list[float]) -> None:
+        """Remember the axis's tick positions (their step sets the decimals)."""
+        self.ticks = np.asarray(locs, dtype=float)
 
     def __call__(self, x: float, pos: int | None = None) -> str:
         """The label of the tick at ``x``."""
-        steps = np.diff(np.asarray(self.locs, dtype=float)) / self.scale
+        steps = np.diff(self.ticks) / self.scale
         step = float(steps.min()) if steps.size and steps.min() > 0 else 1.0
         decimals = next((d for d in range(4) if abs(step * 10**d - round(step * 10**d)) < 1e-6), 3)  # 0.025: three
         return number(x / self.scale, self.lang, decimals)
