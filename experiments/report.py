@@ -123,6 +123,7 @@ LABELS = {
         "base_suffix": " (basis)",
         "weeks": "weken",
         "points": "procentpunt",
+        "points_short": "%-punt",
         "over_period": "totaal over {years} jaar",
         "mean_level": "gemiddeld aantal",
     },
@@ -191,6 +192,7 @@ LABELS = {
         "base_suffix": " (base)",
         "weeks": "weeks",
         "points": "percentage points",
+        "points_short": "pp",
         "over_period": "total over {years} years",
         "mean_level": "mean number",
     },
@@ -671,7 +673,7 @@ def _outcome_label(metric: str, lang: str) -> str:
 
 
 def _outcome_cell(values: np.ndarray, metric: str, lang: str, difference: bool) -> str:
-    """Mean [p5, p95] of a level or a difference (a share's difference in percentage points, signed)."""
+    """Mean [p5, p95] of a level or of a signed difference (a share's difference in percentage points)."""
 
     def fmt(v: float) -> str:
         if unit(metric) == "share":
@@ -679,7 +681,8 @@ def _outcome_cell(values: np.ndarray, metric: str, lang: str, difference: bool) 
         return count(v, lang, 1, difference)
 
     mean, p5, p95 = _band(values)
-    return f"{fmt(mean)} [{fmt(p5)}, {fmt(p95)}]"
+    text = f"{fmt(mean)} [{fmt(p5)}, {fmt(p95)}]"
+    return f"{text} {LABELS[lang]['points_short']}" if difference and unit(metric) == "share" else text
 
 
 def outcomes_table(comparison: Comparison, years: int, lang: str) -> str:
