@@ -210,15 +210,16 @@ def period_difference(
     return value(alternative.per_year) - value(comparison.base.per_year)
 
 
+def spending_on(series: dict[str, np.ndarray], lines: Sequence[str], years: int) -> np.ndarray:
+    """Per replicate, the spending on budget ``lines`` summed over the first ``years`` years of yearly ``series``."""
+    return sum(series[f"spending.{line}"][:, :years].sum(axis=1) for line in lines)
+
+
 def realised_saving(comparison: Comparison, alternative: MonteCarloResult, target: Target, years: int | None = None) -> np.ndarray:
     """Per replicate, the saving -(alt - base) / base on the spending of ``target.lines`` over the first ``years`` years."""
     years = years or PERIOD_YEARS
-
-    def spending(series: dict[str, np.ndarray]) -> np.ndarray:
-        return sum(series[f"spending.{line}"][:, :years].sum(axis=1) for line in target.lines)
-
-    base = spending(comparison.base.per_year)
-    return -(spending(alternative.per_year) - base) / np.where(base > 0, base, np.nan)
+    base = spending_on(comparison.base.per_year, target.lines, years)
+    return -(spending_on(alternative.per_year, target.lines, years) - base) / np.where(base > 0, base, np.nan)
 
 
 def uncontrolled_share(result: MonteCarloResult, years: int | None = None) -> dict[str, float]:

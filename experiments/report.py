@@ -34,6 +34,7 @@ from sdsim.experiments.compare import (
     attribution,
     period_difference,
     realised_saving,
+    spending_on,
     uncontrolled_share,
 )
 from sdsim.experiments.output import write_atomic
@@ -312,6 +313,12 @@ def percent(share: float, lang: str, decimals: int = 1, sign: bool = False) -> s
 # --- the first screen ---------------------------------------------------------------------------
 
 
+def period_label(comparison: Comparison, years: int) -> str:
+    """The report's period in words: ``2026–2030``."""
+    start = comparison.base.scenario.profile.start_year
+    return f"{start}–{start + years - 1}"
+
+
 def _band(values: np.ndarray) -> tuple[float, float, float]:
     """Mean, 5th and 95th percentile over replicates (NaN ignored)."""
     lo, hi = np.nanpercentile(values, BAND)
@@ -363,7 +370,7 @@ def target_text(target: Target, realised: np.ndarray, base_spending: float, peri
     return f"{text}: {missed}"
 
 
-def _effect_value(effect: Effect, values: np.ndarray, years: int, lang: str) -> str:
+def _effect_value(effect: Effect, values: float, lang: str) -> str:
     """A side effect's difference in its unit: weeks, percentage points, or a count (flows: total over the period)."""
     t = LABELS[lang]
     head = effect.metrics[0]
@@ -391,9 +398,8 @@ def effects_table(comparison: Comparison, alt: MonteCarloResult, years: int, lan
         if not all(_available(alt.per_year, m) for m in effect.metrics):
             continue
         mean, p5, p95 = _band(period_difference(comparison, alt, effect.metrics, years))
-        cells = (_effect_label(effect, years, lang), _effect_value(effect, mean, years, lang),
-                 f"{_effect_value(effect, p5, years, lang)} … {_effect_value(effect, p95, years, lang)}")  # fmt: skip
-        rows.append(_row(cells))
+        band = f"{_effect_value(effect, p5, lang)} … {_effect_value(effect, p95, lang)}"
+        rows.append(_row((_effect_label(effect, years, lang), _effect_value(effect, mean, lang), band)))
     return _table(t["effects_head"], rows, "effecten")
 
 
@@ -441,7 +447,7 @@ def option_summary(comparison: Comparison, alt: MonteCarloResult, years: int, la
     """The first screen's block for one option: headline, money table, target, side effects, limits, notes."""
     t = LABELS[lang]
     start = comparison.base.scenario.profile.start_year
-    period = f"{start}–{start + years - 1}"
+    period = period_label(comparison, years)
     replicates = alt.values.shape[0]
     net = period_difference(comparison, alt, ("net_cost",), years)
     mean, p5, p95 = _band(net)
@@ -459,7 +465,7 @@ def option_summary(comparison: Comparison, alt: MonteCarloResult, years: int, la
     parts.append(f"<p>{html.escape(t['per_year_net'].format(values=values))}</p>")
     for lever, target in targets(alt.scenario.params):
         realised = realised_saving(comparison, alt, target, years)
-        base = float(sum(comparison.base.per_year[f"spending.{line}"][:, :years].sum(axis=1) for line in target.lines).mean())
+        base = float(spending_on(comparison.base.per_year, target.lines, years).mean())
         text = target_text(target, realised, base, period, lang)
         parts.append(f"<p class='doel'>{html.escape(_lever_title(lever, lang))}. {html.escape(text)}</p>")
     parts.append(effects_table(comparison, alt, years, lang))
@@ -472,15 +478,14 @@ def summary_section(comparison: Comparison, years: int, lang: str) -> str:
     """The first screen: replicates, seed and period, a warning when replicates are few, then one block per option."""
     t = LABELS[lang]
     base = comparison.base
-    start = base.scenario.profile.start_year
     replicates = base.values.shape[0]
-    meta = t["meta"].format(base=base.scenario.name, period=f"{start}–{start + years - 1}", years=years, replicates=replicates,
+    meta = t["meta"].format(base=base.scenario.name, period=period_label(comparison, years), years=years, replicates=replicates,
                             seed=base.seed)  # fmt: skip
     parts = [f"<h2>{t['summary_head']}</h2>", f"<p class='meta'>{html.escape(meta)}</p>"]
     warning = replicates_warning(replicates, lang)
     if warning:
         parts.append(f"<p class='waarschuwing'>{html.escape(warning)}</p>")
-    parts.append(overview_table(comparison, years, f"{start}–{start + years - 1}", lang))
+    parts.append(overview_table(comparison, years, period_label(comparison, years), lang))
     parts += [option_summary(comparison, alt, years, lang) for alt in comparison.alternatives]
     return "<section class='samenvatting'>\n" + "\n".join(parts) + "\n</section>"
 
