@@ -26,7 +26,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter
 from sdsim.experiments.compare import (
     FACTORS,
     PERIOD_YEARS,
@@ -595,18 +595,23 @@ def _fan(ax: plt.Axes, years: np.ndarray, curve: Curve) -> None:
 
 
 def _grid(panels: dict[str, list[Curve]], years: np.ndarray, title: str, euros: bool, path: Path, lang: str) -> str:
+    """``grid_figure`` saved to ``path``, as a data URI."""
+    return _png(grid_figure(panels, years, title, euros, lang), path)
+
+
+def grid_figure(panels: dict[str, list[Curve]], years: np.ndarray, title: str, euros: bool, lang: str) -> plt.Figure:
     """One small fan chart per panel (budget line), whole years on the x axis, the unit on the y axis, one legend."""
     t = LABELS[lang]
     cols = 3
     rows = int(np.ceil(len(panels) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(12, 2.7 * rows), squeeze=False)
+    ticks = years[:: -(-len(years) // 10)]  # whole years, at most ten labels
     for ax, (line, curves) in zip(axes.ravel(), panels.items(), strict=False):
         for curve in sorted(curves, key=lambda c: c.base):  # the base last, on top
             _fan(ax, years, curve)
         ax.axhline(0, color="#999999", linewidth=0.5)
         ax.set_title(LINE_NAMES[lang].get(line, line), fontsize=9)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+        ax.set_xticks(ticks, [str(y) for y in ticks])
         ax.yaxis.set_major_formatter(AxisNumbers(1e6 if euros else 1.0, lang))
         ax.set_ylabel(t["euro_axis"] if euros else t["count_axis"], fontsize=8)
         ax.tick_params(labelsize=7)
@@ -616,7 +621,7 @@ def _grid(panels: dict[str, list[Curve]], years: np.ndarray, title: str, euros: 
     fig.legend(handles, labels, loc="upper center", ncol=min(len(labels), 4), fontsize=8, bbox_to_anchor=(0.5, 1.0))
     fig.suptitle(title, fontsize=11, y=1.04)
     fig.tight_layout()
-    return _png(fig, path)
+    return fig
 
 
 def _curves(series: list[dict[str, np.ndarray]], names: list[str], key: str, lang: str) -> list[Curve]:

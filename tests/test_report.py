@@ -7,14 +7,17 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from sdsim.experiments import report
 from sdsim.experiments.compare import run_comparison
 from sdsim.experiments.report import (
     AxisNumbers,
+    Curve,
     count,
     extreme_bound,
+    grid_figure,
     money,
     number,
     percent,
@@ -96,6 +99,23 @@ def test_axis_numbers_take_the_decimals_of_the_tick_step():
     assert formatter(25_000.0) == "0,025"
     formatter.set_locs([0.0, 1e7, 2e7])
     assert formatter(2e7) == "20"
+
+
+def test_charts_have_whole_years_units_and_the_base_on_top():
+    rng = np.random.default_rng(0)
+    base = Curve(1e6 + rng.normal(0, 1e4, (4, 3)), "#000000", "base (basis)", True)
+    alt = Curve(base.values.copy(), "#c55a11", "alt")  # the same values: the alternative would hide a base drawn first
+    fig = grid_figure({"total": [base, alt], "wmo_hbh": [base, alt]}, np.arange(2026, 2029), "titel", True, "nl")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert {t.get_text() for t in ax.get_xticklabels() if t.get_text()} <= {"2026", "2027", "2028"}  # no 2026.5
+    assert ax.get_ylabel() == "€ mln" and ax.get_title() == "totaal" and fig.axes[1].get_title() == "hulp bij het huishouden"
+    assert all("," in t.get_text() or t.get_text().isdigit() for t in ax.get_yticklabels() if t.get_text())  # Dutch decimal mark
+    base_line = next(line for line in ax.get_lines() if line.get_label() == "base (basis)")
+    alt_line = next(line for line in ax.get_lines() if line.get_label() == "alt")
+    assert base_line.get_linestyle() == "--" and base_line.get_zorder() > alt_line.get_zorder()
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["alt", "base (basis)"]
+    plt.close(fig)
 
 
 # --- replicates, probabilities, targets --------------------------------------------------------------
