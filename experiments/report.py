@@ -120,6 +120,7 @@ LABELS = {
         "line": "begrotingspost",
         "per_year": "per jaar",
         "euro_axis": "€ mln",
+        "thousand_axis": "€ duizend",
         "count_axis": "aantal",
         "base_suffix": " (basis)",
         "weeks": "weken",
@@ -189,6 +190,7 @@ LABELS = {
         "line": "budget line",
         "per_year": "per year",
         "euro_axis": "€ million",
+        "thousand_axis": "€ thousand",
         "count_axis": "number",
         "base_suffix": " (base)",
         "weeks": "weeks",
@@ -583,7 +585,7 @@ class AxisNumbers(Formatter):
         """The label of the tick at ``x``."""
         steps = np.diff(self.ticks) / self.scale
         step = float(steps.min()) if steps.size and steps.min() > 0 else 1.0
-        decimals = next((d for d in range(4) if abs(step * 10**d - round(step * 10**d)) < 1e-6), 3)  # 0.025: three
+        decimals = next((d for d in range(7) if abs(step * 10**d - round(step * 10**d)) < 1e-6), 6)  # 0.025: three
         return number(x / self.scale, self.lang, decimals)
 
 
@@ -599,9 +601,17 @@ def _grid(panels: dict[str, list[Curve]], years: np.ndarray, title: str, euros: 
     return _png(grid_figure(panels, years, title, euros, lang), path)
 
 
+def _axis_unit(curves: list[Curve], euros: bool, lang: str) -> tuple[float, str]:
+    """The y axis's scale and unit: € mln, or € thousand where every value stays below € 100.000, or a count."""
+    t = LABELS[lang]
+    if not euros:
+        return 1.0, t["count_axis"]
+    small = max(float(np.abs(c.values).max()) for c in curves) < 1e5
+    return (1e3, t["thousand_axis"]) if small else (1e6, t["euro_axis"])
+
+
 def grid_figure(panels: dict[str, list[Curve]], years: np.ndarray, title: str, euros: bool, lang: str) -> plt.Figure:
     """One small fan chart per panel (budget line), whole years on the x axis, the unit on the y axis, one legend."""
-    t = LABELS[lang]
     cols = 3
     rows = int(np.ceil(len(panels) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(12, 2.7 * rows), squeeze=False)
@@ -612,8 +622,9 @@ def grid_figure(panels: dict[str, list[Curve]], years: np.ndarray, title: str, e
         ax.axhline(0, color="#999999", linewidth=0.5)
         ax.set_title(LINE_NAMES[lang].get(line, line), fontsize=9)
         ax.set_xticks(ticks, [str(y) for y in ticks])
-        ax.yaxis.set_major_formatter(AxisNumbers(1e6 if euros else 1.0, lang))
-        ax.set_ylabel(t["euro_axis"] if euros else t["count_axis"], fontsize=8)
+        scale, name = _axis_unit(curves, euros, lang)
+        ax.yaxis.set_major_formatter(AxisNumbers(scale, lang))
+        ax.set_ylabel(name, fontsize=8)
         ax.tick_params(labelsize=7)
     for ax in axes.ravel()[len(panels) :]:
         ax.axis("off")
@@ -655,7 +666,7 @@ def charts(comparison: Comparison, out: Path, lang: str) -> list[str]:
     for i, alt in enumerate(comparison.alternatives, start=1):
         diffs = comparison.differences(alt)
         colour = COLOURS[(i - 1) % len(COLOURS)]
-        panels = {line: [Curve(diffs[f"spending.{line}"], colour, names[i])] for line in lines}
+        panels = {line: [Curve(diffs[f"spending.{line}"], colour, names[i])] for line in lines if diffs[f"spending.{line}"].any()}
         title = f"{t['difference']}: {alt.scenario.name}"
         src = _grid(panels, years, title, True, figures / f"difference_{i}.png", lang)
         parts.append(f"<h2>{html.escape(title)}</h2><img alt='difference {i}' src='{src}'>")
