@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -47,6 +48,12 @@ def comparison(tmp_path_factory):
     )
     scenarios = [load_scenario(folder / f"{n}.toml") for n in ("base", "hbh", "cut")]
     return run_comparison(scenarios[0], scenarios[1:], replicates=REPLICATES, seed=5, workers=1)
+
+
+@pytest.fixture(scope="module")
+def written(comparison, tmp_path_factory) -> Path:
+    """The Dutch report of ``comparison`` (written once: each report draws its charts, a few seconds)."""
+    return write_report(comparison, tmp_path_factory.mktemp("written"), {"test": True}, lang="nl")
 
 
 def _summary(page: str) -> str:
@@ -148,8 +155,8 @@ def test_target_met_within_its_tolerance():
 # --- the report of a small run -----------------------------------------------------------------------
 
 
-def test_first_screen_gives_money_probability_and_replicates(comparison, tmp_path):
-    page = write_report(comparison, tmp_path, {"test": True}, lang="nl").read_text()
+def test_first_screen_gives_money_probability_and_replicates(written):
+    page = written.read_text()
     assert page.index("<section class='samenvatting'>") < page.index("<img"), "the summary comes before any chart"
     summary = _summary(page)
     for name in ("hbh", "cut"):
@@ -171,8 +178,8 @@ def test_report_in_english(comparison, tmp_path):
     assert re.search(r"Probability of a saving: \d{1,3}%\.", summary)
 
 
-def test_cut_reports_the_refusals_and_the_sources(comparison, tmp_path):
-    page = write_report(comparison, tmp_path, {}, lang="nl").read_text()
+def test_cut_reports_the_refusals_and_the_sources(written):
+    page = written.read_text()
     cut = _summary(page).split("<h3>cut</h3>")[1]
     refusals = re.search(r"<td>afwijzingen bij triage \(totaal over 2 jaar\)</td><td>([^<]*)</td>", cut)
     assert refusals and refusals.group(1).startswith("+"), "a 15 % cut refuses youth care at triage"
@@ -215,13 +222,15 @@ def _browser() -> str | None:
     return next((b for b in ("chromium", "chromium-browser") if shutil.which(b)), None)
 
 
-def test_report_screenshot_is_not_blank(comparison, tmp_path):
+def test_report_screenshot_is_not_blank(written, tmp_path):
     browser = _browser()
     if browser is None:
+        if os.environ.get("SDSIM_REQUIRE_BROWSER"):
+            pytest.fail("SDSIM_REQUIRE_BROWSER is set but no Chromium was found")
         pytest.skip("no Chromium on this machine (CI has only Python and pip)")
     import matplotlib.image
 
-    page = write_report(comparison, tmp_path, {}, lang="nl")
+    page = written
     shot = tmp_path / "shot.png"
     base = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0"]
     proc = subprocess.run([*base, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
@@ -236,7 +245,6 @@ def test_report_screenshot_is_not_blank(comparison, tmp_path):
     assert '<section class="samenvatting">' in dom and "Kans op besparing" in dom
 
 
-def test_report_files(comparison, tmp_path):
-    write_report(comparison, tmp_path, {}, lang="nl")
-    figures = sorted(p.name for p in Path(tmp_path, "figures").glob("*.png"))
+def test_report_files(written):
+    figures = sorted(p.name for p in Path(written.parent, "figures").glob("*.png"))
     assert figures == ["clients.png", "difference_1.png", "difference_2.png", "spending.png"]
