@@ -59,10 +59,11 @@ LABELS = {
         "meta": "Basis: {base}. Periode {period} ({years} jaar). Elke uitkomst is een gemiddelde over {replicates} replicaties "
         "(seed {seed}); alle scenario's rekenen met dezelfde huishoudens en toevalsgetallen, zodat elk verschil per replicatie "
         "gepaard is. Een negatief verschil is minder dan in de basis.",
-        "headline": "Netto kosten (uitgaven min inkomsten en eigen bijdragen) over {period}: gemiddeld {amount} {direction} dan in de "
-        "basis. 90 % van de uitkomsten ligt tussen {p5} en {p95}. Kans op besparing: {prob}.",
-        "lower": "lager",
-        "higher": "hoger",
+        "headline": "Netto kosten (uitgaven min inkomsten en eigen bijdragen) over {period}: gemiddeld {change}. "
+        "90 % van de uitkomsten ligt tussen {p5} en {p95}. Kans op besparing: {prob}.",
+        "lower": "{amount} lager dan in de basis",
+        "higher": "{amount} hoger dan in de basis",
+        "same": "gelijk aan de basis",
         "money_head": (
             "",
             "verschil over {period} (gemiddeld)",
@@ -135,10 +136,11 @@ LABELS = {
         "meta": "Base: {base}. Period {period} ({years} years). Every outcome is a mean over {replicates} replicates (seed {seed}); "
         "all scenarios ran with the same households and random numbers, so every difference is paired per replicate. "
         "A negative difference is less than in the base.",
-        "headline": "Net cost (spending less revenue and co-payments) over {period}: on average {amount} {direction} than in the "
-        "base. 90% of the outcomes lie between {p5} and {p95}. Probability of a saving: {prob}.",
-        "lower": "lower",
-        "higher": "higher",
+        "headline": "Net cost (spending less revenue and co-payments) over {period}: on average {change}. "
+        "90% of the outcomes lie between {p5} and {p95}. Probability of a saving: {prob}.",
+        "lower": "{amount} lower than in the base",
+        "higher": "{amount} higher than in the base",
+        "same": "the same as in the base",
         "money_head": ("", "difference over {period} (mean)", "90% of the outcomes lie between", "probability the budget gains"),
         "spending_row": "spending",
         "revenue_row": "revenue (national and co-payments)",
@@ -454,8 +456,9 @@ def option_summary(comparison: Comparison, alt: MonteCarloResult, years: int, la
     net = period_difference(comparison, alt, ("net_cost",), years)
     mean, p5, p95 = _band(net)
     prob = float((net < 0).mean())
-    headline = t["headline"].format(period=period, amount=money(abs(mean), lang), direction=t["lower" if mean < 0 else "higher"],
-                                    p5=money(p5, lang), p95=money(p95, lang), prob=percent(prob, lang, 0))  # fmt: skip
+    amount = money(abs(mean), lang)
+    change = t["same"] if amount == money(0.0, lang) else t["lower" if mean < 0 else "higher"].format(amount=amount)
+    headline = t["headline"].format(period=period, change=change, p5=money(p5, lang), p95=money(p95, lang), prob=percent(prob, lang, 0))
     parts = [f"<h3>{html.escape(alt.scenario.name)}</h3>", f"<p>{html.escape(alt.scenario.description)}</p>"]
     parts.append(f"<p class='kern'>{html.escape(headline)}</p>")
     note = probability_note(prob, replicates, lang)
@@ -666,7 +669,11 @@ def charts(comparison: Comparison, out: Path, lang: str) -> list[str]:
     for i, alt in enumerate(comparison.alternatives, start=1):
         diffs = comparison.differences(alt)
         colour = COLOURS[(i - 1) % len(COLOURS)]
-        panels = {line: [Curve(diffs[f"spending.{line}"], colour, names[i])] for line in lines if diffs[f"spending.{line}"].any()}
+        panels = {
+            line: [Curve(diffs[f"spending.{line}"], colour, names[i])]
+            for line in lines
+            if line == "total" or diffs[f"spending.{line}"].any()
+        }
         title = f"{t['difference']}: {alt.scenario.name}"
         src = _grid(panels, years, title, True, figures / f"difference_{i}.png", lang)
         parts.append(f"<h2>{html.escape(title)}</h2><img alt='difference {i}' src='{src}'>")

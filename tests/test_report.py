@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from sdsim.experiments import report
-from sdsim.experiments.compare import run_comparison
+from sdsim.experiments.compare import Comparison, run_comparison
 from sdsim.experiments.report import (
     AxisNumbers,
     Curve,
@@ -203,6 +203,14 @@ def test_target_is_set_against_the_realised_saving(comparison, tmp_path, monkeyp
     assert "Doel: 15 % besparing op jeugdhulp ambulant en jeugdhulp met verblijf; gerealiseerd " in target.group(1)
     assert "doel gehaald" in target.group(1) or "doel niet gehaald" in target.group(1)
     assert summary.count("<p class='doel'>") == 1  # the HbH shift sets no target
+
+
+def test_an_alternative_equal_to_the_base_reports_no_difference(comparison, tmp_path):
+    null = Comparison(base=comparison.base, alternatives=(comparison.base,))  # the same results: every paired difference is 0
+    summary = _summary(write_report(null, tmp_path, {}, lang="nl").read_text())
+    assert "gemiddeld gelijk aan de basis." in summary and "Kans op besparing: 0 %." in summary
+    # 0 of 3 replicates save: the one-sided 95 % bound is 1 - 0.05 ** (1 / 3) = 0.63
+    assert "een kans van 0 % niet te onderscheiden van een kans van 63 % of minder" in summary
 
 
 def test_limits_are_stated(comparison, tmp_path, monkeypatch):
