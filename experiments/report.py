@@ -506,11 +506,22 @@ def _lever_title(lever: Lever, lang: str) -> str:
     return f"{lever.id} {lever.title_nl or lever.title}" if lang == "nl" else f"{lever.id} {lever.title}"
 
 
+def _levers(alt: MonteCarloResult, base: MonteCarloResult) -> list[Lever]:
+    """The levers whose parameters the alternative changes, each once, in the order of its changes."""
+    return list(dict.fromkeys(lever for name in sorted(_changed(alt, base)) if (lever := lever_of(name)) is not None))
+
+
 def _limits(alt: MonteCarloResult, base: MonteCarloResult, lang: str) -> list[str]:
     """What the model leaves out of each lever the alternative changes (once per lever)."""
-    levers = dict.fromkeys(lever for name in _changed(alt, base) if (lever := lever_of(name)) is not None)
-    texts = [(lever.limits_nl or lever.limits) if lang == "nl" else lever.limits for lever in levers]
+    texts = [(lever.limits_nl or lever.limits) if lang == "nl" else lever.limits for lever in _levers(alt, base)]
     return [text for text in texts if text]
+
+
+def mechanisms(alt: MonteCarloResult, base: MonteCarloResult, lang: str) -> str:
+    """How each lever the alternative changes acts in the model, one line per lever."""
+    lines = [f"{_lever_title(lever, lang)}: {(lever.mechanism_nl or lever.mechanism) if lang == 'nl' else lever.mechanism}"
+             for lever in _levers(alt, base)]  # fmt: skip
+    return "".join(f"<p class='werking'>{html.escape(line)}</p>" for line in lines)
 
 
 def _parameter_text(name: str, lang: str) -> str:
@@ -764,6 +775,7 @@ def write_report(comparison: Comparison, out: Path, provenance: dict, lang: str 
     for alt in comparison.alternatives:
         parts.append(f"<h2>{t['changes']}: {html.escape(alt.scenario.name)}</h2>")
         parts.append(changes_table(alt, comparison.base, lang))
+        parts.append(mechanisms(alt, comparison.base, lang))
     parts += charts(comparison, out, lang)
     parts.append(f"<h2>{t['outcomes'].format(years=period)}</h2>")
     parts.append(outcomes_table(comparison, period, lang))

@@ -185,6 +185,7 @@ def test_cut_reports_the_refusals_and_the_sources(written):
     assert refusals and refusals.group(1).startswith("+"), "a 15 % cut refuses youth care at triage"
     assert "<td>[SW] §4.6 (test)</td>" in page  # the source exactly as the scenario file gives it
     assert "L5 bezuiniging met budgetplafond en strengere toegang" in page
+    assert "<p class='werking'>L5 bezuiniging met budgetplafond en strengere toegang: een budgetplafond" in page  # its mechanism
     assert "parameterregister" in page  # the HbH share has no source in its file: the registry's, marked as such
     assert "basis (niveau)" in page  # outcomes as paired differences beside the base's level
 
