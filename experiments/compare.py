@@ -15,7 +15,8 @@ import numpy as np
 from sdsim.experiments.runner import MonteCarloResult, run_scenarios, shared_start_problem
 from sdsim.experiments.summary import spread
 from sdsim.scenarios.loader import Scenario, ScenarioError
-from sdsim.simulation.indicators import metric_kind
+from sdsim.simulation.indicators import metric_kind, over_period
+from sdsim.simulation.levers import Target
 from sdsim.simulation.schema import BUDGET_LINES, PRODUCT_LINE, PRODUCTS
 
 PERIOD_YEARS = 5  # the multi-year total reported beside each calendar year (meerjarenraming)
@@ -122,54 +123,103 @@ def _log_mean(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def attribution(comparison: Comparison, alternative: MonteCarloResult, years: int | None = None) -> dict[str, dict[str, float]]:
-    """Split each care line's spending difference (summed over ``years``) into volume, duration, price and mix.
+    """Split each budget line's spending difference (summed over ``years``) into volume, duration, price, mix and the rest.
 
-    Per product p of a line, spending E_p = A x (M / A) x (M_p / M) x (E_p / M_p): admissions of the
-    line (volume), client-months per admission (duration), the product's share of client-months
+    Per product p of a care line, spending E_p = A x (M / A) x (M_p / M) x (E_p / M_p): admissions of
+    the line (volume), client-months per admission (duration), the product's share of client-months
     (mix: the tier shift) and euros per client-month (price). The additive LMDI-I decomposition
-    gives contributions that sum exactly to the difference; it is computed per replicate and
-    averaged (paired), with the residual from products used in only one scenario reported as
-    ``other``.
+    gives contributions that sum exactly to the care spending difference; it is computed per
+    replicate and averaged (paired), with the residual from products used in only one scenario
+    reported as ``other``. What a line spends besides care (the general provisions, access staff,
+    overhead, benefits: every line without products is wholly this) is ``non_care``.
+
+    Returns:
+        ``{line: {volume, duration, price, mix, other, non_care, total}}`` for every care line and
+        every other line whose spending differs, then ``"total"``: the sum over the lines, whose
+        ``total`` is the mean paired difference of ``spending.total``.
     """
     years = years or PERIOD_YEARS
     base, alt = comparison.base.per_year, alternative.per_year
 
-    def total(series: dict[str, np.ndarray], head: str, p: int) -> np.ndarray:
-        return series[f"{head}.{PRODUCTS[p].name}"][:, :years].sum(axis=1)
+    def total(series: dict[str, np.ndarray], name: str) -> np.ndarray:
+        return series[name][:, :years].sum(axis=1)
 
     out: dict[str, dict[str, float]] = {}
-    for line in sorted(set(PRODUCT_LINE.tolist())):
-        members = [p for p in range(len(PRODUCTS)) if PRODUCT_LINE[p] == line]
-        parts = {f: 0.0 for f in (*FACTORS, "other")}
-        e0 = sum(total(base, "spending_care", p) for p in members)
-        e1 = sum(total(alt, "spending_care", p) for p in members)
-        a0 = sum(total(base, "inflow", p) for p in members)
-        a1 = sum(total(alt, "inflow", p) for p in members)
-        m0 = sum(total(base, "client_months", p) for p in members)
-        m1 = sum(total(alt, "client_months", p) for p in members)
-        explained = np.zeros_like(e0)
-        for p in members:
-            ep0, ep1 = total(base, "spending_care", p), total(alt, "spending_care", p)
-            mp0, mp1 = total(base, "client_months", p), total(alt, "client_months", p)
-            ok = (ep0 > 0) & (ep1 > 0) & (mp0 > 0) & (mp1 > 0) & (a0 > 0) & (a1 > 0)
-            w = np.where(ok, _log_mean(np.where(ok, ep1, 1.0), np.where(ok, ep0, 1.0)), 0.0)
-
-            def term(x1, x0, ok=ok, w=w):
-                return np.where(ok, w * np.log(np.where(ok, x1, 1.0) / np.where(ok, x0, 1.0)), 0.0)
-
-            contributions = {
-                "volume": term(a1, a0),
-                "duration": term(m1 / np.maximum(a1, 1e-300), m0 / np.maximum(a0, 1e-300)),
-                "mix": term(mp1 / np.maximum(m1, 1e-300), mp0 / np.maximum(m0, 1e-300)),
-                "price": term(ep1 / np.maximum(mp1, 1e-300), ep0 / np.maximum(mp0, 1e-300)),
-            }
-            for f, c in contributions.items():
-                parts[f] += float(c.mean())
-                explained = explained + c
-        parts["other"] = float((e1 - e0 - explained).mean())
-        parts["total"] = float((e1 - e0).mean())
-        out[BUDGET_LINES[line]] = parts
+    for line, name in enumerate(BUDGET_LINES):
+        members = [PRODUCTS[p].name for p in range(len(PRODUCTS)) if PRODUCT_LINE[p] == line]
+        difference = total(alt, f"spending.{name}") - total(base, f"spending.{name}")
+        if not members and not difference.any():
+            continue
+        parts, care = _lmdi(base, alt, members, years) if members else (dict.fromkeys((*FACTORS, "other"), 0.0), 0.0)
+        parts["non_care"] = float((difference - care).mean())
+        parts["total"] = float(difference.mean())
+        out[name] = parts
+    out["total"] = {key: sum(parts[key] for parts in out.values()) for key in (*FACTORS, "other", "non_care", "total")}
     return out
+
+
+def _lmdi(base: dict[str, np.ndarray], alt: dict[str, np.ndarray], members: list[str], years: int) -> tuple[dict[str, float], np.ndarray]:
+    """LMDI-I parts of one care line's care spending difference (means over replicates) and that difference per replicate."""
+
+    def total(series: dict[str, np.ndarray], head: str, product: str) -> np.ndarray:
+        return series[f"{head}.{product}"][:, :years].sum(axis=1)
+
+    parts = dict.fromkeys((*FACTORS, "other"), 0.0)
+    e0 = sum(total(base, "spending_care", p) for p in members)
+    e1 = sum(total(alt, "spending_care", p) for p in members)
+    a0 = sum(total(base, "inflow", p) for p in members)
+    a1 = sum(total(alt, "inflow", p) for p in members)
+    m0 = sum(total(base, "client_months", p) for p in members)
+    m1 = sum(total(alt, "client_months", p) for p in members)
+    explained = np.zeros_like(e0)
+    for p in members:
+        ep0, ep1 = total(base, "spending_care", p), total(alt, "spending_care", p)
+        mp0, mp1 = total(base, "client_months", p), total(alt, "client_months", p)
+        ok = (ep0 > 0) & (ep1 > 0) & (mp0 > 0) & (mp1 > 0) & (a0 > 0) & (a1 > 0)
+        w = np.where(ok, _log_mean(np.where(ok, ep1, 1.0), np.where(ok, ep0, 1.0)), 0.0)
+
+        def term(x1, x0, ok=ok, w=w):
+            return np.where(ok, w * np.log(np.where(ok, x1, 1.0) / np.where(ok, x0, 1.0)), 0.0)
+
+        contributions = {
+            "volume": term(a1, a0),
+            "duration": term(m1 / np.maximum(a1, 1e-300), m0 / np.maximum(a0, 1e-300)),
+            "mix": term(mp1 / np.maximum(m1, 1e-300), mp0 / np.maximum(m0, 1e-300)),
+            "price": term(ep1 / np.maximum(mp1, 1e-300), ep0 / np.maximum(mp0, 1e-300)),
+        }
+        for f, c in contributions.items():
+            parts[f] += float(c.mean())
+            explained = explained + c
+    parts["other"] = float((e1 - e0 - explained).mean())
+    return parts, e1 - e0
+
+
+def period_difference(
+    comparison: Comparison, alternative: MonteCarloResult, metrics: Sequence[str], years: int | None = None
+) -> np.ndarray:
+    """Per replicate, alternative - base of the sum of ``metrics`` over the first ``years`` years.
+
+    Each metric is taken over the period as ``indicators.over_period`` with ``total=True`` gives it: a
+    flow summed, a stock as the mean of its years, a ratio over the period's sums.
+    """
+    years = years or PERIOD_YEARS
+
+    def value(series: dict[str, np.ndarray]) -> np.ndarray:
+        return sum(over_period(series, m, years, total=True) for m in metrics)
+
+    return value(alternative.per_year) - value(comparison.base.per_year)
+
+
+def spending_on(series: dict[str, np.ndarray], lines: Sequence[str], years: int) -> np.ndarray:
+    """Per replicate, the spending on budget ``lines`` summed over the first ``years`` years of yearly ``series``."""
+    return sum(series[f"spending.{line}"][:, :years].sum(axis=1) for line in lines)
+
+
+def realised_saving(comparison: Comparison, alternative: MonteCarloResult, target: Target, years: int | None = None) -> np.ndarray:
+    """Per replicate, the saving -(alt - base) / base on the spending of ``target.lines`` over the first ``years`` years."""
+    years = years or PERIOD_YEARS
+    base = spending_on(comparison.base.per_year, target.lines, years)
+    return -(spending_on(alternative.per_year, target.lines, years) - base) / np.where(base > 0, base, np.nan)
 
 
 def uncontrolled_share(result: MonteCarloResult, years: int | None = None) -> dict[str, float]:

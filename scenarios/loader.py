@@ -9,6 +9,9 @@ A scenario file::
     years = 10                        # optional when extended
     [parameters]                      # changes by registry name (nested tables or quoted dots)
     "door_gp.jeugd" = 0.4
+    "lever.budget.jeugd.cut" = { value = 0.15, source = "[SW] §4.6" }  # a value with its source
+
+A parameter is a number, or an inline table with its ``value`` and the ``source`` the report cites.
 
 Every problem raises ``ScenarioError`` naming the file, the key path and what is allowed.
 """
@@ -28,6 +31,8 @@ from sdsim.simulation.schema import AGE_GROUPS
 __all__ = ["BASELINE", "SCENARIO_DIR", "Scenario", "ScenarioError", "load_profile", "load_scenario", "read_toml"]
 
 SCENARIO_KEYS = {"name", "description", "extends", "profile", "years", "parameters"}
+VALUE_KEYS = ("value", "source")  # a parameter given as a table: its value and where the value comes from
+MAX_SOURCE = 500  # characters of a source
 SCENARIO_DIR = Path(__file__).resolve().parent
 BASELINE = SCENARIO_DIR / "baseline.toml"
 
@@ -46,6 +51,7 @@ class Scenario:
     chain: tuple[Path, ...]  # this file, then the files it extends
     changes: dict[str, float] = field(default_factory=dict)  # parameters set by the chain
     sha256: str = ""  # of the chain's file contents and the profile's
+    sources: dict[str, str] = field(default_factory=dict)  # the source a file gives beside a change (the latest file's)
 
     def composition(self) -> dict[str, object]:
         """What this scenario is made of, for every output's provenance."""
@@ -56,6 +62,7 @@ class Scenario:
             "profile": str(self.profile_path),
             "years": self.years,
             "parameter_changes": dict(sorted(self.changes.items())),
+            "parameter_sources": dict(sorted(self.sources.items())),
             "sha256": self.sha256,
         }
 
@@ -65,6 +72,27 @@ def check_name(file: Path | str, key: str, value: object) -> str:
     if not isinstance(value, str) or not 1 <= len(value) <= 100 or not value.isprintable():
         raise ScenarioError(file, key, f"expected a name of 1 to 100 printable characters, got {show(value)}")
     return value
+
+
+def _is_value_table(name: str, value: object) -> bool:
+    """A parameter given as ``{ value = ..., source = "..." }`` (a leaf for ``flatten``), not a deeper table."""
+    return isinstance(value, dict) and not set(value).isdisjoint(VALUE_KEYS)
+
+
+def parameter_value(file: Path | str, name: str, given: object) -> tuple[object, str | None]:
+    """A parameter's value and its source (None without one) from a number or a ``{value, source}`` table."""
+    if not isinstance(given, dict):
+        return given, None
+    key = f"parameters.{name}"
+    unknown = sorted(set(given) - set(VALUE_KEYS))
+    if unknown:
+        raise ScenarioError(file, f"{key}.{unknown[0]}", f"unknown key; allowed: {', '.join(VALUE_KEYS)}")
+    if "value" not in given:
+        raise ScenarioError(file, f"{key}.value", "missing: give the number beside its source")
+    source = given.get("source")
+    if source is not None and not (isinstance(source, str) and 1 <= len(source) <= MAX_SOURCE and source.isprintable()):
+        raise ScenarioError(file, f"{key}.source", f"expected a text of 1 to {MAX_SOURCE} printable characters, got {show(source)}")
+    return given["value"], source
 
 
 def _location(data: object, loc: tuple) -> str:
@@ -132,6 +160,7 @@ def load_scenario(path: Path | str) -> Scenario:
         current = (current.parent / parent).resolve() if parent else None
     merged: dict[str, object] = {}
     changes: dict[str, float] = {}
+    sources: dict[str, str] = {}
     profile_path: Path | None = None
     for file, data in zip(reversed(chain), reversed(layers), strict=True):
         for key in ("description", "years"):
@@ -144,12 +173,16 @@ def load_scenario(path: Path | str) -> Scenario:
         params = data.get("parameters", {})
         if not isinstance(params, dict):
             raise ScenarioError(file, "parameters", "expected a table of parameter = value")
-        for name, value in flatten(file, params, "parameters").items():
+        for name, given in flatten(file, params, "parameters", _is_value_table).items():
+            value, source = parameter_value(file, name, given)
             try:
                 check_value(name, value)
             except ParameterError as err:
                 raise ScenarioError(file, f"parameters.{err.key}", err.message) from None
             changes[name] = float(value)  # type: ignore[arg-type]
+            sources.pop(name, None)  # a later file's value without a source no longer has the earlier one's
+            if source is not None:
+                sources[name] = source
         try:
             Parameters(changes)  # shares that must sum to 1, with this file's changes
         except ParameterError as err:
@@ -175,4 +208,5 @@ def load_scenario(path: Path | str) -> Scenario:
         chain=tuple(chain),
         changes=changes,
         sha256=digest.hexdigest(),
+        sources=sources,
     )

@@ -53,10 +53,62 @@ def test_null_comparison_is_exactly_zero(small):
 def test_attribution_adds_up(small):
     _, base, _, hbh = small
     comparison = run_comparison(load_scenario(base), [load_scenario(hbh)], replicates=3, seed=5, workers=1)
-    for line, parts in attribution(comparison, comparison.alternatives[0], years=2).items():
-        explained = sum(parts[k] for k in ("volume", "duration", "price", "mix", "other"))
-        assert explained == pytest.approx(parts["total"], rel=1e-9, abs=1e-6), line  # exact decomposition (LMDI) up to rounding
-    assert attribution(comparison, comparison.alternatives[0], years=2)["wmo_hbh"]["total"] < 0
+    alt = comparison.alternatives[0]
+    parts = attribution(comparison, alt, years=2)
+    for line, row in parts.items():
+        explained = sum(row[k] for k in ("volume", "duration", "price", "mix", "other", "non_care"))
+        assert explained == pytest.approx(row["total"], rel=1e-9, abs=1e-6), line  # exact decomposition (LMDI) up to rounding
+    assert parts["wmo_hbh"]["total"] < 0
+    # the general provision's users and lump sum land on a line without products: wholly non-care, and in the table
+    assert (
+        parts["algemene_voorzieningen"]["total"] > 0
+        and parts["algemene_voorzieningen"]["non_care"] == parts["algemene_voorzieningen"]["total"]
+    )
+    # every budget line: the rows sum to the total row, and the total row is the paired spending.total difference
+    # (float sums in another order: equal to 1e-9 relative; 1e-6 is the brief's tolerance)
+    total = comparison.differences(alt)["spending.total"][:, :2].sum(axis=1).mean()
+    assert sum(row["total"] for line, row in parts.items() if line != "total") == pytest.approx(total, rel=1e-6)
+    assert parts["total"]["total"] == pytest.approx(total, rel=1e-6)
+
+
+def test_scenario_parameter_with_its_source(small):
+    folder, _, _, _ = small
+    first = _write(folder / "sourced.toml", 'extends = "base.toml"\n[parameters]\n"lever.poh.share" = { value = 0.5, source = "[NK] §4" }\n'
+                   '"lever.casusregie.share" = { value = 0.6, source = "assumption" }\n')  # fmt: skip
+    later = _write(folder / "later.toml", 'extends = "sourced.toml"\n[parameters]\n"lever.poh.share" = 0.4\n')
+    scenario = load_scenario(first)
+    assert scenario.changes["lever.poh.share"] == 0.5 and isinstance(scenario.changes["lever.poh.share"], float)
+    assert scenario.sources == {"lever.poh.share": "[NK] §4", "lever.casusregie.share": "assumption"}
+    assert scenario.composition()["parameter_sources"] == {"lever.casusregie.share": "assumption", "lever.poh.share": "[NK] §4"}
+    # the latest file wins: a value without a source drops the earlier file's source of the earlier value
+    assert load_scenario(later).sources == {"lever.casusregie.share": "assumption"}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('"lever.poh.share" = { value = 0.5, sorce = "x" }', "parameters.lever.poh.share.sorce: unknown key; allowed: value, source"),
+        ('"lever.poh.share" = { source = "x" }', "parameters.lever.poh.share.value: missing"),
+        ('"lever.poh.share" = { value = 0.5, source = 3 }', "parameters.lever.poh.share.source: expected a text"),
+        ('"lever.poh.share" = { value = 1.5, source = "x" }', "parameters.lever.poh.share"),
+    ],
+)
+def test_bad_parameter_table_names_file_key_and_what_is_allowed(small, body, message):
+    from sdsim.scenarios.loader import ScenarioError
+
+    folder, _, _, _ = small
+    bad = _write(folder / "badsource.toml", f'extends = "base.toml"\n[parameters]\n{body}\n')
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(bad)
+    assert str(bad) in str(err.value) and message in str(err.value)
+
+
+def test_lever_scenario_files_give_their_sources():
+    for name in SCENARIO_FILES:
+        scenario = load_scenario(SCENARIO_DIR / f"{name}.toml")
+        assert set(scenario.sources) <= set(scenario.changes), name
+    assert load_scenario(SCENARIO_DIR / "bezuiniging-jeugd-15.toml").sources == {"lever.budget.jeugd.cut": "[SW] §4.6"}
+    assert load_scenario(SCENARIO_DIR / "casusregie.toml").sources == {"lever.casusregie.share": "assumption (range 0-1)"}
 
 
 def test_compare_writes_outputs(small, capsys):
