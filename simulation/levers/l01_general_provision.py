@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sdsim.simulation.levers import Check, Lever, LeverPrices
+from sdsim.simulation.levers import Check, Evidence, Lever, LeverPrices
 from sdsim.simulation.parameter import ASSUMPTION, NON_NEGATIVE, Parameter, declare, spread
 from sdsim.simulation.schema import PRODUCT, PRODUCTS, T_MAATWERK
 
@@ -121,6 +121,18 @@ LEVER = Lever(
     rates=shift_demand,
     prices=general_provision_prices,
     costs=lump_sums,
+    evidence=(
+        Evidence(
+            "hbh-algemene-voorziening.toml",
+            ("spending.wmo_hbh",),
+            -0.40,
+            -0.15,
+            "seed:[SW] Bijlage 1.3; assumption",
+            "75 % of newly triaged HbH demand goes to the general provision; over five years about half of the HbH stock "
+            "(34 months on average) turns over, so at most about 40 % of HbH maatwerk goes; step-ups back to maatwerk, attraction "
+            "of new users and the stock's re-assessments keep the fall above about 15 %",
+        ),
+    ),
     checks=(
         Check("maatwerk HbH stock", {"lever.shift.wmo_hbh.share": 0.75}, ("clients.wmo_hbh",), -1),
         Check("general-provision users", {"lever.shift.wmo_hbh.share": 0.75}, ("shift_users.wmo_hbh", "general_users.wmo"), +1),

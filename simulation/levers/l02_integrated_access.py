@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sdsim.simulation.levers import Check, Lever, ProfileData
+from sdsim.simulation.levers import Check, Evidence, Lever, ProfileData
 from sdsim.simulation.parameter import NO_CHANGE, declare
 from sdsim.simulation.schema import DOMAINS
 
@@ -40,5 +40,16 @@ LEVER = Lever(
     ),
     after=("L10",),  # the gain is added to the accuracy after the skill mix (L10) changed it
     profile=integrate_teams,
+    evidence=(
+        Evidence(
+            "integrale-toegang.toml",
+            ("waiting_time.access",),
+            -1.0,
+            -0.3,
+            "seed:[ST] §4.1; assumption",
+            "one counter per team pools the intake FTE of every law: a domain whose queue waits (debt help, some 6 weeks) is served "
+            "by the others' spare capacity; the waits of the default municipality are short, so most of them go",
+        ),
+    ),
     checks=(Check("access queues", {"lever.access.integrated": 1.0}, tuple(f"queue.{d}" for d in DOMAINS), -1),),
 )

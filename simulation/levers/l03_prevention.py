@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sdsim.simulation.levers import Check, Lever
+from sdsim.simulation.levers import Check, Evidence, Lever
 from sdsim.simulation.parameter import NON_NEGATIVE, declare
 from sdsim.simulation.schema import DOMAINS, WERK
 
@@ -61,5 +61,17 @@ LEVER = Lever(
     ),
     rates=signal_earlier,
     costs=prevention_budget,
+    evidence=(
+        Evidence(
+            "preventie-vroegsignalering.toml",
+            tuple(f"escalations.{d}" for d in DOMAINS if d != "werk"),
+            -0.15,
+            -0.02,
+            "seed:[SD] §2.2; seed:[VS] HD5; assumption",
+            "30 % more requests of hidden light and moderate needs and 15 % of moderate onsets found while light: hidden needs "
+            "escalate less often before help; most escalations come from needs that never ask, or from care, which it does not "
+            "reach",
+        ),
+    ),
     checks=(Check("requests", {"lever.prevention.signalling": 0.3}, ("requests.jeugd", "requests.wmo"), +1),),
 )

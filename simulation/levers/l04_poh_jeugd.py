@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sdsim.simulation.levers import Check, Lever, ProfileData
+from sdsim.simulation.levers import Check, Evidence, Lever, ProfileData
 from sdsim.simulation.parameter import ASSUMPTION, NON_NEGATIVE, declare
 
 if TYPE_CHECKING:
@@ -46,6 +46,17 @@ LEVER = Lever(
     kernel_decisions=("poh",),  # the POH-jeugd handles a GP request at tier 1
     profile=raise_poh_share,
     costs=poh_staff,
+    evidence=(
+        Evidence(
+            "poh-jeugd.toml",
+            ("started_route.huisarts",),
+            -0.60,
+            -0.25,
+            "seed:[NK] §4; assumption",
+            "each practice handles at least half of its youth requests at tier 1: GP-referred starts fall by up to a half; "
+            "some of those cases step up to the access team later",
+        ),
+    ),
     checks=(
         Check(
             "GP-route jeugdhulp",

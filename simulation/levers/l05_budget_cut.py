@@ -88,7 +88,7 @@ LEVER = Lever(
             "bezuiniging-jeugd-15.toml",
             tuple(f"spending.{line}" for line in LINES),
             -0.17,
-            -0.12,
+            -0.13,
             "seed:[SW] §4.6",
             "the budget binds at 85 % of the start year's cost; crises and court orders admitted over it, and the base's own drift, "
             "move the realised saving by a few points around the 15 % cut",

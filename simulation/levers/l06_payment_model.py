@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from sdsim.simulation.inputs import survival_from_hazard
-from sdsim.simulation.levers import Check, Lever, ProfileData, contracts
+from sdsim.simulation.levers import Check, Evidence, Lever, ProfileData, contracts
 from sdsim.simulation.parameter import ASSUMPTION, declare
-from sdsim.simulation.schema import PAYMENT_MODELS
+from sdsim.simulation.schema import PAYMENT_MODELS, PRODUCTS, STAFF_PRODUCTS
 
 if TYPE_CHECKING:
     from sdsim.simulation.inputs import Rates
@@ -53,8 +53,14 @@ LEVER = Lever(
     id="L6",
     title="provider payment model",
     title_nl="bekostigingsmodel aanbieders",
-    mechanism="one payment model for all contracts; durations and effectiveness respond to it",
-    mechanism_nl="één bekostigingsmodel voor alle contracten; duur, effectiviteit en administratieve lasten reageren",
+    mechanism="one payment model for all contracts: a fixed price per trajectory (today's cost of one) in instalments over its expected "
+    "months, by result partly paid on the result; provisions in care on 1 January stay on p x q. In the first years the "
+    "municipality so pays short trajectories in full and long ones not yet: a shift in time, not a saving or a cost; durations, "
+    "effectiveness and administrative cost respond",
+    mechanism_nl="één bekostigingsmodel voor alle contracten: een vaste prijs per traject (de huidige kostprijs), in termijnen over de "
+    "verwachte duur, bij resultaat deels pas als het resultaat bereikt is; lopende trajecten blijven per maand betaald. In de "
+    "overgangsjaren betaalt de gemeente zo korte trajecten volledig en lange nog niet af: dat is een verschuiving in de tijd, "
+    "geen besparing of kostenpost; duur, effectiviteit en administratieve lasten reageren",
     direction="shorter durations and better results under result pay; the price per trajectory holds spending per start",
     seed="[SD] §4.9, [NK] §4",
     parameters=(
@@ -115,7 +121,18 @@ LEVER = Lever(
     ),
     profile=one_payment_model,
     rates=durations,
-    limits="providers' selection of clients at admission (cream skimming) is not modelled",
-    limits_nl="selectie van cliënten door aanbieders bij de toelating is niet gemodelleerd",
+    limits="providers' selection of clients at admission (cream skimming)",
+    limits_nl="selectie van cliënten door aanbieders bij de toelating",
+    evidence=(
+        Evidence(
+            "resultaatfinanciering.toml",
+            tuple(f"client_months.{p.name}" for p in PRODUCTS if p.name not in STAFF_PRODUCTS),
+            -0.12,
+            -0.01,
+            "assumption (lever.payment.duration.result 0.85, range 0.7-1.0)",
+            "trajectories begun under result pay last 15 % shorter; the stock inherited on 1 January runs its course, and slots "
+            "freed admit waiting clients, so contracted client-months fall by a few percent over five years",
+        ),
+    ),
     checks=(Check("care exits under result pay", {MODEL: 2.0}, ("outflow.wmo_hbh", "outflow.wmo_begeleiding"), +1),),
 )

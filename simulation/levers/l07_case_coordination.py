@@ -74,17 +74,17 @@ LEVER = Lever(
     kernel_events=("handled_in_plan",),
     rates=coordinate,
     prices=coordinators,
-    limits="gaps between providers (handovers) are not modelled; only escalation and new requests respond",
-    limits_nl="overdrachten en gaten tussen aanbieders zijn niet gemodelleerd; alleen escalatie en nieuwe hulpvragen reageren",
+    limits="handovers and gaps between providers; only escalation and new requests respond to the coordinator",
+    limits_nl="overdrachten en gaten tussen aanbieders; alleen escalatie en nieuwe hulpvragen reageren op de regisseur",
     evidence=(
         Evidence(
             "casusregie.toml",
             ("spending.toegang",),
-            0.02,
             0.25,
+            0.50,
             ASSUMPTION,
-            "the coordinators' cost on the toegang line: 60 % of the households in two or more formal trajectories (about 2 % of "
-            "households) at a caseload of 20 and the access wage",
+            "the coordinators on the toegang line: 60 % of the households in two or more formal trajectories (some 350 of 21,000) "
+            "is about 200 households, at a caseload of 20 ten FTE at the access wage, against the teams' 24 FTE and own help",
         ),
     ),
     checks=(

@@ -1,11 +1,17 @@
-"""L8 provider consolidation: fewer contracts with the same total slots."""
+"""L8 provider consolidation: fewer contracts with the same total slots.
+
+What it changes: the contract overhead (contracts times ``overhead.per_contract_year``), and the
+capacity a contract pools: admission already takes the provider of a product with the most free
+slots, so fewer, larger contracts change waiting only where crises and court orders, admitted over
+a provider's slots, are absorbed by its other slots. Choice between providers is not modelled.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sdsim.simulation.levers import Check, Lever, ProfileData, contracts
+from sdsim.simulation.levers import Check, Evidence, Lever, ProfileData, contracts
 from sdsim.simulation.parameter import declare
 
 if TYPE_CHECKING:
@@ -43,7 +49,27 @@ LEVER = Lever(
             (0.01, 1.0),
         ),
     ),
-    after=("L5",),  # ceilings cut the slots before they are pooled over fewer contracts
+    limits="the choice between providers: fewer contracts change the overhead and pool the slots, nothing else",
+    limits_nl="de keuze tussen aanbieders: minder contracten veranderen de overhead en bundelen de plaatsen, verder niets",
     profile=consolidate,
+    evidence=(
+        Evidence(
+            "minder-aanbieders.toml",
+            ("spending.overhead",),
+            -0.51,
+            -0.49,
+            "seed:[SD] §4.9; assumption (overhead.per_contract_year)",
+            "half the contracts, half the contract overhead: the saving is the overhead assumption times the contracts",
+        ),
+        Evidence(
+            "minder-aanbieders.toml",
+            ("waiting_time.provider",),
+            -0.35,
+            0.05,
+            "assumption",
+            "the same slots in fewer contracts: a crisis or court order admitted over a provider's slots is absorbed by its "
+            "other slots, so waits shorten a little; choice between providers is not modelled",
+        ),
+    ),
     checks=(Check("contract overhead", {CONTRACTS: 0.5}, ("spending.overhead",), -1),),
 )
