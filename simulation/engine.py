@@ -30,6 +30,7 @@ def held_cost(households: Households, weight: np.ndarray) -> float:
 
 
 PAYMENT_MODEL = "lever.payment.model"
+REFERENCE_MONTHS = 36  # months over which today's cost of a trajectory is measured (a ratio of sums: longer, less biased)
 PRIOR_MONTHS = 120  # burn-in months kept for the instalments of trajectories begun before the start year (the longest paid)
 CHUNK = 16_384  # households per chunk; boundaries are fixed, so results do not depend on threads
 SPARE = 0.05  # rows beyond the most households the population path implies (relative), for chance
@@ -162,20 +163,19 @@ class Engine:
     def _todays_trajectories(self, start: Households | None) -> tuple[np.ndarray, np.ndarray]:
         """Today's months in care per provision and probability that it ends resolved, per product, as contracts price them.
 
-        Measured over the first year of a reference run: this replicate (from ``start``, or its own
-        burn-in) with every contract on p x q, so under today's behaviour. The months are
-        provision-months over provisions started (Little's law: the mean months of a provision in a
-        steady state, companions on their own product included), what a municipality sees in its
-        accounts. A product with none started or ended that year keeps the law's expectation
-        (``compiled.contract_terms``).
+        Measured over the first three years of a reference run: this replicate (from ``start``, or
+        its own burn-in) with every contract on p x q, so under today's behaviour. The months are
+        those of the provisions that ended (companions on their own product included) and the
+        probability is resolved over ended: what a municipality sees in its accounts. A product
+        with none ended then keeps the law's expectation (``compiled.contract_terms``).
         """
         today = self.params.replace({PAYMENT_MODEL: 0.0})
-        reference = Engine(self.profile, today, self.seed, self.replicate, households=start, horizon_months=12).run()
-        held, started = reference.provisions.sum(axis=(0, 1)), reference.commissioned.sum(axis=(0, 1))
+        reference = Engine(self.profile, today, self.seed, self.replicate, households=start, horizon_months=REFERENCE_MONTHS).run()
         ended, resolved = reference.ended.sum(axis=0), reference.resolved.sum(axis=(0, 1))
         months, resolved_share = contract_terms(compile_rates(self.params))
-        months = np.where(started > 0, held / np.maximum(started, 1), months)
-        return months, np.where(ended > 0, resolved / np.maximum(ended, 1), resolved_share)
+        some = ended > 0
+        months = np.where(some, reference.ended_months.sum(axis=0) / np.maximum(ended, 1), months)
+        return months, np.where(some, resolved / np.maximum(ended, 1), resolved_share)
 
     def _burn_in(self, months: int) -> None:
         """Advance ``months`` burn-in months; the last ``PRIOR_MONTHS`` are kept when contracts pay per start (instalments)."""

@@ -122,6 +122,7 @@ TALLIES: tuple[Tally, ...] = (
     Tally("stock", ("provider", "product"), "stock", True, "clients in care at month end"),
     Tally("exits", ("product", "exit_column"), "flow", False, "outflows from care and their months in care"),
     Tally("ended", ("product",), "flow", False, "provisions ended (trajectories as CBS counts them)"),
+    Tally("ended_months", ("product",), "flow", False, "months in care of the provisions ended"),
     Tally(
         "house",
         ("house",),
@@ -145,6 +146,7 @@ X_GENERAL, X_SHIFTED, X_UNCONTROLLED, X_QUEUE = TALLY["general"], TALLY["shifted
 X_POPULATION, X_DEMOGRAPHY = TALLY["population"], TALLY["demography"]
 X_STARTED, X_WAITS = TALLY["started"], TALLY["waits"]
 X_PROVISIONS, X_PERSONS, X_ENDED = TALLY["provisions"], TALLY["persons"], TALLY["ended"]
+X_ENDED_MONTHS = TALLY["ended_months"]
 X_COMMISSIONED, X_INHERITED, X_RESOLVED_INHERITED = TALLY["commissioned"], TALLY["inherited"], TALLY["resolved_inherited"]
 
 

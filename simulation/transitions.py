@@ -72,6 +72,7 @@ from sdsim.simulation.tallies import (
     X_BILLED,
     X_COMMISSIONED,
     X_ENDED,
+    X_ENDED_MONTHS,
     X_EXITS,
     X_GENERAL,
     X_HOUSE,
@@ -384,17 +385,21 @@ def count_state(
 
 @njit(cache=True, nogil=True, inline="always")
 def count_care_exit(counts, off, state, entered, product, persons, companions, hd: np.uint64, month: int) -> None:
-    """Count an outflow from care that is not a care decision (age 18, household gone)."""
+    """Count an outflow from care that is not a care decision (age 18, household gone), before the month's care.
+
+    The months in care are those served: the month of leaving is not (demography comes first in a visit).
+    """
     if state[hd] == CARE:
-        count_exit(counts, off, product[hd], month - entered[hd], persons[hd], companions[hd])
+        count_exit(counts, off, product[hd], month - entered[hd] - 1, persons[hd], companions[hd])
 
 
 @njit(cache=True, nogil=True, inline="always")
 def count_exit(counts, off, p: int, months_in_care: int, persons: int, companions: int) -> None:
-    """Count an outflow from care of product p and its months in care (``tallies.exits``), and the provisions ended."""
+    """Count an outflow from care of product p and its months in care (``tallies.exits``), and the provisions ended with theirs."""
     counts[at(off, X_EXITS, p * 2)] += 1
     counts[at(off, X_EXITS, p * 2 + 1)] += months_in_care
     count_provisions(counts, at(off, X_ENDED, 0), 1, p, persons, companions)
+    count_provisions(counts, at(off, X_ENDED_MONTHS, 0), 1, p, persons * months_in_care, companions * months_in_care)
 
 
 # --- the arrows ---------------------------------------------------------------------------
