@@ -275,8 +275,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print(f"{len(alternatives) + 1} scenarios x {args.replicates} replicates x {years} years in {seconds:.1f} s -> {out}/")
     for name, periods in differences.items():
         period = next(p for p in periods if "-" in p)
-        s = periods[period]["spending.total"]
-        print(f"{name}: spending {period} {_fmt(s['mean'])} [{_fmt(s['p5'])}, {_fmt(s['p95'])}], P(falls) {s['prob_lower']:.0%}")
+        s, n = periods[period]["spending.total"], periods[period]["net_cost"]
+        print(
+            f"{name}: {period} net cost {_fmt(n['mean'])} [{_fmt(n['p5'])}, {_fmt(n['p95'])}], P(saving) {n['prob_lower']:.0%}; "
+            f"spending {_fmt(s['mean'])} [{_fmt(s['p5'])}, {_fmt(s['p95'])}], P(falls) {s['prob_lower']:.0%}"
+        )
     print(f"report: {report}")
     return 0
 

@@ -29,6 +29,7 @@ class Parameter:
             derivation from rows (``derived: row:a / row:b``) or ``assumption``.
         price_year: for an amount of money, the year whose prices it is in (its source's year);
             None for everything else. The compiled scenario indexes it to the start year.
+        description_nl: what it is, in Dutch (the levers' parameters, shown in the council's report).
         index: for an amount of money, the name of the yearly index parameter (``index.tariff``,
             ``index.benefit``, ``index.wage``) that carries it from ``price_year`` to the start year
             and over the horizon; empty for everything else.
@@ -42,17 +43,24 @@ class Parameter:
     source: str
     price_year: int | None = None
     index: str = ""
+    description_nl: str = ""  # what it is, in Dutch, for the council's report (levers); empty: the report shows the name
 
 
 def declare(
-    name: str, default: float, plausible: tuple[float, float], unit: str, source: str, bounds: tuple[float, float] = PROBABILITY
+    name: str,
+    default: float,
+    plausible: tuple[float, float],
+    unit: str,
+    source: str,
+    bounds: tuple[float, float] = PROBABILITY,
+    nl: str = "",
 ) -> Parameter:
-    """A parameter with float values (bounds default to a probability)."""
-    return Parameter(name, float(default), bounds, (float(plausible[0]), float(plausible[1])), unit, source)
+    """A parameter with float values (bounds default to a probability; ``nl``: its description in Dutch)."""
+    return Parameter(name, float(default), bounds, (float(plausible[0]), float(plausible[1])), unit, source, description_nl=nl)
 
 
 def declare_money(
-    name: str, default: float, plausible: tuple[float, float], unit: str, source: str, price_year: int, index: str
+    name: str, default: float, plausible: tuple[float, float], unit: str, source: str, price_year: int, index: str, nl: str = ""
 ) -> Parameter:
     """An amount in euros of ``price_year`` (non-negative), indexed to the start year by the parameter ``index``.
 
@@ -60,7 +68,7 @@ def declare_money(
     shows which euros a value is in; a scenario that changes the value gives it in the same year's prices.
     """
     plausible = (float(plausible[0]), float(plausible[1]))
-    return Parameter(name, float(default), NON_NEGATIVE, plausible, f"{unit}, {price_year} prices", source, price_year, index)
+    return Parameter(name, float(default), NON_NEGATIVE, plausible, f"{unit}, {price_year} prices", source, price_year, index, nl)
 
 
 def spread(value: float, factor: float = 2.0, cap: float | None = 1.0) -> tuple[float, float]:

@@ -29,6 +29,7 @@ def _parameters(name: str) -> tuple[Parameter, ...]:
             (0.0, 0.75),
             "share of access-triaged demand sent to a general provision",
             f"{_SD} §4.9; {_SW} Bijlage 1.3 (25 % of HbH stays maatwerk)",
+            nl="aandeel van de getrieerde vraag dat naar een algemene voorziening gaat",
         ),
         declare(
             f"lever.shift.{name}.cost_month",
@@ -37,6 +38,7 @@ def _parameters(name: str) -> tuple[Parameter, ...]:
             "euro per user-month of the general provision",
             ASSUMPTION,
             NON_NEGATIVE,
+            nl="euro per gebruikersmaand van de algemene voorziening",
         ),
         declare(
             f"lever.shift.{name}.lumpsum_year",
@@ -45,6 +47,7 @@ def _parameters(name: str) -> tuple[Parameter, ...]:
             "euro per year (subsidy of the general provision)",
             ASSUMPTION,
             NON_NEGATIVE,
+            nl="euro per jaar (subsidie van de algemene voorziening)",
         ),
         declare(
             f"lever.shift.{name}.effectiveness",
@@ -53,6 +56,7 @@ def _parameters(name: str) -> tuple[Parameter, ...]:
             "resolution rate relative to the general provision",
             ASSUMPTION,
             (0.0, 5.0),
+            nl="kans op oplossing, ten opzichte van de algemene voorziening",
         ),
         declare(
             f"lever.shift.{name}.escalation",
@@ -61,6 +65,7 @@ def _parameters(name: str) -> tuple[Parameter, ...]:
             "residual escalation relative to the general provision",
             ASSUMPTION,
             (0.0, 5.0),
+            nl="resterende escalatie, ten opzichte van de algemene voorziening",
         ),
         declare(
             f"lever.shift.{name}.attraction",
@@ -69,6 +74,7 @@ def _parameters(name: str) -> tuple[Parameter, ...]:
             "rise in requests of light need per unit share",
             f"{_SD} §4.9 (aanzuigende werking)",
             NON_NEGATIVE,
+            nl="toename van lichte hulpvragen per eenheid aandeel (aanzuigende werking)",
         ),
         declare(
             f"lever.shift.{name}.stepup",
@@ -77,6 +83,7 @@ def _parameters(name: str) -> tuple[Parameter, ...]:
             "return to access (not enough), relative to the general provision",
             ASSUMPTION,
             (0.0, 5.0),
+            nl="terugkeer naar de toegang (niet genoeg), ten opzichte van de algemene voorziening",
         ),
     )
 

@@ -32,12 +32,27 @@ LEVER = Lever(
     seed="[SD] §4.3, [ST] §4.1, [NK]",
     parameters=(
         declare(
-            "lever.access.integrated", 0.0, NO_CHANGE, "1 = every team one door for all laws", "seed:[SD] §4.3; seed:[ST] §4.1; seed:[NK]"
+            "lever.access.integrated",
+            0.0,
+            NO_CHANGE,
+            "1 = every team one door for all laws",
+            "seed:[SD] §4.3; seed:[ST] §4.1; seed:[NK]",
+            nl="1 = elk team één loket voor alle wetten",
         ),
         declare(
-            "lever.access.triage_gain", 0.05, (0.0, 0.1), "triage accuracy gained by teams made integrated", "seed:[ST] §4.1", (0.0, 1.0)
+            "lever.access.triage_gain",
+            0.05,
+            (0.0, 0.1),
+            "triage accuracy gained by teams made integrated",
+            "seed:[ST] §4.1",
+            (0.0, 1.0),
+            nl="winst in triagekwaliteit van een team dat integraal wordt",
         ),
     ),
+    limits="joint intakes of a household's requests in several laws and handovers between teams; one counter pools the intake "
+    "capacity and triage improves",
+    limits_nl="één gezamenlijk intakegesprek voor de hulpvragen van een huishouden onder meer wetten en overdrachten tussen teams; "
+    "één loket bundelt de intakecapaciteit en de triage verbetert",
     after=("L10",),  # the gain is added to the accuracy after the skill mix (L10) changed it
     profile=integrate_teams,
     evidence=(

@@ -33,7 +33,14 @@ LEVER = Lever(
     direction="fewer GP-route jeugdhulp referrals",
     seed="[NK] §4",
     parameters=(
-        declare("lever.poh.share", 0.0, (0.0, 0.6), "minimum POH-jeugd share of GP jeugd requests handled at tier 1", "seed:[NK] §4"),
+        declare(
+            "lever.poh.share",
+            0.0,
+            (0.0, 0.6),
+            "minimum POH-jeugd share of GP jeugd requests handled at tier 1",
+            "seed:[NK] §4",
+            nl="aandeel jeugdvragen bij de huisarts dat de POH-jeugd zelf afhandelt",
+        ),
         declare(
             "lever.poh.cost_fte_year",
             70000.0,

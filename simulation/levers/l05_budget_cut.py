@@ -61,7 +61,15 @@ LEVER = Lever(
     direction="lower youth spending, longer waits, more escalation",
     seed="[SW] §4.6, [NK] §8",
     parameters=(
-        declare(CUT, 0.0, (0.0, 0.25), "fraction cut from the voluntary youth-care budget of the start year", "seed:[SW] §4.6", (0.0, 0.9)),
+        declare(
+            CUT,
+            0.0,
+            (0.0, 0.25),
+            "fraction cut from the voluntary youth-care budget of the start year",
+            "seed:[SW] §4.6",
+            (0.0, 0.9),
+            nl="deel van het budget voor vrijwillige jeugdhulp van het startjaar dat wordt gekort",
+        ),
         declare(
             CEILING,
             0.0,
@@ -69,6 +77,7 @@ LEVER = Lever(
             "ceiling on voluntary youth care, euro a year in start-year prices (0: none)",
             "seed:[NK] §8",
             NON_NEGATIVE,
+            nl="plafond voor vrijwillige jeugdhulp, euro per jaar in prijzen van het startjaar (0: geen)",
         ),
         declare(
             "lever.budget.jeugd.eligibility",
@@ -77,6 +86,7 @@ LEVER = Lever(
             "refusal of maatwerk per unit cut (stricter eligibility)",
             "seed:[SW] §4.6; seed:[NK] §8",
             (0.0, 10.0),
+            nl="weigering van maatwerk per eenheid korting (strengere toegang)",
         ),
     ),
     kernel_decisions=("refuse",),

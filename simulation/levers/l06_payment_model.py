@@ -71,6 +71,7 @@ LEVER = Lever(
             "-1 as contracted; 0 pxq, 1 trajectory, 2 result, 3 lump sum for all",
             "seed:[SD] §4.9; seed:[NK] §4",
             (-1.0, 3.0),
+            nl="-1 zoals gecontracteerd; 0 p x q, 1 per traject, 2 resultaat, 3 lumpsum voor alle contracten",
         ),
         declare("lever.payment.duration.trajectory", 0.9, (0.8, 1.0), "care duration factor under trajectory pay", ASSUMPTION, (0.1, 3.0)),
         declare("lever.payment.duration.result", 0.85, (0.7, 1.0), "care duration factor under result pay", ASSUMPTION, (0.1, 3.0)),
@@ -83,6 +84,7 @@ LEVER = Lever(
             "share of a result price paid only when the need is resolved (Dutch result contracts hold back 10-30 %)",
             ASSUMPTION,
             (0.0, 0.9),
+            nl="deel van de resultaatprijs dat alleen bij een bereikt resultaat wordt betaald",
         ),
         declare(
             "lever.payment.admin.trajectory",

@@ -56,6 +56,7 @@ LEVER = Lever(
             (0.0, 1.0),
             "share of households in two or more formal trajectories with one coordinator",
             "seed:[SD] §4.4; seed:[ST] §4.1; seed:[VS] HD4 4.2",
+            nl="aandeel huishoudens met twee of meer formele trajecten dat één regisseur krijgt",
         ),
         declare("lever.casusregie.escalation_cut", 0.5, (0.2, 0.8), "share of the multi-problem escalation excess removed", ASSUMPTION),
         declare(
@@ -68,6 +69,7 @@ LEVER = Lever(
             "households per coordinator FTE (regie caseloads of 15-30 families; assumption)",
             ASSUMPTION,
             (1.0, 200.0),
+            nl="huishoudens per fte regisseur",
         ),
     ),
     kernel_decisions=("plan",),

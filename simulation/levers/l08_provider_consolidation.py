@@ -47,6 +47,7 @@ LEVER = Lever(
             "factor on the number of provider contracts (capacity pooled)",
             "seed:[SD] §4.9; seed:[NK] §4",
             (0.01, 1.0),
+            nl="factor op het aantal contracten met aanbieders (capaciteit gebundeld)",
         ),
     ),
     limits="the choice between providers: fewer contracts change the overhead and pool the slots, nothing else",
