@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -184,8 +185,9 @@ def test_cut_reports_the_refusals_and_the_sources(written):
     refusals = re.search(r"<td>afwijzingen bij triage \(totaal over 2 jaar\)</td><td>([^<]*)</td>", cut)
     assert refusals and refusals.group(1).startswith("+"), "a 15 % cut refuses youth care at triage"
     assert "<td>[SW] §4.6 (test)</td>" in page  # the source exactly as the scenario file gives it
-    assert "L5 bezuiniging met budgetplafond en strengere toegang" in page
-    assert "<p class='werking'>L5 bezuiniging met budgetplafond en strengere toegang: een budgetplafond" in page  # its mechanism
+    l5 = next(lever for lever in LEVERS if lever.id == "L5")
+    assert f"L5 {l5.title_nl}" in page
+    assert f"<p class='werking'>L5 {l5.title_nl}: {html.escape(l5.mechanism_nl)}" in page  # its mechanism
     assert "parameterregister" in page  # the HbH share has no source in its file: the registry's, marked as such
     assert "basis (niveau)" in page  # outcomes as paired differences beside the base's level
 
