@@ -79,6 +79,7 @@ def _scratch(households: Households, bounds: np.ndarray, n_providers: int, n_cou
         n_free=np.array([vacant_rows.size], TALLY_DTYPE),
         population=population_counts(households),
         demography=np.zeros(8),
+        intake=np.full(households.size, np.iinfo(np.int32).min, np.int32),  # no intake yet
     )
 
 

@@ -155,6 +155,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("refused_eligibility", "flow", "afgewezen bij triage", "refused at triage", **_DOMAIN),
     Metric("shifted_general", "flow", "naar een algemene voorziening verwezen", "sent to a general provision", **_DOMAIN),
     Metric("handled_in_plan", "flow", "binnen het gezinsplan afgehandeld", "handled in the family plan", **_DOMAIN),
+    Metric("joint_intakes", "flow", "gezamenlijke intakes", "joint intakes", **_DOMAIN),
     # started jeugdhulp trajectories (schema.JEUGDHULP) by CBS referral route (schema.ROUTES); see route_shares
     Metric("started_route", "flow", "gestarte jeugdhulptrajecten naar verwijzer", "started jeugdhulp trajectories by referral route",
            over=ROUTES),

@@ -128,6 +128,7 @@ from sdsim.simulation.tallies import (
     DG_TURNED_18,
     DG_TURNED_23,
     DG_TURNED_75,
+    H_COORDINATED,
     H_DUPLICATE,
     H_SELF_RELIANT,
     P_BIRTH_ELIGIBLE,
@@ -221,7 +222,7 @@ STEER_HEADROOM = 0.5  # steered rates may reach (1 + headroom) x their parameter
 
 E_SERVED, E_ACCESS_WAIT, E_TRIAGE_GEN = EVENT["access_served"], EVENT["access_wait_days"], EVENT["triage_general"]
 E_ADMISSIONS, E_ADM_WAIT = EVENT["admissions"], EVENT["admission_wait_days"]
-E_DECISIONS, E_DECISIONS_LATE = EVENT["decisions"], EVENT["decisions_late"]
+E_DECISIONS, E_DECISIONS_LATE, E_JOINT_INTAKE = EVENT["decisions"], EVENT["decisions_late"], EVENT["joint_intakes"]
 DAYS_PER_MONTH = 365.25 / 12.0  # 30.44 days, 4.35 weeks
 E_REFUSED, E_SHIFTED = EVENT["refused_eligibility"], EVENT["shifted_general"]
 
@@ -278,6 +279,7 @@ class Scratch(NamedTuple):
     pending: np.ndarray  # (chunks, 2) households in queue / on a waiting list
     waiting: np.ndarray  # (chunks, chunk size * domains) flat(h, d): queue entries from the front, waiting list from the back
     awake: np.ndarray  # (chunks, chunk size) households with something to do this month
+    intake: np.ndarray  # (rows,) month of a household's last intake at an integrated counter (joint intakes, L2)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -1125,7 +1127,7 @@ def serve_access_queues(
     queued = _key_order(keys, 40 + _bits(capacity.shape[0]))
     n_w = _serve_in_order(
         state, severity, entered, product, door, provider, next_onset, team, capacity, rt, st, row, off, qh, qd, counters, queued, served,
-        wh, wd, n_w, key, mk, month,
+        wh, wd, n_w, key, mk, month, sc.intake,
     )  # fmt: skip
     for counter in range(capacity.shape[0]):
         row[queue_at(off, counter, Q_SERVED)] = served[counter]
@@ -1135,9 +1137,13 @@ def serve_access_queues(
 @njit(cache=True, nogil=True, _nrt=False)
 def _serve_in_order(
     state, severity, entered, product, door, provider, next_onset, team, capacity, rt: Rates, st: Structure, row, off, qh, qd,
-    counters, queued, served, wh, wd, n_w: int, key, mk, month: int,
+    counters, queued, served, wh, wd, n_w: int, key, mk, month: int, intake,
 ) -> int:  # fmt: skip
     """Serve the queue entries in ``queued`` order up to capacity per counter (``counters``: each entry's); returns the waiting-list length.
+
+    An integrated counter (one door for all laws, L2) takes all the requests of a household that
+    are in its queue in one intake: a request of a household whose intake was this month (``intake``)
+    is served with it, using no capacity (a joint intake), where separate counters each hold one.
 
     The wait of each intake is counted in days (``wait_days``, the counter's k-th intake of the month
     at k / capacity of the month). A need triaged to maatwerk awaits a beschikking: the decision comes
@@ -1159,12 +1165,19 @@ def _serve_in_order(
                 _prefetch_entry(qh[ahead], qd[ahead], state, severity, entered, product, door, provider, next_onset)
                 prefetch(team, qh[ahead])
         counter = counters[i]
-        if served[counter] >= capacity[counter]:
+        integrated = st.team_integrated[counter // N_DOMAINS] == 1  # the counters of a team are its row of (teams, domains)
+        joint = integrated and intake[h] == month
+        if served[counter] >= capacity[counter] and not joint:
             row[queue_at(off, counter, Q_LENGTH)] += 1
             continue
         came = entered[hd]
-        days = wait_days(month, served[counter] / capacity[counter], came, arrived_in_month(key, came, h, d))
-        served[counter] += 1
+        days = wait_days(month, min(served[counter], capacity[counter] - 1) / capacity[counter], came, arrived_in_month(key, came, h, d))
+        if joint:
+            row[event_at(off, d, E_JOINT_INTAKE)] += 1
+        else:
+            served[counter] += 1
+            if integrated:
+                intake[h] = month
         v = severity[hd]
         row[event_at(off, d, E_SERVED)] += 1
         row[event_at(off, d, E_ACCESS_WAIT)] += days
@@ -1184,8 +1197,9 @@ def _serve_in_order(
             n_w += 1
         row[occupancy_at(off, d, QUEUE, v)] -= 1
         row[occupancy_at(off, d, new_state, v)] += 1
-        if new_state == GENERAL and _needs_now(state, h)[1] == 1:  # no longer in two formal trajectories
+        if new_state == GENERAL and _needs_now(state, h)[1] == 1:  # no longer in two formal trajectories (nor coordinated, L7)
             row[at(off, X_HOUSE, H_DUPLICATE)] -= 1
+            row[at(off, X_HOUSE, H_COORDINATED)] -= coordinated(key, h, 2, rt.scalars[P_COORDINATED_SHARE])
     return n_w
 
 

@@ -193,6 +193,7 @@ EVENTS: tuple[str, ...] = (
     "decisions",  # access triaged a need to maatwerk that needs a beschikking (decision term counted from arrival)
     "decisions_late",  # ... of which the beschikking comes after the decision term (Wmo: eight weeks)
     "reassessments",  # maatwerk care ended unresolved (the indication expired): back to the access team for re-assessment
+    "joint_intakes",  # a request taken in the household's intake of the month for its other requests (integrated counter, L2)
 )
 EVENT = {name: i for i, name in enumerate(EVENTS)}
 N_EVENTS = len(EVENTS)

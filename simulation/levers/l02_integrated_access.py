@@ -1,4 +1,10 @@
-"""L2 integrated access: one counter for all laws per team (capacity pooled), better triage."""
+"""L2 integrated access: one counter for all laws per team (capacity pooled), joint intakes, better triage.
+
+An integrated team has one counter for every law: its intake FTE serve all domains' queues, and the
+requests of one household in several laws that wait at the counter are taken in one intake (the
+second and further use no capacity: ``kernels._serve_in_order``), where separate counters hold an
+intake each. A team made integrated triages better (``lever.access.triage_gain``).
+"""
 
 from __future__ import annotations
 
@@ -26,8 +32,8 @@ LEVER = Lever(
     id="L2",
     title="integrated access",
     title_nl="integrale toegang",
-    mechanism="one counter for all laws per team (capacity pooled), better triage",
-    mechanism_nl="één loket voor alle wetten per team (capaciteit gedeeld), betere triage",
+    mechanism="one counter for all laws per team: capacity pooled, a household's requests in one intake, better triage",
+    mechanism_nl="één loket voor alle wetten per team: capaciteit gedeeld, de hulpvragen van een huishouden in één intake, betere triage",
     direction="shorter access waits, better triage",
     seed="[SD] §4.3, [ST] §4.1, [NK]",
     parameters=(
@@ -49,10 +55,11 @@ LEVER = Lever(
             nl="winst in triagekwaliteit van een team dat integraal wordt",
         ),
     ),
-    limits="joint intakes of a household's requests in several laws and handovers between teams; one counter pools the intake "
-    "capacity and triage improves",
-    limits_nl="één gezamenlijk intakegesprek voor de hulpvragen van een huishouden onder meer wetten en overdrachten tussen teams; "
-    "één loket bundelt de intakecapaciteit en de triage verbetert",
+    limits="handovers between teams (a request at the wrong counter); one counter pools the intake capacity, takes a household's "
+    "requests under several laws in one intake and triages better",
+    limits_nl="overdrachten tussen teams (een hulpvraag aan het verkeerde loket); één loket bundelt de intakecapaciteit, neemt de "
+    "hulpvragen van een huishouden onder meer wetten in één intake en trieert beter",
+    kernel_events=("joint_intakes",),
     after=("L10",),  # the gain is added to the accuracy after the skill mix (L10) changed it
     profile=integrate_teams,
     evidence=(
