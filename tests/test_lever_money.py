@@ -1,4 +1,4 @@
-"""Payment models pay every trajectory what it costs today, and a care budget binds month by month (L6, L5).
+"""Payment models pay every trajectory what it costs today, a care budget binds month by month, coordinators cost what they do.
 
 * Instalments: every provision started is paid its price exactly once, spread over its months.
 * Without behaviour (durations, effectiveness and administration as under p x q), paying per
@@ -9,6 +9,7 @@
 * The youth budget: from the start year the provisions held to it cost no more than the budget a
   month, beyond what crises and court orders add (always admitted) and the one trajectory that may
   cross the line (admitted while the budget had room).
+* Case coordinators (L7) are paid for the households they coordinate, at the access wage over the caseload.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import pytest
 from sdsim.scenarios.loader import SCENARIO_DIR, load_scenario
 from sdsim.simulation.engine import Engine
 from sdsim.simulation.ledger import book, paying_instalments
-from sdsim.simulation.schema import D_CRISIS, D_JUDGE, HOLD_PROVISIONS, PRODUCTS, STAFF_PRODUCTS
+from sdsim.simulation.prices import line_index_factors
+from sdsim.simulation.schema import D_CRISIS, D_JUDGE, HOLD_PROVISIONS, LINE, PRODUCTS, STAFF_PRODUCTS
+from sdsim.simulation.tallies import H_COORDINATED, H_DUPLICATE
 
 from tests.conftest import small_profile
 
@@ -75,3 +78,27 @@ def test_youth_budget_binds_month_by_month(baseline):
     one_trajectory = weight.max() * 2 * 8  # a household's persons and companions, at most 8 each in the default municipality
     assert (held <= cap + forced_in + one_trajectory).all(), np.max(held - cap - forced_in)
     assert held.mean() > 0.9 * cap  # and it is used: the budget binds (a waiting list forms below it)
+
+
+def test_coordinators_are_paid_for_the_households_they_coordinate(baseline):
+    """L7's cost is its coordinated household-months at the access wage over the caseload, and nothing else on the line.
+
+    Paired with the base (same replicate), the toegang line less the teams' own help differs by
+    exactly that: the intake FTE do not change, and no coordinator is paid for a household that is
+    not in two or more formal trajectories (0.4.0 paid for every multi-problem household).
+    """
+    profile = small_profile(baseline.profile, 6000, burn_in_years=10)
+    params = baseline.params.replace({"lever.casusregie.share": 0.6})
+    runs = []
+    for p in (baseline.params, params):
+        engine = Engine(profile, p, seed=3, replicate=0, horizon_months=24)
+        tallies = engine.run()
+        ledger = book(tallies, engine.compiled)
+        staff = ledger.care[:, [i for i, prod in enumerate(PRODUCTS) if prod.name in STAFF_PRODUCTS]].sum(axis=1)
+        runs.append((tallies, ledger.spending[:, LINE["toegang"]] - staff, engine.compiled))
+    (_, base_line, _), (tallies, line, compiled) = runs
+    coordinated = tallies.house[:, H_COORDINATED]
+    assert coordinated.sum() > 0
+    assert (coordinated <= tallies.house[:, H_DUPLICATE]).all()  # only households in two or more formal trajectories
+    wage = compiled.start_prices["access.wage_fte_year"] * line_index_factors(24, compiled.params)[:, LINE["toegang"]]
+    np.testing.assert_allclose(line - base_line, coordinated * wage / 12.0 / 20.0, rtol=1e-12, atol=1e-6)
