@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 
 import pytest
 from sdsim.scenarios.loader import BASELINE, SCENARIO_DIR, load_scenario
@@ -68,3 +70,14 @@ def small_profile(profile: Profile, households: int, unlimited: bool = False, bu
 
 def decoupled(params: Parameters, **changes: float) -> Parameters:
     return params.replace({**DECOUPLED, **changes})
+
+
+@pytest.fixture
+def browser() -> str:
+    """A headless Chromium for the report tests; skipped where none is installed, failed where CI requires one."""
+    found = next((b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
+    if found is None:
+        if os.environ.get("SDSIM_REQUIRE_BROWSER"):
+            pytest.fail("SDSIM_REQUIRE_BROWSER is set but no Chromium was found")
+        pytest.skip("no Chromium on this machine (.ci/run installs it where it can)")
+    return found

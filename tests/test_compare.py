@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -148,10 +146,6 @@ def test_bad_comparison_exits_2_with_one_line(small, capsys, body, key):
     assert not (folder / "bad" / "comparison.json").exists()
 
 
-def _browser() -> str | None:
-    return next((b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
-
-
 CHECK = """<script>
 window.addEventListener("load", () => {
   const bad = [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).length;
@@ -160,12 +154,7 @@ window.addEventListener("load", () => {
 </script></body>"""
 
 
-def test_report_renders_in_headless_chromium(small, tmp_path):
-    browser = _browser()
-    if browser is None:
-        if os.environ.get("SDSIM_REQUIRE_BROWSER"):
-            pytest.fail("SDSIM_REQUIRE_BROWSER is set but no Chromium was found")
-        pytest.skip("no Chromium on this machine (.ci/run installs it)")
+def test_report_renders_in_headless_chromium(small, tmp_path, browser):
     _, base, _, hbh = small
     out = tmp_path / "out"
     assert main(["compare", str(base), str(hbh), "--replicates", "2", "--workers", "1", "--out", str(out)]) == 0
