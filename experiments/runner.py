@@ -17,13 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from sdsim.scenarios.loader import Scenario
-from sdsim.simulation.compiled import policy_profile
+from sdsim.simulation.caseload import Band, apply_caseload
+from sdsim.simulation.compiled import compile_scenario, policy_profile
 from sdsim.simulation.engine import Engine
 from sdsim.simulation.indicators import monthly_indicators, yearly
 from sdsim.simulation.ledger import book
 from sdsim.simulation.parameters import Parameters
 from sdsim.simulation.population import Households
 from sdsim.simulation.profile import Profile
+from sdsim.simulation.rng import stream_key
 
 
 @dataclass(frozen=True)
@@ -91,18 +93,33 @@ def shared_start_problem(start: Scenario, profile: Profile, params: Parameters, 
     return None
 
 
-def replicate_engine(profile: Profile, params: Parameters, seed: int, replicate: int, months: int, start: Scenario | None = None) -> Engine:
+def replicate_engine(
+    profile: Profile,
+    params: Parameters,
+    seed: int,
+    replicate: int,
+    months: int,
+    start: Scenario | None = None,
+    caseload: Sequence[Band] | None = None,
+) -> Engine:
     """An engine for one replicate; with ``start``, it begins at the start year from ``start``'s burned-in state.
 
     Starting every scenario from the same state (a shared burn-in) means their differences begin at
-    the start year: today's caseload is given and the changes act from then on.
+    the start year: today's caseload is given and the changes act from then on. With ``caseload``
+    that state is set to the municipality's own caseload first (``simulation.caseload``; the same
+    draws for every scenario of the replicate).
 
     Raises:
         ValueError: ``start``'s households cannot run under ``profile`` and ``params`` (``shared_start_problem``).
     """
     if start is None:
         return Engine(profile, params, seed=seed, replicate=replicate, horizon_months=months)
-    households = burned_in(start, seed, replicate).copy()
+    households = burned_in(start, seed, replicate)
+    if caseload:
+        structure = compile_scenario(start.profile, start.params).structure
+        households = apply_caseload(households, caseload, structure, stream_key(seed, replicate))  # a copy
+    else:
+        households = households.copy()
     begin = profile.model_copy(update={"burn_in_years": 0})
     engine = Engine(begin, params, seed=seed, replicate=replicate, households=households, horizon_months=months)
     problem = shared_start_problem(start, profile, params, engine.policy_profile)  # checked before any month runs
@@ -112,22 +129,30 @@ def replicate_engine(profile: Profile, params: Parameters, seed: int, replicate:
 
 
 def run_replicate(
-    scenario: Scenario, seed: int, replicate: int, years: int, start: Scenario | None = None, params: Parameters | None = None
+    scenario: Scenario,
+    seed: int,
+    replicate: int,
+    years: int,
+    start: Scenario | None = None,
+    params: Parameters | None = None,
+    caseload: Sequence[Band] | None = None,
 ) -> dict[str, np.ndarray]:
     """Run one replicate and return its monthly indicators.
 
-    ``start``: a shared burn-in (see ``replicate_engine``); ``params``: instead of the scenario's.
+    ``start``: a shared burn-in (see ``replicate_engine``); ``params``: instead of the scenario's;
+    ``caseload``: today's caseload on 1 January of the start year (from ``start``, or the scenario's own burn-in).
     """
     params = scenario.params if params is None else params
-    engine = replicate_engine(scenario.profile, params, seed, replicate, 12 * years, start)
+    start = scenario if caseload and start is None else start
+    engine = replicate_engine(scenario.profile, params, seed, replicate, 12 * years, start, caseload)
     tallies = engine.run()
     return monthly_indicators(tallies, book(tallies, engine.compiled))
 
 
 def _batch(
-    scenario: Scenario, seed: int, replicates: Sequence[int], years: int, start: Scenario | None
+    scenario: Scenario, seed: int, replicates: Sequence[int], years: int, start: Scenario | None, caseload: Sequence[Band] | None
 ) -> list[tuple[int, dict[str, np.ndarray]]]:
-    return [(r, run_replicate(scenario, seed, r, years, start)) for r in replicates]
+    return [(r, run_replicate(scenario, seed, r, years, start, caseload=caseload)) for r in replicates]
 
 
 PARENT_CHECK_SECONDS = 0.5
@@ -218,20 +243,22 @@ def run_scenarios(
     workers: int | None = None,
     on_done: Callable[[int], None] | None = None,
     shared_burn_in: bool = False,
+    caseload: Sequence[Band] | None = None,
 ) -> list[MonteCarloResult]:
     """Run replicates 0..R-1 of every scenario with the same seed (common random numbers), in one pool of processes.
 
     Arguments as in ``run_scenario``; ``years`` defaults to each scenario's own horizon. With
-    ``shared_burn_in`` every scenario starts from the first scenario's state at the start year.
+    ``shared_burn_in`` every scenario starts from the first scenario's state at the start year; with
+    ``caseload`` too, set to today's caseload (``simulation.caseload``).
     """
-    start = scenarios[0] if shared_burn_in else None
+    start = scenarios[0] if shared_burn_in or caseload else None
     tasks = [(i, r) for i in range(len(scenarios)) for r in range(replicates)]
     workers = min(default_workers() if workers is None else workers, len(tasks))
     horizon = [scenario.years if years is None else years for scenario in scenarios]
     results: dict[tuple[int, int], dict[str, np.ndarray]] = {}
     if workers <= 1:
         for i, r in tasks:
-            results[i, r] = run_replicate(scenarios[i], seed, r, horizon[i], start)
+            results[i, r] = run_replicate(scenarios[i], seed, r, horizon[i], start, caseload=caseload)
             if on_done:
                 on_done(1)
     else:
@@ -239,7 +266,7 @@ def run_scenarios(
         size = max(1, min(8, replicates // (4 * workers)))
         with worker_pool(workers) as pool:
             futures = {
-                pool.submit(_batch, scenarios[i], seed, list(range(first, min(first + size, replicates))), horizon[i], start): i
+                pool.submit(_batch, scenarios[i], seed, list(range(first, min(first + size, replicates))), horizon[i], start, caseload): i
                 for i in range(len(scenarios))
                 for first in range(0, replicates, size)
             }
