@@ -21,7 +21,6 @@ from sdsim.simulation.caseload import Band, apply_caseload
 from sdsim.simulation.compiled import compile_scenario, policy_profile
 from sdsim.simulation.engine import Engine
 from sdsim.simulation.indicators import monthly_indicators, yearly
-from sdsim.simulation.ledger import book
 from sdsim.simulation.parameters import Parameters
 from sdsim.simulation.population import Households
 from sdsim.simulation.profile import Profile
@@ -101,19 +100,20 @@ def replicate_engine(
     months: int,
     start: Scenario | None = None,
     caseload: Sequence[Band] | None = None,
+    timeline: tuple[tuple[int, Parameters], ...] = (),
 ) -> Engine:
     """An engine for one replicate; with ``start``, it begins at the start year from ``start``'s burned-in state.
 
     Starting every scenario from the same state (a shared burn-in) means their differences begin at
     the start year: today's caseload is given and the changes act from then on. With ``caseload``
     that state is set to the municipality's own caseload first (``simulation.caseload``; the same
-    draws for every scenario of the replicate).
+    draws for every scenario of the replicate). ``timeline``: parameters from a month on (``Engine``).
 
     Raises:
         ValueError: ``start``'s households cannot run under ``profile`` and ``params`` (``shared_start_problem``).
     """
     if start is None:
-        return Engine(profile, params, seed=seed, replicate=replicate, horizon_months=months)
+        return Engine(profile, params, seed=seed, replicate=replicate, horizon_months=months, timeline=timeline)
     households = burned_in(start, seed, replicate)
     if caseload:
         structure = compile_scenario(start.profile, start.params).structure
@@ -121,7 +121,7 @@ def replicate_engine(
     else:
         households = households.copy()
     begin = profile.model_copy(update={"burn_in_years": 0})
-    engine = Engine(begin, params, seed=seed, replicate=replicate, households=households, horizon_months=months)
+    engine = Engine(begin, params, seed=seed, replicate=replicate, households=households, horizon_months=months, timeline=timeline)
     problem = shared_start_problem(start, profile, params, engine.policy_profile)  # checked before any month runs
     if problem:
         raise ValueError(f"cannot start from the burned-in state of {start.name}: the run {problem}")
@@ -142,11 +142,11 @@ def run_replicate(
     ``start``: a shared burn-in (see ``replicate_engine``); ``params``: instead of the scenario's;
     ``caseload``: today's caseload on 1 January of the start year (from ``start``, or the scenario's own burn-in).
     """
+    timeline = scenario.params_at(params)
     params = scenario.params if params is None else params
     start = scenario if caseload and start is None else start
-    engine = replicate_engine(scenario.profile, params, seed, replicate, 12 * years, start, caseload)
-    tallies = engine.run()
-    return monthly_indicators(tallies, book(tallies, engine.compiled))
+    engine = replicate_engine(scenario.profile, params, seed, replicate, 12 * years, start, caseload, timeline)
+    return monthly_indicators(engine.run(), engine.ledger())
 
 
 def _batch(

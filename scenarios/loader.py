@@ -30,7 +30,7 @@ from sdsim.simulation.schema import AGE_GROUPS
 
 __all__ = ["BASELINE", "SCENARIO_DIR", "Scenario", "ScenarioError", "load_profile", "load_scenario", "read_toml"]
 
-SCENARIO_KEYS = {"name", "description", "extends", "profile", "years", "parameters"}
+SCENARIO_KEYS = {"name", "description", "extends", "profile", "years", "parameters", "timeline"}
 VALUE_KEYS = ("value", "source")  # a parameter given as a table: its value and where the value comes from
 MAX_SOURCE = 500  # characters of a source
 SCENARIO_DIR = Path(__file__).resolve().parent
@@ -52,6 +52,15 @@ class Scenario:
     changes: dict[str, float] = field(default_factory=dict)  # parameters set by the chain
     sha256: str = ""  # of the chain's file contents and the profile's
     sources: dict[str, str] = field(default_factory=dict)  # the source a file gives beside a change (the latest file's)
+    timeline: tuple[tuple[int, dict[str, float]], ...] = ()  # (month from 1 January of the start year, changes from then on)
+
+    def params_at(self, params: Parameters | None = None) -> tuple[tuple[int, Parameters], ...]:
+        """The timeline's parameters from each of its months on, cumulative, on ``params`` (default: the scenario's)."""
+        current, out = params or self.params, []
+        for month, changes in self.timeline:
+            current = current.replace(changes)
+            out.append((month, current))
+        return tuple(out)
 
     def composition(self) -> dict[str, object]:
         """What this scenario is made of, for every output's provenance."""
@@ -63,8 +72,53 @@ class Scenario:
             "years": self.years,
             "parameter_changes": dict(sorted(self.changes.items())),
             "parameter_sources": dict(sorted(self.sources.items())),
+            "timeline": {f"month {month}": changes for month, changes in self.timeline},
             "sha256": self.sha256,
         }
+
+
+def _timeline_tables(file: Path, table: object) -> dict[tuple[int, int], dict[str, float]]:
+    """A file's ``[timeline."YYYY-01"]`` tables: {(year, month): {parameter: value}}, each value checked."""
+    if not isinstance(table, dict):
+        raise ScenarioError(file, "timeline", 'expected tables [timeline."YYYY-01"] of parameter = value')
+    out: dict[tuple[int, int], dict[str, float]] = {}
+    for date, params in table.items():
+        key = f'timeline."{date}"'
+        parts = date.split("-") if isinstance(date, str) else []
+        if len(parts) != 2 or not all(p.isdigit() for p in parts) or int(parts[1]) != 1:
+            raise ScenarioError(file, key, "expected a 1 January as YYYY-01 (a change takes effect at the start of a calendar year)")
+        if not isinstance(params, dict):
+            raise ScenarioError(file, key, "expected a table of parameter = value")
+        changes = {}
+        for name, given in flatten(file, params, key, _is_value_table).items():
+            if name.startswith("index."):
+                raise ScenarioError(file, f"{key}.{name}", "an index rate holds over the whole horizon; change a level (tariff.*) instead")
+            value, _ = parameter_value(file, name, given)
+            try:
+                check_value(name, value)
+            except ParameterError as err:
+                raise ScenarioError(file, f"{key}.{err.key}", err.message) from None
+            changes[name] = float(value)  # type: ignore[arg-type]
+        out[int(parts[0]), int(parts[1])] = changes
+    return out
+
+
+def _timeline_months(
+    timeline: dict[tuple[int, int], dict[str, float]], files: dict[tuple[int, int], Path], base: dict[str, float], start: int, years: int
+) -> tuple[tuple[int, dict[str, float]], ...]:
+    """The timeline as (month from 1 January of ``start``, changes), in date order, within the horizon and valid together."""
+    out, current = [], dict(base)
+    for (year, month), changes in sorted(timeline.items()):
+        key = f'timeline."{year}-{month:02d}"'
+        if not start < year < start + years:
+            raise ScenarioError(files[year, month], key, f"outside the horizon after its start: {start + 1}-{start + years - 1}")
+        current.update(changes)
+        try:
+            Parameters(current)
+        except ParameterError as err:
+            raise ScenarioError(files[year, month], f"{key}.{err.key}", err.message) from None
+        out.append((12 * (year - start), changes))
+    return tuple(out)
 
 
 def check_name(file: Path | str, key: str, value: object) -> str:
@@ -161,6 +215,8 @@ def load_scenario(path: Path | str) -> Scenario:
     merged: dict[str, object] = {}
     changes: dict[str, float] = {}
     sources: dict[str, str] = {}
+    timeline: dict[tuple[int, int], dict[str, float]] = {}
+    timeline_files: dict[tuple[int, int], Path] = {}
     profile_path: Path | None = None
     for file, data in zip(reversed(chain), reversed(layers), strict=True):
         for key in ("description", "years"):
@@ -187,6 +243,9 @@ def load_scenario(path: Path | str) -> Scenario:
             Parameters(changes)  # shares that must sum to 1, with this file's changes
         except ParameterError as err:
             raise ScenarioError(file, f"parameters.{err.key}", err.message) from None
+        for date, dated in _timeline_tables(file, data.get("timeline", {})).items():
+            timeline.setdefault(date, {}).update(dated)
+            timeline_files[date] = file
     if profile_path is None:
         raise ScenarioError(path, "profile", "missing: name a profile file (e.g. profiles/default.toml)")
     years = whole_number(path, "years", merged.get("years", 10), 1, MAX_YEARS)
@@ -194,6 +253,7 @@ def load_scenario(path: Path | str) -> Scenario:
     if "description" in merged and not isinstance(merged["description"], str):
         raise ScenarioError(path, "description", "expected a string")
     profile, profile_files = _read_profile(profile_path, years)
+    dated = _timeline_months(timeline, timeline_files, changes, profile.start_year, years)
     digest = hashlib.sha256()
     for file in [*chain, *profile_files]:
         digest.update(file.read_bytes())
@@ -209,4 +269,5 @@ def load_scenario(path: Path | str) -> Scenario:
         changes=changes,
         sha256=digest.hexdigest(),
         sources=sources,
+        timeline=dated,
     )

@@ -13,6 +13,7 @@ import numpy as np
 from sdsim.simulation.compiled import CompiledScenario, compile_scenario, contract_terms
 from sdsim.simulation.inputs import Rates, S, Structure, compile_rates
 from sdsim.simulation.kernels import Scratch, advance, demography_tables, schedule_all
+from sdsim.simulation.ledger import Ledger, book
 from sdsim.simulation.parameters import Parameters
 from sdsim.simulation.population import Households, population_counts, synthesize
 from sdsim.simulation.profile import Profile
@@ -95,6 +96,8 @@ class Engine:
         households: an initial population, advanced in place (default: synthesized from the profile with
             this key); its scheduled events are drawn anew with this key.
         horizon_months: months after burn-in to keep tallies for (more can be stepped; tallies grow).
+        timeline: (month from 1 January of the start year, a January, the parameters from then on): policy that
+            changes within the run (``_switch``).
     """
 
     profile: Profile
@@ -103,10 +106,12 @@ class Engine:
     replicate: int = 0
     households: Households | None = None
     horizon_months: int = 120
+    timeline: tuple[tuple[int, Parameters], ...] = ()
 
     def __post_init__(self) -> None:
         self.key = np.uint64(stream_key(self.seed, self.replicate))
         self.compiled: CompiledScenario = compile_scenario(self.profile, self.params)  # every lever applied once; the ledger books with it
+        self.segments: list[tuple[int, CompiledScenario]] = []  # (first recorded month, the scenario compiled for it): the timeline
         if self.compiled.prices_trajectories:
             self.compiled = self.compiled.priced(*self._todays_trajectories(None if self.households is None else self.households.copy()))
         self.policy_profile: Profile = self.compiled.profile  # the municipality as the levers make it
@@ -131,14 +136,15 @@ class Engine:
 
     def step(self) -> None:
         """Advance one month; record it unless it is a burn-in month."""
-        args = (self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key, self.month, 1)
         if self.month < 0:
             self._burn_in(1)
         else:
             if self.months_done == 0:
                 self._open_start_year()
+            self._follow_timeline()
             if self.months_done == len(self.tallies):
                 self._grow()
+            args = (self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key, self.month, 1)
             advance(*args, self.tallies.counts, self.months_done, False)
             self.months_done += 1
         self.month += 1
@@ -149,17 +155,55 @@ class Engine:
         The same months as calling ``step`` repeatedly, in one call into the compiled kernels.
         """
         months = self.horizon_months if months is None else months
-        args = (self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key)
         if self.month < 0:
             self._burn_in(-self.month)
         if self.months_done == 0:
             self._open_start_year()
+        end = self.months_done + months
         while self.months_done + months > len(self.tallies):
             self._grow()
-        advance(*args, self.month, months, self.tallies.counts, self.months_done, False)
-        self.month += months
-        self.months_done += months
+        while self.months_done < end:  # recorded months: month == months_done
+            self._follow_timeline()
+            n = min([end, *(m for m, _ in self.timeline if m > self.month)]) - self.month
+            args = (self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key)
+            advance(*args, self.month, n, self.tallies.counts, self.months_done, False)
+            self.month += n
+            self.months_done += n
         return self.recorded()
+
+    def ledger(self) -> Ledger:
+        """The euros of the recorded months: each stretch of the timeline booked with the scenario compiled for it."""
+        ends = [m for m, _ in self.segments[1:]] + [self.months_done]
+        parts = [book(self.recorded()[a:b], compiled, first_month=a) for (a, compiled), b in zip(self.segments, ends, strict=True)]
+        return Ledger(*(np.concatenate(columns) for columns in zip(*parts, strict=True))) if len(parts) > 1 else parts[0]
+
+    def _follow_timeline(self) -> None:
+        """Switch to the timeline's parameters of this month, if it has any."""
+        for month, params in self.timeline:
+            if month == self.month and self.segments[-1][0] != month:
+                self._switch(params)
+
+    def _switch(self, params: Parameters) -> None:
+        """From this month (a January) on, ``params``: rates, prices and levers compiled anew.
+
+        The municipality's teams and contracts stay (households in care keep their provider), so a
+        timeline may not change them, nor pay per trajectory (whose instalments span the switch).
+        When the behavioural rates change, every household's next events are drawn anew from this
+        month (care ends given the months in care, as at a start from a caseload).
+        """
+        compiled = compile_scenario(self.profile, params)
+        if compiled.profile != self.compiled.profile or compiled.prices_trajectories:
+            raise ValueError(
+                f"month {self.month}: a timeline changes behaviour and prices, not the teams or contracts, nor pays per trajectory"
+            )
+        compiled.structure.budget_cap[0] = self.structure.budget_cap[0]  # a budget set at the start holds
+        redraw = any(not np.array_equal(a, b) for a, b in zip(self.rates, compiled.rates, strict=True))
+        self.params, self.compiled, self.rates, self.structure = params, compiled, compiled.rates, compiled.structure
+        self.segments.append((self.month, compiled))
+        if redraw:
+            self.stay = demography_tables(self.rates)
+            schedule_all(self.households, self.rates, self.stay, self.key, self.month)
+            self._scratch = _scratch(self.households, self.bounds, self.policy_profile.n_providers, self._n_counters)
 
     def _todays_trajectories(self, start: Households | None) -> tuple[np.ndarray, np.ndarray]:
         """Today's months in care per provision and probability that it ends resolved, per product, as contracts price them.
@@ -197,6 +241,9 @@ class Engine:
         """
         if len(self._prior):
             self.compiled = self.compiled._replace(prior_starts=self._prior.commissioned)
+        if self.timeline and self.compiled.prices_trajectories:
+            raise ValueError("a timeline with contracts paid per trajectory is not supported (instalments span the switch)")
+        self.segments = [(0, self.compiled)]
         cut, ceiling = self.rates.budget
         if cut > 0:
             ceiling = min(ceiling, (1.0 - cut) * held_cost(self.households, self.structure.budget_weight))

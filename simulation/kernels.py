@@ -99,6 +99,7 @@ from sdsim.simulation.schema import (
     HOLD_PROVISIONS,
     JEUGD,
     MISTRIAGE_TIER,
+    MONTHS_CAP,
     N_DOMAINS,
     N_SEVERITY,
     N_STATES,
@@ -388,6 +389,23 @@ def _schedule(hh: Households, rt: Rates, stay: np.ndarray, h: int, hk: np.uint64
     hh.wake[h] = wake
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _remaining_care(rt: Rates, p: int, m: int, u: float) -> int:
+    """Months of care left (>= 1) for a client of product p who has been in care ``m`` months, by uniform ``u``.
+
+    The duration law given D > m: within the survival table by inversion of u x S(m); beyond it the
+    hazard is constant, so what is left is geometric with the tail hazard whatever m is (drawing it
+    from u x S(last) instead ended every client in care longer than the table at once).
+    """
+    last = rt.survival.shape[1] - 1
+    if m < last:
+        return max(1, care_duration(rt.survival, rt.hazard, p, u * rt.survival[p, m]) - m)
+    tail = rt.hazard[p, last]
+    if tail <= 0.0 or u <= 0.0:
+        return MONTHS_CAP
+    return max(1, min(math.ceil(math.log(u) / math.log1p(-tail)), MONTHS_CAP))
+
+
 @njit(cache=True, nogil=True)
 def schedule_all(hh: Households, rt: Rates, stay: np.ndarray, key: np.uint64, month: int) -> None:
     """Schedule every household's next events from ``month`` (engine start).
@@ -410,8 +428,7 @@ def schedule_all(hh: Households, rt: Rates, stay: np.ndarray, key: np.uint64, mo
             if hh.state[h, d] == CARE:
                 hh.escalation[h, d] = UNSCHEDULED if PRODUCT_TIER[hh.product[h, d]] == T_MAATWERK else NEVER_MONTH
                 p, m = hh.product[h, d], month - hh.entered[h, d] - 1
-                u = uniform(hk, stream(d, K_EXIT)) * rt.survival[p, min(m, rt.survival.shape[1] - 1)]
-                hh.next_onset[h, d] = month + max(1, care_duration(rt.survival, rt.hazard, p, u) - m) - 1
+                hh.next_onset[h, d] = month + _remaining_care(rt, p, m, uniform(hk, stream(d, K_EXIT))) - 1
 
 
 @njit(cache=True, nogil=True, inline="always")
