@@ -316,7 +316,7 @@ class Forecast:
     budget: dict[str, np.ndarray]
     difference: bool = False
     base: str = ""
-    meta: dict[str, object] = field(default_factory=dict)
+    _stats: dict[tuple[str, str], dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def has(self, line: str, quantity: str) -> bool:
         """Whether the line has this quantity (budget and deficit: a budget in some year)."""
@@ -325,7 +325,13 @@ class Forecast:
         return quantity in self.samples[line]
 
     def stats(self, line: str, quantity: str) -> dict[str, np.ndarray]:
-        """``{stat: (years,)}`` for ``STATS``: the mean and percentiles over replicates (NaN where undefined)."""
+        """``{stat: (years,)}`` for ``STATS``: the mean and percentiles over replicates (NaN where undefined; computed once)."""
+        key = (line, quantity)
+        if key not in self._stats:
+            self._stats[key] = self._compute(line, quantity)
+        return self._stats[key]
+
+    def _compute(self, line: str, quantity: str) -> dict[str, np.ndarray]:
         if quantity == "budget":
             return dict.fromkeys(STATS, self.budget[line])
         if quantity == "deficit":
@@ -801,10 +807,12 @@ def fan_charts(forecasts: list[Forecast], folder: Path, lang: str) -> list[Path]
     paths = []
     base = forecasts[0]
     years = np.array(base.years)
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    fig.subplots_adjust(left=0.11, right=0.98, top=0.92, bottom=0.09)
     for line in LINES:
         if not any(f.samples[line]["spending"].any() for f in forecasts):
             continue
-        fig, ax = plt.subplots(figsize=(6.4, 3.6))
+        ax.clear()
         top = 0.0
         for f, colour in zip(forecasts, ("#000000", "#c55a11"), strict=False):
             stats = f.stats(line, "spending")
@@ -824,14 +832,12 @@ def fan_charts(forecasts: list[Forecast], folder: Path, lang: str) -> list[Path]
         ax.set_title(t["figure_title"].format(line=line_label(line, lang), taakveld=code), fontsize=10)
         ax.legend(fontsize=7, loc="lower left")
         ax.grid(axis="y", color="#dddddd", linewidth=0.5)
-        fig.tight_layout()
         path = folder / f"{line}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-        plt.close(fig)
         write_bytes_atomic(path, buf.getvalue())
         paths.append(path)
+    plt.close(fig)
     return paths
 
 
