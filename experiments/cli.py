@@ -165,10 +165,10 @@ def _forecast_parser(sub) -> None:
     forecast.add_argument("--compare", type=Path, default=None, help="alternative scenario: also the paired differences ALT - base")
     forecast.add_argument(
         "--burn-in",
-        choices=("shared", "own"),
-        default="shared",
-        help="shared (default): every scenario starts from the base's burned-in state at the start year (the base's forecast is"
-        " the same with or without --compare); own: each scenario's own history",
+        choices=("own", "shared"),
+        default="own",
+        help="with --compare; own (default): each scenario's own history (the base's forecast is the same with or without"
+        " --compare); shared: both start from the base's burned-in state at the start year (the transition from today)",
     )
     forecast.add_argument(
         "--out", type=_folder, default=Path("sdsim-forecast"), help="output folder, new or empty (default sdsim-forecast)"
@@ -469,7 +469,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     prepare_out(out, args.overwrite, fc.FORECAST_FILES)
     started = time.perf_counter()
     with tqdm(total=args.replicates * len(scenarios), desc="forecast", unit="replicate", delay=3.0, file=sys.stderr) as bar:
-        results = run_scenarios(scenarios, args.replicates, args.seed, years, args.workers, bar.update, shared)
+        results = run_scenarios(scenarios, args.replicates, args.seed, years, args.workers, bar.update, shared and len(scenarios) > 1)
     for result in results:
         check_finite(result)
     simulated = time.perf_counter() - started
@@ -480,7 +480,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         "budget": str(args.budget) if args.budget is not None else None,
         "start": f"{start_year}-01",
         "common_random_numbers": f"replicate r of every scenario uses stream_key({args.seed}, r)",
-        "burn_in": "shared: every scenario starts from the base's burned-in state at the start year" if shared else "own",
+        "burn_in": "shared: both start from the base's burned-in state at the start year" if shared and len(results) > 1 else "own",
     }
     forecasts = fc.write_outputs(out, results, years, budget, prov, args.lang)
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))

@@ -40,7 +40,7 @@ def small(tmp_path_factory):
         folder / "hbh.toml",
         'extends = "base.toml"\nname = "hbh"\n[parameters]\n"lever.shift.wmo_hbh.share" = 0.75\n"lever.shift.wmo_hbh.cost_month" = 170.0\n',
     )
-    results = run_scenarios([load_scenario(base), load_scenario(alt)], REPLICATES, SEED, YEARS, workers=1, shared_burn_in=True)
+    results = run_scenarios([load_scenario(base), load_scenario(alt)], REPLICATES, SEED, YEARS, workers=1)  # own burn-in, as the CLI
     # budgets: every line at its median spending in the first year and 5 % above it in the second (non-trivial P)
     rows = ["budget_line,year,amount", "# a comment row"]
     spending = {line: results[0].per_year[f"spending.{line}"][:, :YEARS] for line in BUDGET_LINES}
