@@ -734,6 +734,36 @@ def _pairs_sheet(book: _Book, name: str, blocks: list[tuple[str, list[tuple[str,
         r += 1
 
 
+_NL, _EN = "nl", "en"
+RUN_LABELS: dict[str, dict[str, str]] = {
+    "scenario": {_NL: "scenario", _EN: "scenario"},
+    "file": {_NL: "scenariobestand", _EN: "scenario file"},
+    "profile": {_NL: "gemeenteprofiel", _EN: "profile"},
+    "start": {_NL: "start", _EN: "start"},
+    "years": {_NL: "jaren", _EN: "years"},
+    "burn_in": {_NL: "inloopjaren vóór de start", _EN: "burn-in years before the start"},
+    "replicates": {_NL: "replicaties", _EN: "replicates"},
+    "budget": {_NL: "begrotingsbestand", _EN: "budget file"},
+    "percentiles": {_NL: "percentielen", _EN: "percentiles"},
+    "year_end": {_NL: "cliënten op 31 december", _EN: "clients at year end"},
+    "copayments": {_NL: "eigen bijdragen", _EN: "co-payments"},
+}
+RUN_NOTES: dict[str, dict[str, str]] = {
+    "percentiles": {
+        _NL: "lineair geïnterpoleerd tussen replicaties (als Excel PERCENTIEL.INC)",
+        _EN: "linear interpolation between replicates (numpy's default; Excel PERCENTILE.INC)",
+    },
+    "year_end": {
+        _NL: "stand eind december (huishoudtrajecten per voorziening, opgeteld per begrotingsregel)",
+        _EN: "month-end stock of December (household trajectories per provision, summed per budget line)",
+    },
+    "copayments": {
+        _NL: "Wmo-abonnementstarief per huishouden: alleen in het totaal, niet verdeeld over de Wmo-regels",
+        _EN: "Wmo abonnementstarief per household: on the total only, not split over the Wmo lines",
+    },
+}
+
+
 def assumption_blocks(result: MonteCarloResult, forecast: Forecast, budget: Budget | None, lang: str) -> list:
     """The ``aannames`` sheet: the scenario's changed parameters with sources, the index rates, the run's settings."""
     from sdsim.simulation.parameters import BY_NAME
@@ -747,18 +777,16 @@ def assumption_blocks(result: MonteCarloResult, forecast: Forecast, budget: Budg
     indices = [(name, scenario.params[name], BY_NAME[name].default, BY_NAME[name].source) for name in INDICES]
     indices += [(f"  {line}", LINE_INDEX[line]) for line in BUDGET_LINES]
     run = [
-        ("scenario", scenario.name),
-        ("scenario file", str(scenario.path)),
-        ("profile", str(scenario.profile_path)),
-        ("start", f"{forecast.start_year}-01"),
-        ("years", len(forecast.years)),
-        ("burn-in years", scenario.profile.burn_in_years),
-        ("replicates", forecast.replicates),
+        (RUN_LABELS["scenario"][lang], scenario.name),
+        (RUN_LABELS["file"][lang], str(scenario.path)),
+        (RUN_LABELS["profile"][lang], str(scenario.profile_path)),
+        (RUN_LABELS["start"][lang], f"{forecast.start_year}-01"),
+        (RUN_LABELS["years"][lang], len(forecast.years)),
+        (RUN_LABELS["burn_in"][lang], scenario.profile.burn_in_years),
+        (RUN_LABELS["replicates"][lang], forecast.replicates),
         ("seed", forecast.seed),
-        ("budget file", str(budget.path) if budget else "-"),
-        ("percentiles", "linear interpolation between replicates (numpy default; Excel PERCENTILE.INC)"),
-        ("clients at year end", "month-end stock of December (household trajectories per product, summed per line)"),
-        ("co-payments", "Wmo abonnementstarief per household: on the total only, not split over the Wmo lines"),
+        (RUN_LABELS["budget"][lang], str(budget.path) if budget else "-"),
+        *((RUN_LABELS[key][lang], RUN_NOTES[key][lang]) for key in RUN_NOTES),
     ]
     return [
         (t["changed"], [(t["parameter"], t["value"], t["default"], t["source"]), *changed]),
