@@ -8,6 +8,9 @@
 - ``sdsim sweep SWEEP.toml``: scenarios x a parameter design x replicates into a resumable store.
 - ``sdsim sensitivity SCENARIO.toml --params PARAMS.toml``: Sobol or Morris indices with SALib.
 - ``sdsim validate``: the model against published figures.
+- ``sdsim forecast SCENARIO.toml``: a multi-year forecast per budget line (Iv3 taakveld) with bands, P(overspend)
+  against a budget and the amounts at 70-95 % certainty; writes ``forecast.xlsx``, ``forecast.csv``, fan charts
+  and, last, ``DIR/forecast.json`` (``experiments.forecast``).
 - ``sdsim parameters``: the parameter registry.
 
 ``DIR`` must be new or empty unless ``--overwrite``. User mistakes print one line,
@@ -131,9 +134,48 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _overwrite(validate)
     validate.add_argument("--strict", action="store_true", help="exit 1 unless every acceptance criterion of issue 10 passes")
+    _forecast_parser(sub)
     params = sub.add_parser("parameters", help="list every model parameter with default, range and source")
     params.add_argument("--prefix", default="", help="only names starting with this")
     return parser
+
+
+def _month(text: str) -> str:
+    """An argument type: a month ``YYYY-MM``."""
+    parts = text.split("-")
+    if len(parts) != 2 or not (parts[0].isdigit() and len(parts[0]) == 4 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12):
+        shown = text if len(text) <= 24 else text[:21] + "..."
+        raise argparse.ArgumentTypeError(f"expected a month YYYY-MM, got {shown!r}")
+    return f"{parts[0]}-{int(parts[1]):02d}"
+
+
+_month.__name__ = "month"
+
+
+def _forecast_parser(sub) -> None:
+    forecast = sub.add_parser("forecast", help="forecast per budget line and year against a budget: workbook, CSV, fan charts")
+    forecast.add_argument("scenario", type=Path, help="scenario TOML")
+    forecast.add_argument(
+        "--start", type=_month, default=None, help="first month YYYY-MM (default and only choice: January of the profile's start year)"
+    )
+    forecast.add_argument("--years", type=_years, default=5, help="calendar years forecast (default 5: t ... t+4)")
+    forecast.add_argument("--budget", type=Path, default=None, help="budget CSV: budget_line,year,amount (euros)")
+    forecast.add_argument("--replicates", type=_replicates, default=200, help="Monte Carlo replicates (default 200)")
+    forecast.add_argument("--seed", type=_seed, default=0, help="seed, 0 <= S < 2**63 (default 0)")
+    forecast.add_argument("--compare", type=Path, default=None, help="alternative scenario: also the paired differences ALT - base")
+    forecast.add_argument(
+        "--burn-in",
+        choices=("own", "shared"),
+        default="own",
+        help="with --compare; own (default): each scenario's own history (the base's forecast is the same with or without"
+        " --compare); shared: both start from the base's burned-in state at the start year (the transition from today)",
+    )
+    forecast.add_argument(
+        "--out", type=_folder, default=Path("sdsim-forecast"), help="output folder, new or empty (default sdsim-forecast)"
+    )
+    forecast.add_argument("--workers", type=_workers, default=None, help="processes (default: all cores)")
+    forecast.add_argument("--lang", choices=("nl", "en"), default="nl", help="workbook, chart and table language (default nl)")
+    _overwrite(forecast)
 
 
 def _executor_options(parser: argparse.ArgumentParser, default_out: str) -> None:
@@ -398,6 +440,62 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if args.strict and not validate.criteria_met(table) else 0
 
 
+def cmd_forecast(args: argparse.Namespace) -> int:
+    """Forecast per budget line and year; write forecast.xlsx, forecast.csv, figures and, last, forecast.json."""
+    from sdsim.experiments import forecast as fc
+    from sdsim.experiments.compare import check_comparable
+    from sdsim.experiments.output import prepare_out, provenance, write_json
+    from sdsim.experiments.runner import run_scenarios
+    from sdsim.experiments.summary import check_finite
+    from tqdm import tqdm
+
+    base = load_scenario(args.scenario)
+    start_year = base.profile.start_year
+    fc.check_start(args.start, start_year)
+    years = args.years
+    calendar = tuple(range(start_year, start_year + years))
+    budget = fc.read_budget(args.budget, calendar) if args.budget is not None else None
+    scenarios = [base]
+    shared = args.burn_in == "shared"
+    if args.compare is not None:
+        alternative = load_scenario(args.compare)
+        _distinct_names(base, [alternative])
+        check_comparable(base, alternative, shared)
+        scenarios.append(alternative)
+    if base.profile.path_gap(years) is not None:
+        raise ScenarioError(base.profile_path, "population_path", f"does not cover the {years} years {calendar[0]}-{calendar[-1]}")
+    check_memory(args.replicates, len(scenarios), years)
+    out: Path = args.out
+    prepare_out(out, args.overwrite, fc.FORECAST_FILES)
+    started = time.perf_counter()
+    with tqdm(total=args.replicates * len(scenarios), desc="forecast", unit="replicate", delay=3.0, file=sys.stderr) as bar:
+        results = run_scenarios(scenarios, args.replicates, args.seed, years, args.workers, bar.update, shared and len(scenarios) > 1)
+    for result in results:
+        check_finite(result)
+    simulated = time.perf_counter() - started
+    prov = {
+        "command": "sdsim forecast",
+        "base": provenance(results[0], args.replicates),
+        "alternative": provenance(results[1], args.replicates)["scenario"] if len(results) > 1 else None,
+        "budget": str(args.budget) if args.budget is not None else None,
+        "start": f"{start_year}-01",
+        "common_random_numbers": f"replicate r of every scenario uses stream_key({args.seed}, r)",
+        "burn_in": "shared: both start from the base's burned-in state at the start year" if shared and len(results) > 1 else "own",
+    }
+    forecasts = fc.write_outputs(out, results, years, budget, prov, args.lang)
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))
+    # forecast.json is written last: its presence means the forecast completed.
+    write_json(out / "forecast.json", {"provenance": prov, "files": files})
+    seconds = time.perf_counter() - started
+    print(f"{base.name}: {args.replicates} replicates x {years} years ({len(scenarios)} scenario(s)) in {seconds:.1f} s"
+          f" (simulation {simulated:.1f} s) -> {out}/")  # fmt: skip
+    print(fc.text_table(forecasts[0], args.lang))
+    if len(forecasts) > 2:
+        print()
+        print(fc.text_table(forecasts[2], args.lang))
+    return 0
+
+
 def cmd_parameters(args: argparse.Namespace) -> int:
     """Print the parameter registry (the names starting with ``--prefix``)."""
     from sdsim.simulation.parameters import REGISTRY
@@ -422,6 +520,7 @@ def main(argv: list[str] | None = None) -> int:
             "sweep": cmd_sweep,
             "sensitivity": cmd_sensitivity,
             "validate": cmd_validate,
+            "forecast": cmd_forecast,
             "parameters": cmd_parameters,
         }
         status = commands[args.command](args)

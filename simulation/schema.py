@@ -86,6 +86,31 @@ BUDGET_LINES: tuple[str, ...] = (
     "overhead",
 )
 LINE = {name: i for i, name in enumerate(BUDGET_LINES)}
+# The Iv3 taakveld (BBV) each budget line is booked on: what a municipality's meerjarenbegroting is set out in.
+# Youth care with and without stay is maatwerkdienstverlening 18- (6.72), court-ordered youth protection geëscaleerde
+# zorg 18- (6.82); household help and begeleiding maatwerkdienstverlening 18+ (6.71), aids the Wmo maatwerkvoorzieningen
+# (6.6), beschermd wonen geëscaleerde zorg 18+ (6.81); bijstand inkomensregelingen (6.3), re-integratie
+# arbeidsparticipatie (6.5), beschut werk begeleide participatie (6.4); general provisions samenkracht en
+# burgerparticipatie (6.1), the access teams wijkteams (6.2). Debt help goes on 6.3 inkomensregelingen with bijstand and
+# minimabeleid, as most municipalities book schuldhulpverlening (6.1 lists no debt help among its general provisions).
+# The overhead line (contract management per provider: inkoop and contractbeheer) goes on 0.4 overhead, where the BBV
+# requires overhead to be budgeted centrally since 2017; the case coordinators' time is on the toegang line (6.2).
+LINE_TAAKVELD: dict[str, str] = {
+    "jeugd_ambulant": "6.72",
+    "jeugd_verblijf": "6.72",
+    "jeugd_gedwongen_kader": "6.82",
+    "wmo_hbh": "6.71",
+    "wmo_begeleiding": "6.71",
+    "wmo_hulpmiddelen": "6.6",
+    "wmo_beschermd_wonen": "6.81",
+    "participatie_bijstand": "6.3",
+    "participatie_reintegratie": "6.5",
+    "participatie_beschut_werk": "6.4",
+    "schulden": "6.3",
+    "algemene_voorzieningen": "6.1",
+    "toegang": "6.2",
+    "overhead": "0.4",
+}
 
 
 class Product(NamedTuple):
