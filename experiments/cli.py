@@ -135,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     _overwrite(validate)
     validate.add_argument("--strict", action="store_true", help="exit 1 unless every acceptance criterion of issue 10 passes")
     _forecast_parser(sub)
+    profile = sub.add_parser("profile", help="municipality profiles")
+    build = profile.add_subparsers(dest="profile_command", required=True).add_parser(
+        "build", help="a profile from a municipality's own figures, the rest scaled from the default (scenarios/build.py)"
+    )
+    build.add_argument("figures", type=Path, help="figures CSV: quantity,value,source (e.g. scenarios/figures/voorbeeldstad.csv)")
+    build.add_argument("--name", default=None, help="the municipality's name (default: the file's name)")
+    build.add_argument("--out", type=Path, default=None, help="profile TOML to write, new (default: NAME.toml here)")
     params = sub.add_parser("parameters", help="list every model parameter with default, range and source")
     params.add_argument("--prefix", default="", help="only names starting with this")
     return parser
@@ -160,6 +167,9 @@ def _forecast_parser(sub) -> None:
     )
     forecast.add_argument("--years", type=_years, default=5, help="calendar years forecast (default 5: t ... t+4)")
     forecast.add_argument("--budget", type=Path, default=None, help="budget CSV: budget_line,year,amount (euros)")
+    forecast.add_argument(
+        "--caseload", type=Path, default=None, help="today's caseload CSV (scenarios/caseload.py): month 0 starts from it exactly"
+    )
     forecast.add_argument("--replicates", type=_replicates, default=200, help="Monte Carlo replicates (default 200)")
     forecast.add_argument("--seed", type=_seed, default=0, help="seed, 0 <= S < 2**63 (default 0)")
     forecast.add_argument("--compare", type=Path, default=None, help="alternative scenario: also the paired differences ALT - base")
@@ -447,6 +457,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     from sdsim.experiments.output import prepare_out, provenance, write_json
     from sdsim.experiments.runner import run_scenarios
     from sdsim.experiments.summary import check_finite
+    from sdsim.scenarios.caseload import read_caseload
     from tqdm import tqdm
 
     base = load_scenario(args.scenario)
@@ -455,8 +466,9 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     years = args.years
     calendar = tuple(range(start_year, start_year + years))
     budget = fc.read_budget(args.budget, calendar) if args.budget is not None else None
+    caseload = read_caseload(args.caseload, start_year) if args.caseload is not None else None
     scenarios = [base]
-    shared = args.burn_in == "shared"
+    shared = args.burn_in == "shared" or caseload is not None  # a caseload is today's state: every scenario starts from it
     if args.compare is not None:
         alternative = load_scenario(args.compare)
         _distinct_names(base, [alternative])
@@ -469,7 +481,9 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     prepare_out(out, args.overwrite, fc.FORECAST_FILES)
     started = time.perf_counter()
     with tqdm(total=args.replicates * len(scenarios), desc="forecast", unit="replicate", delay=3.0, file=sys.stderr) as bar:
-        results = run_scenarios(scenarios, args.replicates, args.seed, years, args.workers, bar.update, shared and len(scenarios) > 1)
+        results = run_scenarios(
+            scenarios, args.replicates, args.seed, years, args.workers, bar.update, shared and len(scenarios) > 1, caseload
+        )
     for result in results:
         check_finite(result)
     simulated = time.perf_counter() - started
@@ -478,6 +492,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         "base": provenance(results[0], args.replicates),
         "alternative": provenance(results[1], args.replicates)["scenario"] if len(results) > 1 else None,
         "budget": str(args.budget) if args.budget is not None else None,
+        "caseload": str(args.caseload) if args.caseload is not None else None,
         "start": f"{start_year}-01",
         "common_random_numbers": f"replicate r of every scenario uses stream_key({args.seed}, r)",
         "burn_in": "shared: both start from the base's burned-in state at the start year" if shared and len(results) > 1 else "own",
@@ -493,6 +508,21 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     if len(forecasts) > 2:
         print()
         print(fc.text_table(forecasts[2], args.lang))
+    return 0
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    """Build a profile from a figures file and write it (never over an existing file)."""
+    from sdsim.experiments.output import write_atomic
+    from sdsim.scenarios.build import build_profile, read_figures
+    from sdsim.scenarios.loader import check_name
+
+    name = check_name("--name", "", args.name or args.figures.stem)
+    out: Path = args.out or Path(f"{args.figures.stem}.toml")
+    if out.exists():
+        raise ScenarioError("--out", "", f"{out} exists; choose a new file")
+    write_atomic(out, build_profile(read_figures(args.figures), name, out))
+    print(f'{out}: profile of {name}; a scenario names it as profile = "{out}"')
     return 0
 
 
@@ -521,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
             "sensitivity": cmd_sensitivity,
             "validate": cmd_validate,
             "forecast": cmd_forecast,
+            "profile": cmd_profile,
             "parameters": cmd_parameters,
         }
         status = commands[args.command](args)

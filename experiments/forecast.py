@@ -20,7 +20,9 @@ forecast gives, over the Monte Carlo replicates:
 
 Money is in nominal euros of each calendar year (tariffs, benefits and wages indexed with the scenario's ``index.*``
 rates). The run starts on 1 January of the profile's start year after the profile's burn-in (``--start`` must be
-that month: a later start needs today's caseload, ``--caseload``, which is not built yet).
+that month). With ``--caseload`` (``scenarios.caseload``: per product the trajectories in care and waiting, with their
+months) that state is set to the municipality's caseload exactly, and each client's remaining care is drawn from the
+duration law given its months in care (``simulation.caseload``); every scenario then starts from it.
 
 Budget file (``--budget``): CSV with the header ``budget_line,year,amount``, one row per budget line and year, the
 amount in euros with a decimal point (``1234567.50``, no thousands separators), lines starting with ``#`` ignored.
@@ -39,9 +41,9 @@ thousands format; every total a ``=SUM(...)`` formula written with its computed 
 row per kind, scenario, line, year and quantity) and ``figures/<line>.png`` (fan charts). With ``--compare ALT``
 the alternative runs with common random numbers (replicate r of both meets the same draws; by default each scenario
 burns in under its own policy, so the base's forecast is the same with or without ``--compare``; with
-``--burn-in shared`` both start from the base's burned-in households, the transition from today, but a start from
-a burned-in state shows a first-year transient in this version: 8 replicates of the baseline, seed 0, ended 2026 with
-799 HbH clients and 331 outflows against 843 and 284 in a continuous run) and
+``--burn-in shared`` both start from the base's burned-in households, the transition from today; a start from a
+burned-in state continues the run it came from: 8 replicates of the baseline, seed 0, 842 HbH clients and 282
+outflows in 2026 against 844 and 284 in a continuous run) and
 ``difference.xlsx`` holds the same tables for the paired differences ALT - base (its probability row is the share of
 replicates in which ALT is higher); ``forecast.csv`` holds the alternative's own forecast and the differences too.
 """
@@ -914,7 +916,7 @@ def check_start(start: str | None, start_year: int) -> None:
             "--start",
             "",
             f"{start}: this forecast starts in {start_year}-01, the profile's start year after its burn-in; a later start"
-            " needs today's caseload (--caseload), which is not built yet",
+            " needs a profile whose start year is that year (a caseload is given for its 1 January)",
         )
 
 

@@ -46,6 +46,8 @@ def read_caseload(path: Path, start_year: int, start_month: int = 1) -> list[Ban
     bands: list[Band] = []
     for number, line in lines[1:]:
         cells = [c.strip() for c in line.split(",")]
+        if header[-1] == "status" and len(cells) == len(header) - 1:
+            cells.append("care")  # the status may be left out of a row: in care
         if len(cells) != len(header):
             raise ScenarioError(path, f"row {number}", f"{len(cells)} cells; expected {len(header)} ({','.join(header)})")
         row = dict(zip(header, cells, strict=True))

@@ -57,3 +57,13 @@ def test_a_bad_figures_file_names_file_row_and_column(tmp_path, text, where):
     with pytest.raises(ScenarioError) as error:
         read_figures(path)
     assert str(error.value).startswith(f"{path}: {where}:")
+
+
+def test_the_command_writes_a_new_profile_and_refuses_to_overwrite(tmp_path, capsys):
+    from sdsim.experiments.cli import main
+
+    out = tmp_path / "vb.toml"
+    assert main(["profile", "build", str(EXAMPLE), "--name", "Voorbeeldstad", "--out", str(out)]) == 0
+    assert load_profile(out, 5).households == 13_000
+    assert main(["profile", "build", str(EXAMPLE), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.strip().endswith("exists; choose a new file")

@@ -250,11 +250,11 @@ def test_english_labels(small, tmp_path):
     assert "amounts × € 1,000" in book["summary"]["A2"].value
 
 
-def test_start_after_the_start_year_needs_the_caseload(small, tmp_path, capsys):
+def test_start_after_the_start_year_is_refused(small, tmp_path, capsys):
     _, base, _, _, _ = small
     assert main(["forecast", str(base), "--start", "2027-03", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "--caseload" in err and "2026-01" in err
+    assert len(err.splitlines()) == 1 and "caseload" in err and "2026-01" in err
     with pytest.raises(SystemExit) as exit_:  # argparse refuses a month that is not one
         main(["forecast", str(base), "--start", "2027-13", "--out", str(tmp_path / "o")])
     assert exit_.value.code == 2
@@ -301,3 +301,19 @@ def test_shipped_budget_example_reads():
     budget = fc.read_budget(path, tuple(range(2026, 2031)))
     assert set(budget.amounts) == set(BUDGET_LINES)
     assert all(len(years) == 5 for years in budget.amounts.values())
+
+
+def test_forecast_from_a_caseload_starts_from_it(small, tmp_path, capsys):
+    """With ``--caseload`` the first month starts from the caseload: 400 HbH clients is above the small town's ~60."""
+    _, base, alt, _, _ = small
+    caseload = _write(tmp_path / "caseload.csv", "product,count,months_min,months_max\nwmo_hbh,400,0,24\n")
+    out = tmp_path / "o"
+    argv = ["forecast", str(base), "--caseload", str(caseload), "--years", "1", "--replicates", "2", "--workers", "1", "--out", str(out)]
+    assert main([*argv, "--compare", str(alt)]) == 0
+    rows = [r for r in csv.DictReader((out / "forecast.csv").open()) if r["kind"] == "forecast" and r["scenario"] == "base"]
+    january = [r for r in rows if r["budget_line"] == "wmo_hbh" and r["quantity"] == "clients_mean"]
+    assert january and float(january[0]["p50"]) > 300  # the caseload's 400 decay over the year, none are lost at the start
+    assert json.loads((out / "forecast.json").read_text())["provenance"]["caseload"] == str(caseload)
+    bad = _write(tmp_path / "bad.csv", "product,count,months_min,months_max\nwmo_hbh,-4,0,24\n")
+    assert main(["forecast", str(base), "--caseload", str(bad), "--out", str(tmp_path / "bad")]) == 2
+    assert capsys.readouterr().err.strip().startswith(f"sdsim: error: {bad}: row 2, column count:")
