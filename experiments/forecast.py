@@ -53,14 +53,13 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 from sdsim.experiments.output import number as csv_number
+from sdsim.experiments.output import write_atomic
 from sdsim.experiments.runner import MonteCarloResult
 from sdsim.scenarios.loader import ScenarioError
 from sdsim.simulation.prices import INDICES, LINE_INDEX
@@ -478,22 +477,6 @@ def forecast_csv(forecasts: list[Forecast]) -> str:
 FIXED_TIME = datetime(2000, 1, 1)  # the workbook's creation time: the same file for the same run (reproducible)
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader sees either the old file or the complete new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _col(c: int) -> str:
     """Excel's column letters of a 0-based column (0: A, 26: AA)."""
     name = ""
@@ -869,7 +852,7 @@ def fan_charts(forecasts: list[Forecast], folder: Path, lang: str) -> list[Path]
         path = folder / f"{line}.png"
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-        write_bytes_atomic(path, buf.getvalue())
+        write_atomic(path, buf.getvalue())
         paths.append(path)
     plt.close(fig)
     return paths
@@ -936,13 +919,12 @@ def write_outputs(
     forecasts = [build_forecast(r, years, budget) for r in results]
     base = forecasts[0]
     assumptions = assumption_blocks(results[0], base, budget, lang)
-    write_bytes_atomic(out / "forecast.xlsx", workbook_bytes(base, results[0], assumptions, provenance, lang))
+    write_atomic(out / "forecast.xlsx", workbook_bytes(base, results[0], assumptions, provenance, lang))
     if len(forecasts) > 1:
         difference = difference_forecast(base, forecasts[1])
         assumptions = assumption_blocks(results[1], forecasts[1], budget, lang)
-        write_bytes_atomic(out / "difference.xlsx", workbook_bytes(difference, None, assumptions, provenance, lang))
+        write_atomic(out / "difference.xlsx", workbook_bytes(difference, None, assumptions, provenance, lang))
         forecasts.append(difference)
-    from sdsim.experiments.output import write_atomic
 
     write_atomic(out / "forecast.csv", forecast_csv(forecasts))
     fan_charts(forecasts[:2], out / "figures", lang)

@@ -77,6 +77,19 @@ class Scenario:
         }
 
 
+def _checked_values(file: Path, table: dict, key: str) -> dict[str, tuple[float, str | None]]:
+    """``{parameter: (value, source)}`` of a table of parameter = value under ``key``, each value checked."""
+    out = {}
+    for name, given in flatten(file, table, key, _is_value_table).items():
+        value, source = parameter_value(file, name, given)
+        try:
+            check_value(name, value)
+        except ParameterError as err:
+            raise ScenarioError(file, f"{key}.{err.key}", err.message) from None
+        out[name] = (float(value), source)  # type: ignore[arg-type]
+    return out
+
+
 def _timeline_tables(file: Path, table: object) -> dict[tuple[int, int], dict[str, float]]:
     """A file's ``[timeline."YYYY-01"]`` tables: {(year, month): {parameter: value}}, each value checked."""
     if not isinstance(table, dict):
@@ -89,17 +102,13 @@ def _timeline_tables(file: Path, table: object) -> dict[tuple[int, int], dict[st
             raise ScenarioError(file, key, "expected a 1 January as YYYY-01 (a change takes effect at the start of a calendar year)")
         if not isinstance(params, dict):
             raise ScenarioError(file, key, "expected a table of parameter = value")
-        changes = {}
-        for name, given in flatten(file, params, key, _is_value_table).items():
-            if name.startswith("index."):
-                raise ScenarioError(file, f"{key}.{name}", "an index rate holds over the whole horizon; change a level (tariff.*) instead")
-            value, _ = parameter_value(file, name, given)
-            try:
-                check_value(name, value)
-            except ParameterError as err:
-                raise ScenarioError(file, f"{key}.{err.key}", err.message) from None
-            changes[name] = float(value)  # type: ignore[arg-type]
-        out[int(parts[0]), int(parts[1])] = changes
+        values = _checked_values(file, params, key)
+        dated_index = next((name for name in values if name.startswith("index.")), None)
+        if dated_index:
+            raise ScenarioError(
+                file, f"{key}.{dated_index}", "an index rate holds over the whole horizon; change a level (tariff.*) instead"
+            )
+        out[int(parts[0]), int(parts[1])] = {name: value for name, (value, _) in values.items()}
     return out
 
 
@@ -229,13 +238,8 @@ def load_scenario(path: Path | str) -> Scenario:
         params = data.get("parameters", {})
         if not isinstance(params, dict):
             raise ScenarioError(file, "parameters", "expected a table of parameter = value")
-        for name, given in flatten(file, params, "parameters", _is_value_table).items():
-            value, source = parameter_value(file, name, given)
-            try:
-                check_value(name, value)
-            except ParameterError as err:
-                raise ScenarioError(file, f"parameters.{err.key}", err.message) from None
-            changes[name] = float(value)  # type: ignore[arg-type]
+        for name, (value, source) in _checked_values(file, params, "parameters").items():
+            changes[name] = value
             sources.pop(name, None)  # a later file's value without a source no longer has the earlier one's
             if source is not None:
                 sources[name] = source
