@@ -4,7 +4,8 @@ Run ``python -m benchmarks.forecast_speed`` (about a minute on 2 cores; ``--repl
 first runs a one-replicate forecast so that the numba kernels are loaded from the cache, then:
 
 1. times the whole command (``sdsim forecast scenarios/baseline.toml --budget scenarios/budgets/default.csv``) in a
-   subprocess, wall clock, and reads its own split into simulation and outputs from what it prints;
+   subprocess, wall clock, and reads its own split into simulation and outputs from what it prints; then the same
+   from today's caseload (``--caseload scenarios/caseloads/default.csv``: replicates start from ten burn-ins);
 2. times one replicate in this process, split into the burn-in (``profile.burn_in_years`` years run before the start
    year, every replicate its own) and the forecast years from the burned-in state, so that it shows where the
    simulation's time goes.
@@ -25,10 +26,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _command(out: Path, replicates: int, years: int, workers: int) -> list[str]:
+CASELOAD = ["--caseload", str(ROOT / "scenarios" / "caseloads" / "default.csv")]
+
+
+def _command(out: Path, replicates: int, years: int, workers: int, extra: tuple[str, ...] = ()) -> list[str]:
     return [sys.executable, "-m", "sdsim.experiments.cli", "forecast", str(ROOT / "scenarios" / "baseline.toml"),
             "--budget", str(ROOT / "scenarios" / "budgets" / "default.csv"), "--replicates", str(replicates), "--years", str(years),
-            "--workers", str(workers), "--out", str(out), "--overwrite"]  # fmt: skip
+            "--workers", str(workers), "--out", str(out), "--overwrite", *extra]  # fmt: skip
+
+
+def _timed(out: Path, replicates: int, years: int, workers: int, extra: tuple[str, ...] = ()) -> tuple[float, float, float]:
+    """Wall clock of the command, and its own total and simulation seconds (from what it prints)."""
+    started = time.perf_counter()
+    done = subprocess.run(_command(out, replicates, years, workers, extra), check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    match = re.search(r"in ([\d.]+) s \(simulation ([\d.]+) s\)", done.stdout)
+    return (wall, float(match[1]), float(match[2])) if match else (wall, float("nan"), float("nan"))
 
 
 def one_replicate(years: int, seed: int = 0, replicate: int = 0) -> dict[str, float]:
@@ -66,12 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(_command(Path(tmp) / "warm", 1, args.years, 1), check=True, capture_output=True)  # the kernels from the cache
-        started = time.perf_counter()
-        done = subprocess.run(_command(Path(tmp) / "out", args.replicates, args.years, args.workers), check=True, capture_output=True,
-                              text=True)  # fmt: skip
-        wall = time.perf_counter() - started
-    match = re.search(r"in ([\d.]+) s \(simulation ([\d.]+) s\)", done.stdout)
-    total, simulation = (float(match[1]), float(match[2])) if match else (float("nan"), float("nan"))
+        wall, total, simulation = _timed(Path(tmp) / "out", args.replicates, args.years, args.workers)
+        caseload_wall, _, caseload_simulation = _timed(Path(tmp) / "caseload", args.replicates, args.years, args.workers, tuple(CASELOAD))
     parts = min((one_replicate(args.years, replicate=r) for r in range(3)), key=lambda p: p["burn_in"] + p["horizon"])
     per_replicate = parts["burn_in"] + parts["horizon"] + parts["ledger"]
     print(f"{'part':58s} {'seconds':>9s}")
@@ -85,7 +94,9 @@ def main(argv: list[str] | None = None) -> None:
     share = parts["burn_in"] / per_replicate
     bound = args.replicates * (parts["horizon"] + parts["ledger"]) / args.workers
     print(f"burn-in share of a replicate: {share:.0%}; without it the simulation would take about {bound:.1f} s on {args.workers} workers")
-    print(f"forecast: {wall:.1f} s for {args.replicates} replicates x {args.years} years on {args.workers} workers (target 15 s)")
+    print(f"from today's caseload: {caseload_wall:.1f} s wall clock, simulation {caseload_simulation:.1f} s (ten burn-ins)")
+    print(f"forecast: {wall:.1f} s for {args.replicates} replicates x {args.years} years on {args.workers} workers (target 15 s); "
+          f"from a caseload {caseload_wall:.1f} s")  # fmt: skip
 
 
 if __name__ == "__main__":

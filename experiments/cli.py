@@ -450,6 +450,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if args.strict and not validate.criteria_met(table) else 0
 
 
+# With a caseload, replicate r starts from the burn-in of replicate r mod this many (then its own draws): measured on the
+# default municipality, 100 replicates x 5 years, the p10-p90 bands of spending per line are as wide as with one burn-in
+# per replicate (within the noise of a percentile over 100 replicates), and the simulation takes a third of the time.
+CASELOAD_STATES = 10
+
+
 def cmd_forecast(args: argparse.Namespace) -> int:
     """Forecast per budget line and year; write forecast.xlsx, forecast.csv, figures and, last, forecast.json."""
     from sdsim.experiments import forecast as fc
@@ -481,8 +487,9 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     prepare_out(out, args.overwrite, fc.FORECAST_FILES)
     started = time.perf_counter()
     with tqdm(total=args.replicates * len(scenarios), desc="forecast", unit="replicate", delay=3.0, file=sys.stderr) as bar:
+        states = CASELOAD_STATES if caseload is not None else None  # the caseload gives today's care; the rest from a few burn-ins
         results = run_scenarios(
-            scenarios, args.replicates, args.seed, years, args.workers, bar.update, shared and len(scenarios) > 1, caseload
+            scenarios, args.replicates, args.seed, years, args.workers, bar.update, shared and len(scenarios) > 1, caseload, states
         )
     for result in results:
         check_finite(result)
@@ -493,6 +500,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         "alternative": provenance(results[1], args.replicates)["scenario"] if len(results) > 1 else None,
         "budget": str(args.budget) if args.budget is not None else None,
         "caseload": str(args.caseload) if args.caseload is not None else None,
+        "burned_in_states": f"replicate r starts from burn-in r mod {CASELOAD_STATES}" if caseload is not None else "one per replicate",
         "start": f"{start_year}-01",
         "common_random_numbers": f"replicate r of every scenario uses stream_key({args.seed}, r)",
         "burn_in": "shared: both start from the base's burned-in state at the start year" if shared and len(results) > 1 else "own",

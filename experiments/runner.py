@@ -101,6 +101,7 @@ def replicate_engine(
     start: Scenario | None = None,
     caseload: Sequence[Band] | None = None,
     timeline: tuple[tuple[int, Parameters], ...] = (),
+    state: int | None = None,
 ) -> Engine:
     """An engine for one replicate; with ``start``, it begins at the start year from ``start``'s burned-in state.
 
@@ -108,13 +109,14 @@ def replicate_engine(
     the start year: today's caseload is given and the changes act from then on. With ``caseload``
     that state is set to the municipality's own caseload first (``simulation.caseload``; the same
     draws for every scenario of the replicate). ``timeline``: parameters from a month on (``Engine``).
+    ``state``: the replicate whose burned-in state to start from (default: this one).
 
     Raises:
         ValueError: ``start``'s households cannot run under ``profile`` and ``params`` (``shared_start_problem``).
     """
     if start is None:
         return Engine(profile, params, seed=seed, replicate=replicate, horizon_months=months, timeline=timeline)
-    households = burned_in(start, seed, replicate)
+    households = burned_in(start, seed, replicate if state is None else state)
     if caseload:
         structure = compile_scenario(start.profile, start.params).structure
         households = apply_caseload(households, caseload, structure, stream_key(seed, replicate))  # a copy
@@ -136,23 +138,32 @@ def run_replicate(
     start: Scenario | None = None,
     params: Parameters | None = None,
     caseload: Sequence[Band] | None = None,
+    states: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Run one replicate and return its monthly indicators.
 
     ``start``: a shared burn-in (see ``replicate_engine``); ``params``: instead of the scenario's;
-    ``caseload``: today's caseload on 1 January of the start year (from ``start``, or the scenario's own burn-in).
+    ``caseload``: today's caseload on 1 January of the start year (from ``start``, or the scenario's own burn-in);
+    ``states``: replicate r starts from the burned-in state of replicate r mod ``states`` (see ``run_scenarios``).
     """
     timeline = scenario.params_at(params)
     params = scenario.params if params is None else params
     start = scenario if caseload and start is None else start
-    engine = replicate_engine(scenario.profile, params, seed, replicate, 12 * years, start, caseload, timeline)
+    state = replicate % states if states else None
+    engine = replicate_engine(scenario.profile, params, seed, replicate, 12 * years, start, caseload, timeline, state)
     return monthly_indicators(engine.run(), engine.ledger())
 
 
 def _batch(
-    scenario: Scenario, seed: int, replicates: Sequence[int], years: int, start: Scenario | None, caseload: Sequence[Band] | None
+    scenario: Scenario,
+    seed: int,
+    replicates: Sequence[int],
+    years: int,
+    start: Scenario | None,
+    caseload: Sequence[Band] | None,
+    states: int | None,
 ) -> list[tuple[int, dict[str, np.ndarray]]]:
-    return [(r, run_replicate(scenario, seed, r, years, start, caseload=caseload)) for r in replicates]
+    return [(r, run_replicate(scenario, seed, r, years, start, caseload=caseload, states=states)) for r in replicates]
 
 
 PARENT_CHECK_SECONDS = 0.5
@@ -244,12 +255,16 @@ def run_scenarios(
     on_done: Callable[[int], None] | None = None,
     shared_burn_in: bool = False,
     caseload: Sequence[Band] | None = None,
+    states: int | None = None,
 ) -> list[MonteCarloResult]:
     """Run replicates 0..R-1 of every scenario with the same seed (common random numbers), in one pool of processes.
 
     Arguments as in ``run_scenario``; ``years`` defaults to each scenario's own horizon. With
     ``shared_burn_in`` every scenario starts from the first scenario's state at the start year; with
-    ``caseload`` too, set to today's caseload (``simulation.caseload``).
+    ``caseload`` too, set to today's caseload (``simulation.caseload``). ``states``: with a shared
+    start, replicate r starts from the burned-in state of replicate r mod ``states`` (its own draws
+    from there on): where the caseload gives today's care, fewer burn-ins describe the rest of the
+    population (what was measured: ``sdsim forecast``).
     """
     start = scenarios[0] if shared_burn_in or caseload else None
     tasks = [(i, r) for i in range(len(scenarios)) for r in range(replicates)]
@@ -258,7 +273,7 @@ def run_scenarios(
     results: dict[tuple[int, int], dict[str, np.ndarray]] = {}
     if workers <= 1:
         for i, r in tasks:
-            results[i, r] = run_replicate(scenarios[i], seed, r, horizon[i], start, caseload=caseload)
+            results[i, r] = run_replicate(scenarios[i], seed, r, horizon[i], start, caseload=caseload, states=states)
             if on_done:
                 on_done(1)
     else:
@@ -266,7 +281,9 @@ def run_scenarios(
         size = max(1, min(8, replicates // (4 * workers)))
         with worker_pool(workers) as pool:
             futures = {
-                pool.submit(_batch, scenarios[i], seed, list(range(first, min(first + size, replicates))), horizon[i], start, caseload): i
+                pool.submit(
+                    _batch, scenarios[i], seed, list(range(first, min(first + size, replicates))), horizon[i], start, caseload, states
+                ): i
                 for i in range(len(scenarios))
                 for first in range(0, replicates, size)
             }

@@ -18,7 +18,7 @@ import pytest
 from sdsim.experiments.runner import replicate_engine
 from sdsim.scenarios.caseload import read_caseload
 from sdsim.scenarios.files import ScenarioError
-from sdsim.scenarios.loader import BASELINE, Scenario, load_scenario
+from sdsim.scenarios.loader import BASELINE, SCENARIO_DIR, Scenario, load_scenario
 from sdsim.simulation.caseload import Band, apply_caseload
 from sdsim.simulation.compiled import compile_scenario
 from sdsim.simulation.engine import Engine
@@ -113,3 +113,8 @@ def test_both_forms_read(tmp_path):
     assert read_caseload(path, 2026) == [Band(AMBULANT, 1, 0, 0, False), Band(HBH, 1, 23, 23, True)]
     path.write_text("product,count,months_min,months_max\njeugd_ambulant,4,0,2\n")
     assert read_caseload(path, 2026) == [Band(AMBULANT, 4, 0, 2, False)]
+
+
+def test_the_example_caseload_reads():
+    bands = read_caseload(SCENARIO_DIR / "caseloads" / "default.csv", 2026)
+    assert sum(b.count for b in bands if b.product == AMBULANT and not b.waiting) > 300

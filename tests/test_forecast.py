@@ -313,7 +313,8 @@ def test_forecast_from_a_caseload_starts_from_it(small, tmp_path, capsys):
     rows = [r for r in csv.DictReader((out / "forecast.csv").open()) if r["kind"] == "forecast" and r["scenario"] == "base"]
     january = [r for r in rows if r["budget_line"] == "wmo_hbh" and r["quantity"] == "clients_mean"]
     assert january and float(january[0]["p50"]) > 300  # the caseload's 400 decay over the year, none are lost at the start
-    assert json.loads((out / "forecast.json").read_text())["provenance"]["caseload"] == str(caseload)
+    provenance = json.loads((out / "forecast.json").read_text())["provenance"]
+    assert provenance["caseload"] == str(caseload) and "mod 10" in provenance["burned_in_states"]
     bad = _write(tmp_path / "bad.csv", "product,count,months_min,months_max\nwmo_hbh,-4,0,24\n")
     assert main(["forecast", str(base), "--caseload", str(bad), "--out", str(tmp_path / "bad")]) == 2
     assert capsys.readouterr().err.strip().startswith(f"sdsim: error: {bad}: row 2, column count:")
