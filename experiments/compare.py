@@ -17,7 +17,7 @@ from sdsim.experiments.summary import spread
 from sdsim.scenarios.loader import Scenario, ScenarioError
 from sdsim.simulation.indicators import metric_kind, over_period
 from sdsim.simulation.levers import Target
-from sdsim.simulation.schema import BUDGET_LINES, PRODUCT_LINE, PRODUCTS
+from sdsim.simulation.schema import BUDGET_LINES, LINE_PRODUCTS
 
 PERIOD_YEARS = 5  # the multi-year total reported beside each calendar year (meerjarenraming)
 
@@ -145,8 +145,8 @@ def attribution(comparison: Comparison, alternative: MonteCarloResult, years: in
         return series[name][:, :years].sum(axis=1)
 
     out: dict[str, dict[str, float]] = {}
-    for line, name in enumerate(BUDGET_LINES):
-        members = [PRODUCTS[p].name for p in range(len(PRODUCTS)) if PRODUCT_LINE[p] == line]
+    for name in BUDGET_LINES:
+        members = LINE_PRODUCTS[name]
         difference = total(alt, f"spending.{name}") - total(base, f"spending.{name}")
         if not members and not difference.any():
             continue
@@ -227,14 +227,15 @@ def uncontrolled_share(result: MonteCarloResult, years: int | None = None) -> di
     years = years or PERIOD_YEARS
     series = result.per_year
     out: dict[str, float] = {}
-    for line in sorted(set(PRODUCT_LINE.tolist())):
+    for line, products in LINE_PRODUCTS.items():
+        if not products:
+            continue
         euros = uncontrolled = 0.0
-        for p in (p for p in range(len(PRODUCTS)) if PRODUCT_LINE[p] == line):
-            name = PRODUCTS[p].name
+        for name in products:
             e = series[f"spending_care.{name}"][:, :years].sum(axis=1)
             m = series[f"client_months.{name}"][:, :years].sum(axis=1)
             u = series[f"client_months_uncontrolled.{name}"][:, :years].sum(axis=1)
             euros += e.mean()
             uncontrolled += (e * np.divide(u, m, out=np.zeros_like(u), where=m > 0)).mean()
-        out[BUDGET_LINES[line]] = uncontrolled / euros if euros > 0 else 0.0
+        out[line] = uncontrolled / euros if euros > 0 else 0.0
     return out

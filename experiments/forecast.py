@@ -63,7 +63,7 @@ from sdsim.experiments.output import write_atomic
 from sdsim.experiments.runner import MonteCarloResult
 from sdsim.scenarios.loader import ScenarioError
 from sdsim.simulation.prices import INDICES, LINE_INDEX
-from sdsim.simulation.schema import BUDGET_LINES, LINE_TAAKVELD, PRODUCT_LINE, PRODUCTS
+from sdsim.simulation.schema import BUDGET_LINES, LINE_PRODUCTS, LINE_TAAKVELD, PRODUCTS
 
 TOTAL = "total"
 LINES: tuple[str, ...] = (*BUDGET_LINES, TOTAL)
@@ -286,14 +286,9 @@ def read_budget(path: Path, years: tuple[int, ...]) -> Budget:
 # --- the forecast ------------------------------------------------------------------------------
 
 
-def line_products(line: str) -> list[str]:
-    """The products paid from a budget line."""
-    return [PRODUCTS[p].name for p in range(len(PRODUCTS)) if BUDGET_LINES[PRODUCT_LINE[p]] == line]
-
-
 def client_metrics(line: str) -> list[str]:
     """The stock series whose sum is a line's clients (empty: the line has none)."""
-    products = line_products(line)
+    products = LINE_PRODUCTS[line]
     if products:
         return [f"clients.{p}" for p in products]
     return {"participatie_bijstand": ["households.bijstand"], "algemene_voorzieningen": ["clients_tier.general"]}.get(line, [])
@@ -379,7 +374,7 @@ def build_forecast(result: MonteCarloResult, years: int, budget: Budget | None =
         if clients:
             row["clients_end"] = sum(year_end(result, m, years) for m in clients)
             row["clients_mean"] = sum(per_year[m] for m in clients)
-        products = line_products(line)
+        products = LINE_PRODUCTS[line]
         if products:
             row["inflow"] = sum(per_year[f"inflow.{p}"] for p in products)
             row["outflow"] = sum(per_year[f"outflow.{p}"] for p in products)

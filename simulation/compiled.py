@@ -60,6 +60,7 @@ class CompiledScenario(NamedTuple):
     start_prices: dict[str, float]  # every money parameter (tariffs, benefit, wage, ...) in start-year euros
     lever_prices: LeverPrices  # euros of what levers add per unit of a tally
     lever_costs: np.ndarray  # (budget lines,) fixed euros per month the levers themselves cost
+    expected_terms: tuple[np.ndarray, np.ndarray]  # (products,) x 2: months in care and P(resolved) by the law (contract_terms)
     prior_starts: np.ndarray | None = None  # (months, providers, products) provisions started in the burn-in's last months, under
     # per-start pay: their instalments run on (``Engine``); None for a run begun from another scenario's state
 
@@ -148,7 +149,9 @@ def tariffs(prices: Mapping[str, float], params: Parameters) -> np.ndarray:
 def compile_scenario(profile: Profile, params: Parameters, levers: tuple[Lever, ...] = LEVERS) -> CompiledScenario:
     """Apply every lever once and compile the profile, rates and prices to arrays."""
     adjusted = policy_profile(profile, params, levers)
-    rates = policy_rates(compile_rates(params), params, levers)
+    today = compile_rates(params)  # behaviour before any lever: what contracts price a trajectory by
+    rates = policy_rates(today, params, levers)
+    terms = contract_terms(today)
     structure = compile_structure(adjusted, params)
     model, factor, lumpsum = provider_payment(adjusted)
     prices = at_start_year(params, REGISTRY, profile.start_year)
@@ -178,7 +181,8 @@ def compile_scenario(profile: Profile, params: Parameters, levers: tuple[Lever, 
         start_prices=prices,
         lever_prices=lever_prices(params, levers),
         lever_costs=lever_costs(profile, params, levers),
-    ).priced(*contract_terms(compile_rates(params)))  # today's behaviour, before any lever (the engine measures it, ``Engine``)
+        expected_terms=terms,
+    ).priced(*terms)  # the law's expectation; the engine measures today's cost where it can (``Engine``)
 
 
 __all__ = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sdsim.simulation.compiled import CompiledScenario, compile_scenario, contract_terms
-from sdsim.simulation.inputs import Rates, S, Structure, compile_rates
+from sdsim.simulation.compiled import CompiledScenario, compile_scenario
+from sdsim.simulation.inputs import Rates, S, Structure
 from sdsim.simulation.kernels import Scratch, advance, demography_tables, schedule_all
 from sdsim.simulation.ledger import Ledger, book
 from sdsim.simulation.parameters import Parameters
@@ -192,7 +192,7 @@ class Engine:
         month (care ends given the months in care, as at a start from a caseload).
         """
         compiled = compile_scenario(self.profile, params)
-        if compiled.profile != self.compiled.profile or compiled.prices_trajectories:
+        if compiled.profile != self.compiled.profile or compiled.prices_trajectories or self.compiled.prices_trajectories:
             raise ValueError(
                 f"month {self.month}: a timeline changes behaviour and prices, not the teams or contracts, nor pays per trajectory"
             )
@@ -212,12 +212,12 @@ class Engine:
         its own burn-in) with every contract on p x q, so under today's behaviour. The months are
         those of the provisions that ended (companions on their own product included) and the
         probability is resolved over ended: what a municipality sees in its accounts. A product
-        with none ended then keeps the law's expectation (``compiled.contract_terms``).
+        with none ended then keeps the law's expectation (``CompiledScenario.expected_terms``).
         """
         today = self.params.replace({PAYMENT_MODEL: 0.0})
         reference = Engine(self.profile, today, self.seed, self.replicate, households=start, horizon_months=REFERENCE_MONTHS).run()
         ended, resolved = reference.ended.sum(axis=0), reference.resolved.sum(axis=(0, 1))
-        months, resolved_share = contract_terms(compile_rates(self.params))
+        months, resolved_share = self.compiled.expected_terms
         some = ended > 0
         months = np.where(some, reference.ended_months.sum(axis=0) / np.maximum(ended, 1), months)
         return months, np.where(some, resolved / np.maximum(ended, 1), resolved_share)
@@ -241,8 +241,6 @@ class Engine:
         """
         if len(self._prior):
             self.compiled = self.compiled._replace(prior_starts=self._prior.commissioned)
-        if self.timeline and self.compiled.prices_trajectories:
-            raise ValueError("a timeline with contracts paid per trajectory is not supported (instalments span the switch)")
         self.segments = [(0, self.compiled)]
         cut, ceiling = self.rates.budget
         if cut > 0:

@@ -87,7 +87,6 @@ from sdsim.simulation.rng import (
 )
 from sdsim.simulation.schema import (
     CARE,
-    COMPANION,
     D_ACCESS,
     D_CRISIS,
     D_JUDGE,
@@ -231,8 +230,9 @@ SERVE_AHEAD = 16  # queue entries served: the rows of the entry this many entrie
 AHEAD = 6  # visits: the rows of the household this many visits ahead are prefetched
 
 # Households.context bits: what the scheduled events of hidden needs, general provisions and
-# maatwerk escalation depend on besides the domain's own state (a change redraws them), and whether
-# the household is asleep (its month's counts are carried in Scratch.asleep).
+# maatwerk escalation depend on besides the domain's own state (a change redraws them: multi-problem,
+# on benefit, with a case coordinator), and whether the household is asleep (its month's counts are
+# carried in Scratch.asleep).
 CTX_MULTI, CTX_BENEFIT, CTX_ASLEEP, CTX_COORDINATED = 1, 2, 4, 8
 
 # Indices into Rates.scalars (global ints are compile-time constants for numba).
@@ -686,11 +686,11 @@ def _escalation_mult(active: int, plan: bool, multi_mult: float, coordinated_mul
 @njit(cache=True, nogil=True, inline="always")
 def _sleep_or_wait(
     state, severity, entered, product, provider, door, persons, companions, wake, context, counts, fell_asleep, off, copay_product,
-    h: int, month: int, ctx: int, active: int, formal: int, queued: int, wake_month: int, income_class: int, key: np.uint64,
-    coordinated_share: float,
+    h: int, month: int, ctx: int, active: int, formal: int, queued: int, wake_month: int, income_class: int,
 ) -> int:  # fmt: skip
     """End the visit: asleep until ``wake_month`` without a formal trajectory, else awake next month; 1 if it fell asleep."""
-    count_household_at_month_end(counts, off, 1, active, formal, (ctx & CTX_COORDINATED) != 0)
+    with_coordinator = (ctx & CTX_COORDINATED) != 0
+    count_household_at_month_end(counts, off, 1, active, formal, with_coordinator)
     if queued > 0:  # a queue, decision or waiting list moves every month
         wake[h] = month + 1
         context[h] = ctx
@@ -698,8 +698,8 @@ def _sleep_or_wait(
     wake[h] = wake_month
     context[h] = ctx | CTX_ASLEEP
     count_state(
-        fell_asleep, off, 1, state, severity, entered, product, provider, door, persons, companions, copay_product, income_class, h, key,
-        coordinated_share,
+        fell_asleep, off, 1, state, severity, entered, product, provider, door, persons, companions, copay_product, income_class, h,
+        with_coordinator,
     )  # fmt: skip
     return 1
 
@@ -773,7 +773,7 @@ def _chunk(
             income_class = 0 if state[flat(h, WERK)] != NONE else income[h]
             count_state(
                 asleep, off, -1, state, severity, entered, product, provider, door, persons, companions, copay_product, income_class, h,
-                key, coordinated_share,
+                (context[h] & CTX_COORDINATED) != 0,  # as counted when it fell asleep
             )  # fmt: skip
             sleepers[0] -= 1
         if next_demography[h] <= month:
@@ -867,7 +867,7 @@ def _chunk(
         )  # fmt: skip
         fell += _sleep_or_wait(
             state, severity, entered, product, provider, door, persons, companions, wake, context, counts, fell_asleep, off,
-            copay_product, h, month, ctx, active, formal, queued, min(earliest, next_event), income_class, key, coordinated_share,
+            copay_product, h, month, ctx, active, formal, queued, min(earliest, next_event), income_class,
         )  # fmt: skip
     add_ranges(counts, asleep, sc.carried)  # the households asleep all month
     counts[at(off, X_HOUSE, H_SELF_RELIANT)] += rows - n_awake - sleepers[0] - vacant_at_start  # not visited since arriving
@@ -1284,10 +1284,7 @@ def admit_from_waiting_lists(
         for k in range(offer_start[p], offer_start[p + 1]):
             free[p] += max(0, slots[offer_provider[k], p] - row[care_at(off, X_STOCK, offer_provider[k], p)])
     weight, cap = st.budget_weight, st.budget_cap[0]
-    spent = np.zeros(1)  # start-year euros a month of the provisions held to the care budget (L5), if there is one
-    if cap < np.inf:
-        for p in range(weight.shape[0]):
-            spent[0] += weight[p] * row[persons_at(off, p, HOLD_PROVISIONS)]
+    spent = _held_to_budget(row, off, weight) if cap < np.inf else 0.0
     keys = np.empty(n_w, np.int64)
     order = np.empty(n_w, np.int64)  # entries that can be admitted this month (others just wait)
     n_sort = 0
@@ -1300,7 +1297,7 @@ def admit_from_waiting_lists(
             prefetch(product, ahead)
             prefetch(entered, ahead)
         priority = 0 if (door[hd] == D_CRISIS or door[hd] == D_JUDGE) else 1
-        if priority == 1 and (free[product[hd]] == 0 or (weight[product[hd]] > 0 and spent[0] >= cap)):
+        if priority == 1 and (free[product[hd]] == 0 or (weight[product[hd]] > 0 and spent >= cap)):
             continue
         waited = np.int64(month - entered[hd])
         keys[n_sort] = (priority << 40) | ((32_767 - waited) << 24) | _tiebreak(key, entered[hd], h, d)
@@ -1315,16 +1312,25 @@ def admit_from_waiting_lists(
     )  # fmt: skip
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _held_to_budget(row, off, weight) -> float:
+    """Start-year euros a month of the provisions held now at ``weight`` per provision: the care budget's spending (L5)."""
+    spent = 0.0
+    for p in range(weight.shape[0]):
+        spent += weight[p] * row[persons_at(off, p, HOLD_PROVISIONS)]
+    return spent
+
+
 @njit(cache=True, nogil=True, _nrt=False)
 def _admit_in_order(
     hh: Households, state, severity, entered, product, door, provider, next_onset, escalation, persons, companions, rt: Rates,
-    st: Structure, row, off, wh, wd, order, ranked, full, free, taken, spent, cap: float, key, mk, month: int,
+    st: Structure, row, off, wh, wd, order, ranked, full, free, taken, spent: float, cap: float, key, mk, month: int,
 ) -> None:  # fmt: skip
     """Admit the waiting-list entries in ``ranked`` order while their product has a free slot (priority entries always).
 
     A product held to the care budget (L5: ``Structure.budget_weight``) is admitted only while the
-    provisions held to it cost less than ``cap`` a month (``spent``, raised by every admission,
-    priority ones included).
+    provisions held to it cost less than ``cap`` a month (``spent``, read again from the persons tally
+    after every admission to it, priority ones included).
 
     The moment of an admission within the month (``wait_days``): the k-th of a product's ``free``
     slots at the start of the month is taken at k / free of the month (slots free up through the
@@ -1343,7 +1349,7 @@ def _admit_in_order(
         p = product[hd]
         priority = door[hd] == D_CRISIS or door[hd] == D_JUDGE
         budgeted = st.budget_weight[p] > 0
-        if not priority and (full[p] or (budgeted and spent[0] >= cap)):
+        if not priority and (full[p] or (budgeted and spent >= cap)):
             continue
         best, best_free = _best_provider(offer_start, offer_provider, slots, row, off, p)
         if best < 0 or (best_free <= 0 and not priority):
@@ -1359,10 +1365,8 @@ def _admit_in_order(
             state, entered, product, door, provider, next_onset, escalation, persons, companions, row, off, rt, hd, h, d, severity[hd],
             eligible, best, mk, month, days,
         )  # fmt: skip
-        if budgeted:
-            spent[0] += st.budget_weight[p] * persons[hd]
-            if companions[hd] != 0:
-                spent[0] += st.budget_weight[COMPANION[p]] * companions[hd]
+        if budgeted and cap < np.inf:
+            spent = _held_to_budget(row, off, st.budget_weight)
 
 
 @njit(cache=True, nogil=True)

@@ -143,6 +143,7 @@ N_PRODUCTS = len(PRODUCTS)
 PRODUCT_DOMAIN = np.array([p.domain for p in PRODUCTS], dtype=np.int64)
 PRODUCT_TIER = np.array([p.tier for p in PRODUCTS], dtype=np.int64)
 PRODUCT_LINE = np.array([LINE[p.line] for p in PRODUCTS], dtype=np.int64)
+LINE_PRODUCTS: dict[str, tuple[str, ...]] = {line: tuple(p.name for p in PRODUCTS if p.line == line) for line in BUDGET_LINES}
 # The heaviest product of each domain: where a crisis or a judge sends a household.
 HEAVY_PRODUCT = np.array(
     [max((i for i, p in enumerate(PRODUCTS) if p.domain == d), key=lambda i: PRODUCTS[i].tier) for d in range(N_DOMAINS)],

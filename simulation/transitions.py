@@ -360,9 +360,9 @@ def count_household_at_month_end(counts, off, sign: int, active: int, formal: in
 @njit(cache=True, nogil=True, inline="always")
 def count_state(
     counts, off, sign: int, state, severity, entered, product, provider, door, persons, companions, copay_product, income_class: int,
-    h: int, key: np.uint64, coordinated_share: float,
+    h: int, with_coordinator: bool,
 ) -> None:  # fmt: skip
-    """Add (``sign`` 1) or remove (-1) a whole month of household h in its current state.
+    """Add (``sign`` 1) or remove (-1) a whole month of household h in its current state (``with_coordinator``: L7).
 
     The count of an asleep household: in no queue, decision or waiting list, nothing about it
     changes until its next scheduled event, so its month is the same every month and is carried as
@@ -380,7 +380,7 @@ def count_state(
         count_in_service(counts, off, sign, d, now, hd, entered, product, provider, door, persons, companions, copay_product, income_class)
         count_at_month_end(counts, off, sign, d, now, severity[hd], hd, product, provider, persons, companions)
     count_household_in_service(counts, off, sign, state[flat(h, WERK)] != NONE)
-    count_household_at_month_end(counts, off, sign, active, formal, coordinated(key, h, formal, coordinated_share))
+    count_household_at_month_end(counts, off, sign, active, formal, with_coordinator)
 
 
 @njit(cache=True, nogil=True, inline="always")
