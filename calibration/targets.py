@@ -28,14 +28,18 @@ household; youth 0-17 = children; youth 0-22 = children + young adults (18-22); 
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from sdsim.simulation.indicators import route_shares
 from sdsim.simulation.prices import BENEFIT_INDEX, TARIFF_INDEX, WAGE_INDEX, index_factor
-from sdsim.simulation.schema import JEUGDHULP, ROUTES
+from sdsim.simulation.schema import JEUGDHULP, PRODUCT, ROUTES
+
+if TYPE_CHECKING:
+    from sdsim.simulation.census import CensusYear
 
 Basis = Literal["inhabitants", "youth_0_17", "youth_0_22", "households", "percent", "ratio"]
 Scaling = Literal["count", "rate", "share"]
@@ -442,6 +446,7 @@ TARGETS: tuple[Target, ...] = (
 
 # Indicators of sources.csv that the table does not compare, and why (model inputs and the like).
 NOT_COMPARED: dict[str, str] = {
+    "pop_80plus": "input: the national population path 2014-2024 (calibration/projection.py) and the national profile",
     "ended_jh_traj_share_0_3m": "input: youth care durations are drawn from this distribution; ended durations are not an output",
     "ended_jh_traj_share_3_6m": "input: youth care durations are drawn from this distribution",
     "ended_jh_traj_share_6_12m": "input: youth care durations are drawn from this distribution",
@@ -565,6 +570,39 @@ def price_factor(target: Target, values: Mapping[str, float], year: int) -> floa
     if not target.index or not target.figure:
         return 1.0
     return index_factor(values[target.index], figure_year(target), year)
+
+
+def unique_groups(measures: Iterable[Measure | None]) -> tuple[tuple[str, ...], ...]:
+    """The product groups whose persons a census must count (``census_years``) to give ``measures``."""
+    measures = [m for m in measures if m is not None]
+    return tuple(
+        sorted(
+            {m.items for m in measures if m.kind in ("unique", "per_person")}
+            | {(p,) for m in measures if m.kind == "per_person" for p in m.items}
+        )
+    )
+
+
+def measure_value(measure: Measure, year: CensusYear) -> float:
+    """The value of ``measure`` in one replicate's calendar year (``simulation.census``)."""
+    ind, census = year.indicators, year.census
+    if measure.kind == "flow":
+        return float(sum(ind[m].sum() for m in measure.items))
+    if measure.kind == "stock_mean":
+        return float(sum(ind[m] for m in measure.items).mean())
+    if measure.kind == "stock_end":
+        return float(sum(ind[m][-1] for m in measure.items))
+    if measure.kind == "route_share":
+        return float(route_shares({m: ind[m].sum() for m in measure.metrics})[measure.items[0]])
+    idx = [PRODUCT[p] for p in measure.items]
+    if measure.kind == "active":
+        return float(census.start[idx].sum() + census.admissions[idx].sum())
+    if measure.kind == "unique":
+        return float(census.unique[measure.items])
+    if measure.kind == "per_person":
+        return sum(census.unique[(p,)] for p in measure.items) / max(census.unique[measure.items], 1)
+    total = census.admissions[[PRODUCT[p] for p in measure.of]].sum()  # started_share
+    return float(100.0 * census.admissions[idx].sum() / total) if total else float("nan")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The ``sdsim`` command line: five sub-commands.
+"""The ``sdsim`` command line.
 
 - ``sdsim run [SCENARIO.toml]``: Monte Carlo replicates; writes ``DIR/yearly.csv`` (``monthly.parquet``
   with ``--monthly``) and, last, ``DIR/summary.json``; prints the default metrics
@@ -11,6 +11,10 @@
 - ``sdsim forecast SCENARIO.toml``: a multi-year forecast per budget line (Iv3 taakveld) with bands, P(overspend)
   against a budget and the amounts at 70-95 % certainty; writes ``forecast.xlsx``, ``forecast.csv``, fan charts
   and, last, ``DIR/forecast.json`` (``experiments.forecast``).
+- ``sdsim calibrate``: fit the national model (``scenarios/nederland.toml``) to published series; writes
+  ``posterior.parquet``, ``draws.csv`` (the parameter file ``--posterior`` takes), ``fit.csv``, ``forecast.csv``,
+  ``fit_report.html`` and, last, ``calibration.json`` (``experiments.calibrate``).
+- ``sdsim backtest``: fit on the fit years, forecast the test years, score against naive forecasts.
 - ``sdsim parameters``: the parameter registry.
 
 ``DIR`` must be new or empty unless ``--overwrite``. User mistakes print one line,
@@ -88,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=_workers, default=None, help="processes (default: all cores)")
     run.add_argument("--monthly", action="store_true", help="also write the monthly detail as monthly.parquet")
     _output_options(run)
+    _posterior_option(run)
     _overwrite(run)
     compare = sub.add_parser("compare", help="compare scenarios with common random numbers; write a report")
     compare.add_argument("base", type=Path, help="base scenario TOML")
@@ -98,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--out", type=_folder, default=Path("sdsim-compare"), help="output folder, new or empty (default sdsim-compare)")
     compare.add_argument("--workers", type=_workers, default=None, help="processes (default: all cores)")
     _output_options(compare)
+    _posterior_option(compare)
     _overwrite(compare)
     compare.add_argument("--lang", choices=("nl", "en"), default="nl", help="report language (default nl)")
     compare.add_argument(
@@ -135,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     _overwrite(validate)
     validate.add_argument("--strict", action="store_true", help="exit 1 unless every acceptance criterion of issue 10 passes")
     _forecast_parser(sub)
+    _calibration_parsers(sub)
     profile = sub.add_parser("profile", help="municipality profiles")
     build = profile.add_subparsers(dest="profile_command", required=True).add_parser(
         "build", help="a profile from a municipality's own figures, the rest scaled from the default (scenarios/build.py)"
@@ -157,6 +164,42 @@ def _month(text: str) -> str:
 
 
 _month.__name__ = "month"
+
+
+def _span(text: str) -> tuple[int, int]:
+    """An argument type: years ``YYYY-YYYY`` (or one year ``YYYY``)."""
+    first, _, last = text.partition("-")
+    last = last or first
+    if not (first.isdigit() and last.isdigit() and len(first) == len(last) == 4 and int(first) <= int(last)):
+        shown = text if len(text) <= 24 else text[:21] + "..."
+        raise argparse.ArgumentTypeError(f"expected years FIRST-LAST such as 2015-2019, got {shown!r}")
+    return int(first), int(last)
+
+
+_span.__name__ = "years"
+
+
+def _calibration_parsers(sub) -> None:
+    from sdsim.experiments.calibrate import NATIONAL_PARAMETERS, NATIONAL_SCENARIO
+
+    calibrate = sub.add_parser("calibrate", help="fit the national model to published series: a posterior (ABC-SMC), fit report")
+    backtest = sub.add_parser("backtest", help="fit on the fit years, forecast the test years, score against naive forecasts")
+    for parser, fit, out in ((calibrate, "2015-2019", "sdsim-calibrate"), (backtest, "2015-2018", "sdsim-backtest")):
+        parser.add_argument("--scenario", type=Path, default=NATIONAL_SCENARIO, help="scenario TOML (default scenarios/nederland.toml)")
+        parser.add_argument("--profile", type=Path, default=None, help="profile TOML instead of the scenario's")
+        parser.add_argument("--targets", type=Path, default=None,
+                            help="figures CSV in the form of nl_public_figures.csv (default: the packaged figures)")  # fmt: skip
+        parser.add_argument("--fit-years", type=_span, default=_span(fit), help=f"years whose figures are fitted (default {fit})")
+        parser.add_argument("--params", type=Path, default=NATIONAL_PARAMETERS,
+                            help="free parameters and priors (default calibration/national.toml)")  # fmt: skip
+        parser.add_argument("--waves", type=whole(1, 20), default=5, help="emulator waves after the first, over the prior (default 5)")
+        parser.add_argument("--seed", type=_seed, default=0, help="seed, 0 <= S < 2**63 (default 0)")
+        parser.add_argument("--executor", choices=("local", "dask"), default="local", help="local processes (default) or Dask")
+        parser.add_argument("--workers", type=_workers, default=None, help="processes (default: all cores)")
+        parser.add_argument("--scheduler", default=None, help="with --executor dask: a running scheduler, e.g. tcp://HOST:8786")
+        parser.add_argument("--out", type=_folder, default=Path(out), help=f"output folder, new or empty (default {out})")
+        _overwrite(parser)
+    backtest.add_argument("--test-years", type=_span, default=_span("2019"), help="years forecast and scored (default 2019)")
 
 
 def _forecast_parser(sub) -> None:
@@ -184,6 +227,7 @@ def _forecast_parser(sub) -> None:
         "--out", type=_folder, default=Path("sdsim-forecast"), help="output folder, new or empty (default sdsim-forecast)"
     )
     forecast.add_argument("--workers", type=_workers, default=None, help="processes (default: all cores)")
+    _posterior_option(forecast)
     forecast.add_argument("--lang", choices=("nl", "en"), default="nl", help="workbook, chart and table language (default nl)")
     _overwrite(forecast)
 
@@ -196,6 +240,24 @@ def _executor_options(parser: argparse.ArgumentParser, default_out: str) -> None
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     group.add_argument("--overwrite", action="store_true", help="replace sdsim's files in an existing --out")
+
+
+def _posterior_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--posterior", type=Path, default=None,
+                        help="a fit's folder (draws.csv of sdsim calibrate): replicate r runs parameter set r mod n")  # fmt: skip
+
+
+def _draws(args: argparse.Namespace):
+    """The posterior of ``--posterior`` (``scenarios.posterior``), or None."""
+    from sdsim.scenarios.posterior import read_draws
+
+    return read_draws(args.posterior) if args.posterior is not None else None
+
+
+def _posterior_provenance(draws) -> dict[str, object]:
+    if draws is None:
+        return {}
+    return {"posterior": {"file": str(draws.path), "sha256": draws.sha256, "draws": len(draws.values), "parameters": list(draws.names)}}
 
 
 def _overwrite(parser: argparse.ArgumentParser) -> None:
@@ -225,6 +287,8 @@ def _table(summary: dict) -> str:
 
 RUN_FILES = ("summary.json", "yearly.csv", "monthly.parquet", "monthly.csv")
 COMPARE_FILES = ("comparison.json", "comparison.csv", "report.html", "figures/*.png")
+CALIBRATE_FILES = ("calibration.json", "posterior.parquet", "draws.csv", "fit.csv", "forecast.csv", "fit_report.html")
+BACKTEST_FILES = ("backtest.json", "scores.csv", "forecast.csv", "backtest.html")
 VALIDATE_FILES = ("validation.html", "validation.csv", "validation.md")
 STORE_FILES = ("sensitivity.json", "complete.json", "sweep.json", "chunks/part-*.parquet", "figures/*.png")
 
@@ -261,19 +325,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     scenario = load_scenario(args.scenario)
+    draws = _draws(args)
     years = args.years or scenario.years
     check_memory(args.replicates, 1, years)
     out: Path = args.out
     prepare_out(out, args.overwrite, RUN_FILES)
     started = time.perf_counter()
     with tqdm(total=args.replicates, desc=f"{scenario.name}", unit="replicate", delay=3.0, file=sys.stderr) as bar:
-        result = run_scenario(scenario, args.replicates, seed=args.seed, years=years, workers=args.workers, on_done=bar.update)
+        result = run_scenario(scenario, args.replicates, args.seed, years, args.workers, bar.update, draws)
     summary = yearly_summary(result)
     write_atomic(out / "yearly.csv", yearly_csv([result], args.csv_dialect))
     if args.monthly:
         write_monthly_parquet(out / "monthly.parquet", [result])
     # summary.json is written last: its presence means the run completed.
-    write_json(out / "summary.json", {"provenance": provenance(result, args.replicates), "years": summary})
+    write_json(out / "summary.json", {"provenance": provenance(result, args.replicates) | _posterior_provenance(draws), "years": summary})
     print(f"{scenario.name}: {args.replicates} replicates x {years} years in {time.perf_counter() - started:.1f} s -> {out}/")
     print(_table(summary))
     return 0
@@ -298,6 +363,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     base = load_scenario(args.base)
     alternatives = [load_scenario(path) for path in args.alternatives]
+    draws = _draws(args)
     _distinct_names(base, alternatives)
     shared = args.burn_in == "shared"
     for other in alternatives:
@@ -309,13 +375,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     total = args.replicates * (1 + len(alternatives))
     with tqdm(total=total, desc="compare", unit="replicate", delay=3.0, file=sys.stderr) as bar:
-        comparison = run_comparison(base, alternatives, args.replicates, args.seed, years, args.workers, bar.update, shared)
+        comparison = run_comparison(base, alternatives, args.replicates, args.seed, years, args.workers, bar.update, shared, draws)
     for result in comparison.results:
         check_finite(result)
     differences = paired_summary(comparison)
     prov = {
         "base": provenance(comparison.base, args.replicates),
         "alternatives": [provenance(r, args.replicates)["scenario"] for r in comparison.alternatives],
+        **_posterior_provenance(draws),
         "common_random_numbers": f"replicate r of every scenario uses stream_key({args.seed}, r)",
         "burn_in": "shared: every scenario starts from the base at the start year" if shared else "own: each scenario's own history",
     }
@@ -467,6 +534,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     base = load_scenario(args.scenario)
+    draws = _draws(args)
     start_year = base.profile.start_year
     fc.check_start(args.start, start_year)
     years = args.years
@@ -489,7 +557,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     with tqdm(total=args.replicates * len(scenarios), desc="forecast", unit="replicate", delay=3.0, file=sys.stderr) as bar:
         states = CASELOAD_STATES if caseload is not None else None  # the caseload gives today's care; the rest from a few burn-ins
         results = run_scenarios(
-            scenarios, args.replicates, args.seed, years, args.workers, bar.update, shared and len(scenarios) > 1, caseload, states
+            scenarios, args.replicates, args.seed, years, args.workers, bar.update, shared and len(scenarios) > 1, caseload, states, draws
         )
     for result in results:
         check_finite(result)
@@ -504,7 +572,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         "start": f"{start_year}-01",
         "common_random_numbers": f"replicate r of every scenario uses stream_key({args.seed}, r)",
         "burn_in": "shared: both start from the base's burned-in state at the start year" if shared and len(results) > 1 else "own",
-    }
+    } | _posterior_provenance(draws)
     forecasts = fc.write_outputs(out, results, years, budget, prov, args.lang)
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))
     # forecast.json is written last: its presence means the forecast completed.
@@ -516,6 +584,67 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     if len(forecasts) > 2:
         print()
         print(fc.text_table(forecasts[2], args.lang))
+    return 0
+
+
+def _fit(args: argparse.Namespace, setup, out: Path):
+    """Run the fit of ``setup`` on the chosen executor; progress on stderr."""
+    from sdsim.calibration.fit import run_fit
+    from sdsim.experiments.runner import default_workers
+
+    if args.executor == "dask" and not args.scheduler:
+        raise ScenarioError("--scheduler", "", "--executor dask needs the address of a running scheduler")
+    log = lambda line: print(f"{setup.scenario.name}: {line}", file=sys.stderr)  # noqa: E731
+    log(f"fitting {len(setup.problem.names)} parameters to {len(setup.observations)} figures")
+    workers = args.workers or default_workers()
+    dask = args.scheduler if args.executor == "dask" else None
+    posterior = run_fit(setup, waves=args.waves, workers=workers, dask_address=dask, log=log)
+    log(f"{posterior.evaluations:,} simulations in {posterior.seconds:.0f} s ({posterior.evaluations / posterior.seconds:.1f} a second)")
+    return posterior, workers, dask
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Fit the national model; write posterior.parquet, draws.csv, fit.csv, forecast.csv, fit_report.html, calibration.json (last)."""
+    from sdsim.experiments import calibrate as cal
+    from sdsim.experiments.output import prepare_out, provenance_of, write_atomic, write_json
+
+    setup = cal.load_setup(args.scenario, args.profile, args.params, args.targets, args.fit_years, args.seed)
+    out: Path = args.out
+    prepare_out(out, args.overwrite, CALIBRATE_FILES)
+    posterior, workers, dask = _fit(args, setup, out)
+    prediction = cal.predict(setup, posterior, setup.scenario.profile.start_year + setup.scenario.years - 1, workers, dask)
+    rows = cal.fit_rows(prediction, setup.observations)
+    cal.posterior_parquet(out / "posterior.parquet", posterior)
+    write_atomic(out / "draws.csv", cal.draws_csv(setup, posterior))
+    write_atomic(out / "fit.csv", cal.rows_csv(rows))
+    write_atomic(out / "forecast.csv", cal.tidy_forecast(prediction, cal.all_observations(args.targets)))
+    write_atomic(out / "fit_report.html", cal.fit_report(setup, posterior, prediction, rows))
+    stats = cal.series_statistics(rows)
+    write_json(out / "calibration.json", provenance_of(cal.summary(setup, posterior, args)) | {"series": stats})
+    print(cal.text_summary(setup, posterior, stats))
+    print(f"-> {out}/posterior.parquet, draws.csv, fit.csv, forecast.csv, fit_report.html, calibration.json")
+    return 0
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    """Fit on the fit years, forecast the test years, score; write scores.csv, forecast.csv, backtest.html, backtest.json (last)."""
+    from sdsim.experiments import calibrate as cal
+    from sdsim.experiments.output import prepare_out, provenance_of, write_atomic, write_json
+
+    setup = cal.load_setup(args.scenario, args.profile, args.params, args.targets, args.fit_years, args.seed)
+    test = cal.test_observations(args.targets, args.fit_years, args.test_years, setup.scenario)
+    out: Path = args.out
+    prepare_out(out, args.overwrite, BACKTEST_FILES)
+    posterior, workers, dask = _fit(args, setup, out)
+    prediction = cal.predict(setup, posterior, args.test_years[1], workers, dask)
+    scores = cal.backtest_scores(prediction, setup.observations, test)
+    write_atomic(out / "scores.csv", cal.scores_csv(scores))
+    write_atomic(out / "forecast.csv", cal.tidy_forecast(prediction, cal.all_observations(args.targets)))
+    write_atomic(out / "backtest.html", cal.backtest_report(setup, posterior, prediction, test, scores))
+    extra = cal.summary(setup, posterior, args) | {"test_years": list(args.test_years)}
+    write_json(out / "backtest.json", provenance_of(extra) | {"scores": [cal.score_record(s) for s in scores]})
+    print(cal.scores_text(scores))
+    print(f"-> {out}/scores.csv, forecast.csv, backtest.html, backtest.json")
     return 0
 
 
@@ -559,6 +688,8 @@ def main(argv: list[str] | None = None) -> int:
             "sensitivity": cmd_sensitivity,
             "validate": cmd_validate,
             "forecast": cmd_forecast,
+            "calibrate": cmd_calibrate,
+            "backtest": cmd_backtest,
             "profile": cmd_profile,
             "parameters": cmd_parameters,
         }

@@ -15,6 +15,7 @@ import numpy as np
 from sdsim.experiments.runner import MonteCarloResult, run_scenarios, shared_start_problem
 from sdsim.experiments.summary import spread
 from sdsim.scenarios.loader import Scenario, ScenarioError
+from sdsim.scenarios.posterior import ParameterDraws
 from sdsim.simulation.indicators import metric_kind, over_period
 from sdsim.simulation.levers import Target
 from sdsim.simulation.schema import BUDGET_LINES, LINE_PRODUCTS
@@ -65,15 +66,17 @@ def run_comparison(
     workers: int | None = None,
     on_done: Callable[[int], None] | None = None,
     shared_burn_in: bool = False,
+    draws: ParameterDraws | None = None,
 ) -> Comparison:
     """Run the base and every alternative with the same seed and replicates (common random numbers).
 
     With ``shared_burn_in`` every scenario starts from the base's state at the start year, so the
-    report shows the transition from today rather than a policy that was always in force.
+    report shows the transition from today rather than a policy that was always in force. ``draws``: a
+    posterior; replicate r of every scenario runs its row r mod n, so the differences stay paired.
     """
     for other in alternatives:
         check_comparable(base, other, shared_burn_in)
-    results = run_scenarios([base, *alternatives], replicates, seed, years, workers, on_done, shared_burn_in)
+    results = run_scenarios([base, *alternatives], replicates, seed, years, workers, on_done, shared_burn_in, draws=draws)
     return Comparison(base=results[0], alternatives=tuple(results[1:]))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sdsim.scenarios.loader import Scenario
+from sdsim.scenarios.posterior import ParameterDraws
 from sdsim.simulation.caseload import Band, apply_caseload
 from sdsim.simulation.compiled import compile_scenario, policy_profile
 from sdsim.simulation.engine import Engine
@@ -139,13 +140,17 @@ def run_replicate(
     params: Parameters | None = None,
     caseload: Sequence[Band] | None = None,
     states: int | None = None,
+    draws: ParameterDraws | None = None,
 ) -> dict[str, np.ndarray]:
     """Run one replicate and return its monthly indicators.
 
     ``start``: a shared burn-in (see ``replicate_engine``); ``params``: instead of the scenario's;
     ``caseload``: today's caseload on 1 January of the start year (from ``start``, or the scenario's own burn-in);
-    ``states``: replicate r starts from the burned-in state of replicate r mod ``states`` (see ``run_scenarios``).
+    ``states``: replicate r starts from the burned-in state of replicate r mod ``states`` (see ``run_scenarios``);
+    ``draws``: a posterior, whose row for this replicate gives the parameters of the scenario and of ``start``.
     """
+    if draws is not None:
+        scenario, start = draws.scenario(scenario, replicate), start and draws.scenario(start, replicate)
     timeline = scenario.params_at(params)
     params = scenario.params if params is None else params
     start = scenario if caseload and start is None else start
@@ -162,8 +167,9 @@ def _batch(
     start: Scenario | None,
     caseload: Sequence[Band] | None,
     states: int | None,
+    draws: ParameterDraws | None = None,
 ) -> list[tuple[int, dict[str, np.ndarray]]]:
-    return [(r, run_replicate(scenario, seed, r, years, start, caseload=caseload, states=states)) for r in replicates]
+    return [(r, run_replicate(scenario, seed, r, years, start, caseload=caseload, states=states, draws=draws)) for r in replicates]
 
 
 PARENT_CHECK_SECONDS = 0.5
@@ -232,6 +238,7 @@ def run_scenario(
     years: int | None = None,
     workers: int | None = None,
     on_done: Callable[[int], None] | None = None,
+    draws: ParameterDraws | None = None,
 ) -> MonteCarloResult:
     """Run ``replicates`` replicates (0..R-1) of ``scenario``; ``workers`` > 1 uses processes.
 
@@ -242,8 +249,9 @@ def run_scenario(
         years: horizon in years (default: the scenario's).
         workers: processes (default: all cores; 1 runs in this process).
         on_done: called with the number of replicates just finished (progress bars).
+        draws: a posterior: replicate r runs its row r mod n (``scenarios.posterior``).
     """
-    return run_scenarios([scenario], replicates, seed, years, workers, on_done)[0]
+    return run_scenarios([scenario], replicates, seed, years, workers, on_done, draws=draws)[0]
 
 
 def run_scenarios(
@@ -256,6 +264,7 @@ def run_scenarios(
     shared_burn_in: bool = False,
     caseload: Sequence[Band] | None = None,
     states: int | None = None,
+    draws: ParameterDraws | None = None,
 ) -> list[MonteCarloResult]:
     """Run replicates 0..R-1 of every scenario with the same seed (common random numbers), in one pool of processes.
 
@@ -264,7 +273,8 @@ def run_scenarios(
     ``caseload`` too, set to today's caseload (``simulation.caseload``). ``states``: with a shared
     start, replicate r starts from the burned-in state of replicate r mod ``states`` (its own draws
     from there on): where the caseload gives today's care, fewer burn-ins describe the rest of the
-    population (what was measured: ``sdsim forecast``).
+    population (what was measured: ``sdsim forecast``). ``draws``: a posterior; replicate r of every scenario
+    runs its row r mod n (``scenarios.posterior``).
     """
     start = scenarios[0] if shared_burn_in or caseload else None
     tasks = [(i, r) for i in range(len(scenarios)) for r in range(replicates)]
@@ -273,7 +283,7 @@ def run_scenarios(
     results: dict[tuple[int, int], dict[str, np.ndarray]] = {}
     if workers <= 1:
         for i, r in tasks:
-            results[i, r] = run_replicate(scenarios[i], seed, r, horizon[i], start, caseload=caseload, states=states)
+            results[i, r] = run_replicate(scenarios[i], seed, r, horizon[i], start, caseload=caseload, states=states, draws=draws)
             if on_done:
                 on_done(1)
     else:
@@ -282,7 +292,15 @@ def run_scenarios(
         with worker_pool(workers) as pool:
             futures = {
                 pool.submit(
-                    _batch, scenarios[i], seed, list(range(first, min(first + size, replicates))), horizon[i], start, caseload, states
+                    _batch,
+                    scenarios[i],
+                    seed,
+                    list(range(first, min(first + size, replicates))),
+                    horizon[i],
+                    start,
+                    caseload,
+                    states,
+                    draws,
                 ): i
                 for i in range(len(scenarios))
                 for first in range(0, replicates, size)

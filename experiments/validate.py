@@ -26,134 +26,31 @@ from sdsim.calibration.targets import (
     Row,
     Target,
     judge,
+    measure_value,
     national_basis,
     price_factor,
     scaled_figure,
     source_rows,
+    unique_groups,
 )
 from sdsim.experiments.output import provenance_of
 from sdsim.experiments.runner import replicate_engine
 from sdsim.scenarios.loader import Scenario
-from sdsim.simulation.indicators import monthly_indicators, route_shares
-from sdsim.simulation.ledger import book
-from sdsim.simulation.schema import CARE, COMPANION, DOORS, JEUGDHULP, N_DOMAINS, N_PRODUCTS, PRODUCT
+from sdsim.simulation.census import MONTHS, CensusYear, census_years
+from sdsim.simulation.schema import JEUGDHULP
 
-MONTHS = 12  # the comparable year: the first simulated year
 BASES = ("inhabitants", "youth_0_17", "youth_0_22", "households")
-UNIQUE_GROUPS: tuple[tuple[str, ...], ...] = tuple(
-    sorted(
-        {t.model.items for t in TARGETS if t.model is not None and t.model.kind in ("unique", "per_person")}
-        | {(p,) for t in TARGETS if t.model is not None and t.model.kind == "per_person" for p in t.model.items}
-    )
-)
+UNIQUE_GROUPS = unique_groups(t.model for t in TARGETS)
 
 
-@dataclass(frozen=True)
-class Census:
-    """What one replicate's households show in the comparable year (beyond the indicators).
-
-    Attributes:
-        basis: persons on 1 January: inhabitants, youth_0_17, youth_0_22; and households.
-        start: (products,) provisions (trajectories) held on 1 January per product.
-        admissions: (products, doors) provisions started during the year by product and door.
-        unique: persons holding a product of a group at some time in the year (per household the
-            most at once: a household's members in care are the same persons all year).
-    """
-
-    basis: dict[str, float]
-    start: np.ndarray
-    admissions: np.ndarray
-    unique: dict[tuple[str, ...], int]
-
-
-@dataclass(frozen=True)
-class ReplicateYear:
-    """One replicate's comparable year: census and monthly indicators (``{metric: (12,)}``)."""
-
-    census: Census
-    indicators: dict[str, np.ndarray]
-
-
-def _in_care(hh) -> tuple[np.ndarray, ...]:
-    """Every household-domain in care: its row, product, door, persons and companions (``Households``)."""
-    rows, cols = np.nonzero(hh.state[:, :N_DOMAINS] == CARE)
-    return (
-        rows, cols, hh.product[rows, cols].astype(np.int64), hh.door[rows, cols].astype(np.int64),
-        hh.persons[rows, cols].astype(np.int64), hh.companions[rows, cols].astype(np.int64),
-    )  # fmt: skip
-
-
-def _provisions(products: np.ndarray, persons: np.ndarray, companions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(product, provisions) pairs of trajectories: each person's product, and the companions' (``schema.COMPANION``)."""
-    with_companion = companions > 0
-    return (
-        np.concatenate((products, COMPANION[products[with_companion]])),
-        np.concatenate((persons, companions[with_companion])),
-    )
-
-
-def _hold(ever: np.ndarray, rows: np.ndarray, products: np.ndarray, persons: np.ndarray, companions: np.ndarray) -> None:
-    """Raise ``ever[row, product]`` to the persons holding the product now (a companion of another product too)."""
-    np.maximum.at(ever, (rows, products), persons)
-    other = (companions > 0) & (COMPANION[products] != products)
-    np.maximum.at(ever, (rows[other], COMPANION[products[other]]), companions[other])
-
-
-def run_year(scenario: Scenario, seed: int, replicate: int) -> ReplicateYear:
+def run_year(scenario: Scenario, seed: int, replicate: int) -> CensusYear:
     """Burn in one replicate, then run its first year month by month with a census of the households.
 
-    The engine is the runner's (``replicate_engine``), stepped a month at a time; the indicators
-    are those ``run_replicate`` returns for a one-year horizon (a test checks they are identical).
+    The engine is the runner's (``replicate_engine``); the indicators are those ``run_replicate``
+    returns for a one-year horizon (a test checks they are identical).
     """
     engine = replicate_engine(scenario.profile, scenario.params, seed, replicate, MONTHS)
-    engine.run(0)  # the burn-in: the state on 1 January of the start year
-    hh = engine.households
-    children, young = hh.children.astype(np.int64), hh.young.astype(np.int64)
-    basis = {
-        "inhabitants": float((children + young + hh.adults + hh.elderly).sum()),
-        "youth_0_17": float(children.sum()),
-        "youth_0_22": float((children + young).sum()),
-        "households": float(hh.occupied.sum()),
-    }
-    ever = np.zeros((hh.size, N_PRODUCTS), dtype=np.int64)  # the most persons of a household holding a product in the year
-    rows, _, products, _, persons, companions = _in_care(hh)
-    _hold(ever, rows, products, persons, companions)
-    start = np.bincount(*_provisions(products, persons, companions), minlength=N_PRODUCTS)
-    admissions = np.zeros((N_PRODUCTS, len(DOORS)), dtype=np.int64)
-    for _ in range(MONTHS):
-        engine.step()
-        month = engine.month - 1
-        rows, cols, products, doors, persons, companions = _in_care(hh)
-        _hold(ever, rows, products, persons, companions)
-        new = hh.entered[rows, cols] == month  # admitted this month (care ends are decided in a later month)
-        provided, count = _provisions(products[new], persons[new], companions[new])
-        np.add.at(admissions, (provided, np.concatenate((doors[new], doors[new][companions[new] > 0]))), count)
-    unique = {group: int(ever[:, [PRODUCT[p] for p in group]].max(axis=1).sum()) for group in UNIQUE_GROUPS}
-    tallies = engine.recorded()
-    indicators = monthly_indicators(tallies, book(tallies, engine.compiled))
-    return ReplicateYear(Census(basis, start, admissions, unique), indicators)
-
-
-def measure_value(measure: Measure, year: ReplicateYear) -> float:
-    """The value of ``measure`` in one replicate's comparable year."""
-    ind, census = year.indicators, year.census
-    if measure.kind == "flow":
-        return float(sum(ind[m].sum() for m in measure.items))
-    if measure.kind == "stock_mean":
-        return float(sum(ind[m] for m in measure.items).mean())
-    if measure.kind == "stock_end":
-        return float(sum(ind[m][-1] for m in measure.items))
-    if measure.kind == "route_share":
-        return float(route_shares({m: ind[m].sum() for m in measure.metrics})[measure.items[0]])
-    idx = [PRODUCT[p] for p in measure.items]
-    if measure.kind == "active":
-        return float(census.start[idx].sum() + census.admissions[idx].sum())
-    if measure.kind == "unique":
-        return float(census.unique[measure.items])
-    if measure.kind == "per_person":
-        return sum(census.unique[(p,)] for p in measure.items) / max(census.unique[measure.items], 1)
-    total = census.admissions[[PRODUCT[p] for p in measure.of]].sum()  # started_share
-    return float(100.0 * census.admissions[idx].sum() / total) if total else float("nan")
+    return census_years(engine, 1, UNIQUE_GROUPS)[0]
 
 
 def describe(measure: Measure | None) -> str:
@@ -231,7 +128,7 @@ def _published(rows: tuple[Row, ...], sources: dict[Row, dict[str, str]], pretty
     return join.join(f"{number(sources[r]['value'])} {sources[r]['unit']} ({r.geography} {r.period})" for r in rows)
 
 
-def build_table(scenario: Scenario, years: list[ReplicateYear], seed: int) -> Validation:
+def build_table(scenario: Scenario, years: list[CensusYear], seed: int) -> Validation:
     """Compare the replicates' comparable year with every target; add the sources' rows not compared."""
     sources = source_rows()
     basis = {b: float(np.mean([y.census.basis[b] for y in years])) for b in BASES}

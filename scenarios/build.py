@@ -7,6 +7,11 @@ comments). ``inhabitants`` is required; every other quantity is optional:
 quantity                    meaning
 ==========================  ===========================================================================
 inhabitants                 persons on 1 January of the start year
+start_year                  the year of the figures (default: the default municipality's, 2026)
+weight                      real persons each simulated one stands for: a sample of a large population,
+                            whose figures are given divided by it (default 1)
+burn_in_years               years simulated before the start year (default: the default municipality's, 40)
+slots_factor                every contract's slots relative to the default's per inhabitant (default 1)
 persons_0_17 ...            persons 0-17, 18-22, 23-74 and 75+ (``persons_0_17``, ``persons_18_22``,
                             ``persons_23_74``, ``persons_75_plus``): all four, or none
 households                  private households
@@ -39,7 +44,11 @@ from sdsim.simulation.schema import AGE_GROUPS, INCOME_CLASSES
 DEFAULT_PROFILE = Path(__file__).resolve().parent / "profiles" / "default.toml"
 AGE_QUANTITIES = ("persons_0_17", "persons_18_22", "persons_23_74", "persons_75_plus")
 INCOME_QUANTITIES = tuple(f"income_{c}_share" for c in INCOME_CLASSES)
-QUANTITIES = ("inhabitants", *AGE_QUANTITIES, "households", "bijstand_households", *INCOME_QUANTITIES)
+SETTINGS = ("start_year", "weight", "burn_in_years")
+QUANTITIES = ("inhabitants", *SETTINGS, "slots_factor", *AGE_QUANTITIES, "households", "bijstand_households", *INCOME_QUANTITIES)
+SHARE, COUNT = (0.0, 1.0, "a share in [0, 1]"), (0.0, math.inf, "a count >= 0")
+LIMITS = {"start_year": (2000.0, 2100.0, "a year 2000-2100"), "weight": (1.0, 1e6, "a weight >= 1"),
+          "burn_in_years": (0.0, 50.0, "whole years 0-50"), "slots_factor": (0.01, 100.0, "a factor 0.01-100")}  # fmt: skip
 SCALED = "scaled from the default municipality (national rates)"
 PRIOR_WEIGHT = 0.3
 
@@ -65,8 +74,8 @@ def read_figures(path: Path) -> dict[str, tuple[float, str]]:
             value = float(cell)
         except ValueError:
             raise ScenarioError(path, f"row {number}, column value", f"expected a number, got {show(cell)}") from None
-        if not math.isfinite(value) or value < 0 or (quantity.endswith("_share") and value > 1):
-            allowed = "a share in [0, 1]" if quantity.endswith("_share") else "a count >= 0"
+        low, high, allowed = LIMITS.get(quantity, SHARE if quantity.endswith("_share") else COUNT)
+        if not math.isfinite(value) or not low <= value <= high:
             raise ScenarioError(path, f"row {number}, column value", f"expected {allowed}, got {show(cell)}")
         figures[quantity] = (value, source or "figures file")
     if "inhabitants" not in figures or figures["inhabitants"][0] <= 0:
@@ -97,6 +106,10 @@ def build_profile(figures: dict[str, tuple[float, str]], name: str, out: Path) -
         return value
 
     data = dict(default, name=name, inhabitants=round(inhabitants))
+    for setting in SETTINGS:
+        if setting in figures:
+            data[setting] = type(default.get(setting, 1.0))(figures[setting][0])
+            sources[setting] = figures[setting][1]
     population = {g: default["population"][g] * factor for g in AGE_GROUPS}
     if AGE_QUANTITIES[0] in figures:
         population = {g: figures[q][0] for g, q in zip(AGE_GROUPS, AGE_QUANTITIES, strict=True)}
@@ -110,7 +123,8 @@ def build_profile(figures: dict[str, tuple[float, str]], name: str, out: Path) -
     data["access_teams"] = [dict(t, fte={d: round(f * factor, 2) for d, f in t["fte"].items()}) for t in default["access_teams"]]
     practices = max(1, round(len(default["gp_practices"]) * factor))
     data["gp_practices"] = [{"name": f"Huisartsenpraktijk {i + 1}", "weight": 1.0} for i in range(practices)]
-    data["providers"] = [_scaled_provider(group, factor) for group in default["providers"]]
+    slots = given("slots_factor", 1.0, "providers")
+    data["providers"] = [_scaled_provider(group, factor, slots) for group in default["providers"]]
     for table in ("revenue", "general_subsidy_year"):
         data[table] = {k: round(v * factor) for k, v in default[table].items()}
     projection = DEFAULT_PROFILE.parent / default["population_path"]
@@ -143,9 +157,14 @@ def _fit_types(types: list[dict], population: dict[str, float], households: int)
     return [dict(t, share=round(float(s), 4)) for t, s in zip(types, shares, strict=True)]
 
 
-def _scaled_provider(group: dict, factor: float) -> dict:
-    """A provider group for a municipality ``factor`` times the default: as many contracts (at least one), or casework FTE."""
+def _scaled_provider(group: dict, factor: float, slots: float = 1.0) -> dict:
+    """A provider group for a municipality ``factor`` times the default: as many contracts (at least one), or casework FTE.
+
+    ``slots``: each contract's slots times this (at least one where the default has any).
+    """
     out = dict(group)
+    if "slots" in group and slots != 1.0:
+        out["slots"] = {p: max(1, round(n * slots)) if n else 0 for p, n in group["slots"].items()}
     if group.get("casework_fte"):
         out["casework_fte"] = round(group["casework_fte"] * factor, 2)
     else:

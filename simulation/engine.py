@@ -14,7 +14,7 @@ from sdsim.simulation.compiled import CompiledScenario, compile_scenario
 from sdsim.simulation.inputs import Rates, S, Structure
 from sdsim.simulation.kernels import Scratch, advance, demography_tables, schedule_all
 from sdsim.simulation.ledger import Ledger, book
-from sdsim.simulation.parameters import Parameters
+from sdsim.simulation.parameters import Parameters, with_trends
 from sdsim.simulation.population import Households, population_counts, synthesize
 from sdsim.simulation.profile import Profile
 from sdsim.simulation.rng import stream_key
@@ -97,7 +97,8 @@ class Engine:
             this key); its scheduled events are drawn anew with this key.
         horizon_months: months after burn-in to keep tallies for (more can be stepped; tallies grow).
         timeline: (month from 1 January of the start year, a January, the parameters from then on): policy that
-            changes within the run (``_switch``).
+            changes within the run (``_switch``). Onset trends (``trend.*``) add every January
+            (``parameters.with_trends``).
     """
 
     profile: Profile
@@ -110,6 +111,7 @@ class Engine:
 
     def __post_init__(self) -> None:
         self.key = np.uint64(stream_key(self.seed, self.replicate))
+        self.timeline = with_trends(self.params, self.timeline, self.horizon_months)  # the onsets' yearly trends, each January
         self.compiled: CompiledScenario = compile_scenario(self.profile, self.params)  # every lever applied once; the ledger books with it
         self.segments: list[tuple[int, CompiledScenario]] = []  # (first recorded month, the scenario compiled for it): the timeline
         if self.compiled.prices_trajectories:

@@ -335,6 +335,15 @@ _GENERAL_COST = {"jeugd": 80.0, "wmo": 60.0, "werk": 50.0, "schulden": 40.0, "ve
 _GENERAL_COST_SOURCE = "assumption: no per-user figure for general provisions in shared/data (Iv3 6.1 is lump sums); range /1.5 to x1.5"
 
 
+_TREND_RANGE = (-0.05, 0.08)
+TREND_BOUNDS = (-0.5, 0.5)
+_TREND_SOURCE = (
+    "assumption: none as today; the national fit (calibration/) estimates it. Range: CBS's youth with jeugdzorg grew ~3 %"
+    " a year 2016-2019 (row:youth_with_jeugdzorg_0_22_incl_pgb), Wmo clients ~3.5 % (row:wmo_maatwerk_clients), and"
+    " bijstand fell ~4 % a year 2017-2019 (row:bijstand_persons_lt_aow), beyond what the population explains"
+)
+
+
 def _registry() -> tuple[Parameter, ...]:
     out: list[Parameter] = []
     for d in DOMAINS:
@@ -342,6 +351,8 @@ def _registry() -> tuple[Parameter, ...]:
             rate = _ONSET[d].get(group, 0.0)
             rng = spread(rate, 2.0) if rate else (0.0, 0.0)
             out.append(declare(f"onset.{d}.{group}", rate, rng, MONTHLY + " per person", _ONSET_SOURCE[d] if rate else A))
+        trend = "yearly relative change of onsets from the start year"
+        out.append(declare(f"trend.{d}", 0.0, _TREND_RANGE, trend, _TREND_SOURCE, TREND_BOUNDS))
         mults, src = _INCOME[d]
         for cls, m in zip(INCOME_CLASSES, mults, strict=True):
             out.append(declare(f"onset_income.{d}.{cls}", m, spread(m, 1.5, None), "multiplier", src, NON_NEGATIVE))
@@ -642,6 +653,31 @@ class Parameters(Mapping[str, float]):
         """Parameters with ``names`` set from ``vector`` on top of ``base`` (defaults if None)."""
         changes = dict(zip(names, (float(x) for x in vector), strict=True))
         return (base or cls()).replace(changes)
+
+
+def trended(params: Parameters, years: int) -> Parameters:
+    """``params`` with each domain's onsets changed by its yearly trend (``trend.<domain>``) over ``years`` years."""
+    changes = {
+        f"onset.{d}.{group}": params[f"onset.{d}.{group}"] * (1.0 + params[f"trend.{d}"]) ** years
+        for d in DOMAINS
+        if params[f"trend.{d}"]
+        for group in AGE_GROUPS
+    }
+    return params.replace(changes) if changes else params
+
+
+def with_trends(params: Parameters, timeline: tuple[tuple[int, Parameters], ...], months: int) -> tuple[tuple[int, Parameters], ...]:
+    """A run's timeline with the onset trends applied: every January after the start, the parameters then in force, trended.
+
+    Without a trend (all ``trend.*`` 0 throughout) the timeline is returned as it is.
+    """
+    if not any(p[f"trend.{d}"] for p in (params, *(q for _, q in timeline)) for d in DOMAINS):
+        return timeline
+    out = []
+    for month in range(12, months, 12):
+        in_force = next((p for m, p in reversed(timeline) if m <= month), params)
+        out.append((month, trended(in_force, month // 12)))
+    return tuple(out)
 
 
 def check_value(name: str, value: object) -> None:

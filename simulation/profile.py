@@ -138,6 +138,8 @@ class Profile(_Strict):
     name: str
     inhabitants: int = Field(gt=0, le=1_000_000_000)
     households: int = Field(gt=0, le=50_000_000)
+    weight: float = Field(default=1.0, ge=1.0, le=1e6)  # real households each simulated one stands for (a sample such
+    # as nederland.toml, 1:200); outputs stay the sample's, and a comparison with real counts multiplies by it
     start_year: int = Field(ge=2000, le=2100)
     burn_in_years: int = Field(ge=0, le=50)
     household_types: list[HouseholdType] = Field(min_length=1)
@@ -235,6 +237,7 @@ class Profile(_Strict):
         factor = households / self.households
         data = self.model_dump()
         data["households"] = households
+        data["weight"] = max(1.0, self.weight / factor)
         data["inhabitants"] = max(1, round(self.inhabitants * factor))
         if data["population"] is not None:
             data["population"] = {g: n * factor for g, n in data["population"].items()}

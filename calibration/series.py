@@ -1,0 +1,244 @@
+"""The national series a fit compares with: the published figures, their model quantity and their likelihood.
+
+Each ``Series`` names an indicator of ``scenarios/sources.csv`` (rows copied verbatim from
+``shared/data/nl_public_figures.csv``), the model quantity that answers it (``targets.Measure``,
+evaluated on a year's census: ``simulation.census``) and its error model. ``observations`` turns the
+rows into dated ``Observation``s for the national profile (``profiles/nederland.toml``, a 1:200
+sample: model counts are multiplied by the profile's ``weight``).
+
+The likelihood (``log_likelihood``): counts are normal on the log scale, ``log(figure) ~
+N(log(model), sd)``, with a relative error ``sd`` that says how far the model's definition and the
+published one can differ, not the sampling error of a census (CBS counts everyone):
+
+* ``Q`` (quoted) rows: the series' own error (5 % where the model counts exactly what CBS counts;
+  10-15 % for a proxy, e.g. households on bijstand against persons);
+* ``D`` (derived) rows: 1.5 x; ``U`` (uncertain) rows: 0.20 at least (the data README: "do not fit to
+  it without a wide error");
+* after a series break a level shift of 10 % is added in quadrature: youth figures from 2021 (CBS
+  widened the providers it counts), the pandemic years 2020-2021, and Wmo counts of 2024 (new
+  method); a provisional figure (``*``) adds 3 %.
+
+Shares (referral routes, duration bands) are normal in percentage points (``unit="points"``), each
+share on its own: a Dirichlet-multinomial likelihood would need the number of trajectories behind
+each share, which the data do not give, and CBS's rounding makes the shares dependent anyway.
+
+Fit years and forecasts: ``Observation.year`` is the model's calendar year (a stock on 1 January is
+the end of the year before), so a fit on 2015-2019 uses exactly the observations with year <= 2019.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from sdsim.calibration.targets import WMO_ALL, Measure, Row, parse_value, source_rows
+from sdsim.simulation.schema import JEUGDHULP
+
+Unit = Literal["log", "points"]
+BREAK_SD = 0.10  # a level shift at a series break (assumption, range 0.05-0.20)
+PROVISIONAL_SD = 0.03  # a provisional CBS figure (*) against the final one (assumption)
+UNCERTAIN_SD = 0.20  # a U row at least
+DERIVED_FACTOR = 1.5  # a D row's error over the series' own
+
+
+@dataclass(frozen=True)
+class Series:
+    """One published series and the model quantity that answers it.
+
+    Attributes:
+        key: short unique name (the fit report's and the tidy CSV's).
+        label: what is counted, in words.
+        indicator: the indicator in ``scenarios/sources.csv`` (NL rows).
+        measure: the model quantity (a count in the sample's units, or a share in percent).
+        error: the relative error of a count on the log scale, or a share's in percentage points.
+        unit: ``log`` (counts) or ``points`` (shares).
+        breaks: the first years of each break in this series (``BREAK_SD`` added from then on).
+        note: how the model counts, where it differs.
+    """
+
+    key: str
+    label: str
+    indicator: str
+    measure: Measure
+    error: float = 0.05
+    unit: Unit = "log"
+    breaks: tuple[int, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One published figure as a fit sees it.
+
+    Attributes:
+        series: the series it belongs to.
+        period: the period as published (``2019``, ``2019-12-31``, ``2019*``).
+        year: the model's calendar year it is compared with.
+        value: the figure (persons, trajectories, percent).
+        sd: its error on the series' scale (log or points), after quality, breaks and provisional status.
+        flags: why ``sd`` is wider than the series' own error.
+    """
+
+    series: Series
+    period: str
+    year: int
+    value: float
+    sd: float
+    flags: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """``series period``, as the fit report names it."""
+        return f"{self.series.key} {self.period}"
+
+
+YOUTH_BREAKS = (2020, 2021)  # the pandemic; CBS's wider set of youth care providers from 2021
+WMO_BREAKS = (2020, 2024)  # the pandemic; CBS's new Wmo counting method for 2024
+
+SERIES: tuple[Series, ...] = (
+    Series(
+        "jeugdzorg_youth",
+        "youth 0-22 with jeugdzorg in a year (incl. pgb)",
+        "youth_with_jeugdzorg_0_22_incl_pgb",
+        Measure("unique", (*JEUGDHULP, "jeugdbescherming")),
+        breaks=YOUTH_BREAKS,
+        note="model: persons holding jeugdhulp or a protection measure during the year (jeugdreclassering is not modelled)",
+    ),
+    Series(
+        "jh_active",
+        "jeugdhulp trajectories active in a year",
+        "jh_trajectories_active",
+        Measure("active", JEUGDHULP),
+        breaks=YOUTH_BREAKS,
+        note="model: held on 1 January + started, one per youth and form",
+    ),
+    Series(
+        "jh_verblijf_youth",
+        "youth with jeugdhulp met verblijf in a year",
+        "jh_met_verblijf_youth",
+        Measure("unique", ("jeugd_verblijf",)),
+        error=0.08,
+        breaks=YOUTH_BREAKS,
+        note="2015, the first year after the decentralisation, is counted as published (CBS's first, less complete year)",
+    ),
+    Series(
+        "jb_inflow",
+        "jeugdbescherming measures started",
+        "jb_measures_inflow",
+        Measure("flow", ("started.jeugdbescherming",)),
+        breaks=YOUTH_BREAKS,
+        note="model: measures started, one per child",
+    ),
+    Series(
+        "jb_stock",
+        "jeugdbescherming measures in force",
+        "jb_measures_in_force",
+        Measure("stock_end", ("holders.jeugdbescherming",)),
+        breaks=YOUTH_BREAKS,
+        note="model: children under a measure at the end of the year (CBS counts measures)",
+    ),
+    Series("wmo_clients", "Wmo maatwerk clients in a year", "wmo_maatwerk_clients", Measure("unique", WMO_ALL), breaks=WMO_BREAKS),
+    Series(
+        "wmo_hbh_clients", "Wmo clients, hulp bij het huishouden", "wmo_hbh_clients", Measure("unique", ("wmo_hbh",)), breaks=WMO_BREAKS
+    ),
+    Series(
+        "wmo_begeleiding_clients",
+        "Wmo clients, begeleiding (ondersteuning thuis)",
+        "wmo_ondersteuning_thuis_clients",
+        Measure("unique", ("wmo_begeleiding",)),
+        breaks=WMO_BREAKS,
+    ),
+    Series(
+        "wmo_hulpmiddelen_clients",
+        "Wmo clients, hulpmiddelen en diensten",
+        "wmo_hulpmiddelen_diensten_clients",
+        Measure("unique", ("wmo_hulpmiddelen",)),
+        breaks=WMO_BREAKS,
+    ),
+    Series(
+        "bijstand",
+        "bijstand below AOW age, end of year",
+        "bijstand_persons_lt_aow",
+        Measure("stock_end", ("households.bijstand",)),
+        error=0.10,
+        breaks=(2020,),
+        note="proxy: the model counts households, CBS persons below the AOW age (a couple counts two)",
+    ),
+    Series(
+        "schuldhulp_applicants",
+        "debt help applicants (NVVK members)",
+        "shv_aanmeldingen_nvvk",
+        Measure("flow", ("started.schuldhulp", "started.beschermingsbewind")),
+        error=0.15,
+        breaks=(2020,),
+        note="proxy: the model's debt-help starts; NVVK counts applicants at its members (most, not all, municipalities)",
+    ),
+)
+BY_KEY = {s.key: s for s in SERIES}
+
+
+def model_year(period: str) -> int | None:
+    """The model's calendar year of a published period, or None for a half year or quarter.
+
+    ``2019`` and ``2019*``: 2019; a stock on ``2019-12-31`` or at ``2019-12``: the end of 2019; on
+    ``2019-01-01``: the end of 2018.
+    """
+    text = period.rstrip("*")
+    if text.isdigit() and len(text) == 4:
+        return int(text)
+    parts = text.split("-")
+    if len(parts) == 3 and parts[1:] == ["01", "01"]:
+        return int(parts[0]) - 1
+    if len(parts) in (2, 3) and parts[1] == "12" and parts[0].isdigit():
+        return int(parts[0])
+    return None
+
+
+def _sd(series: Series, year: int, quality: str, provisional: bool) -> tuple[float, tuple[str, ...]]:
+    sd, flags = series.error, []
+    if quality == "D":
+        sd, flags = sd * DERIVED_FACTOR, ["derived"]
+    if quality == "U":
+        sd, flags = max(sd, UNCERTAIN_SD), ["uncertain"]
+    extra = [BREAK_SD] * sum(year >= b for b in series.breaks) + ([PROVISIONAL_SD] if provisional else [])
+    flags += [f"break {b}" for b in series.breaks if year >= b] + (["provisional"] if provisional else [])
+    return math.sqrt(sd**2 + sum(e**2 for e in extra)), tuple(flags)
+
+
+def observations(
+    series: tuple[Series, ...] = SERIES, years: tuple[int, int] | None = None, rows: Mapping[Row, Mapping[str, str]] | None = None
+) -> tuple[Observation, ...]:
+    """Every national row of ``series`` with a calendar-year period, within ``years`` (inclusive) if given.
+
+    ``rows``: figures in the form of ``scenarios/sources.csv`` (default: those). Where a period is
+    published twice (``2019`` and the provisional ``2019*``), the final figure is kept.
+    """
+    rows = source_rows() if rows is None else rows
+    out: dict[tuple[str, int], Observation] = {}
+    for s in series:
+        for row in sorted((r for r in rows if r.indicator == s.indicator and r.geography == "NL"), key=lambda r: r.period):
+            year = model_year(row.period)
+            if year is None or (years and not years[0] <= year <= years[1]):
+                continue
+            record = rows[row]
+            sd, flags = _sd(s, year, record["quality"], row.period.endswith("*"))
+            obs = Observation(s, row.period, year, parse_value(record["value"]), sd, flags)
+            if (s.key, year) not in out or "provisional" in out[s.key, year].flags:
+                out[s.key, year] = obs
+    return tuple(sorted(out.values(), key=lambda o: (SERIES.index(o.series) if o.series in SERIES else 0, o.year)))
+
+
+def log_likelihood(obs: Observation, model: float) -> float:
+    """The log density of the published figure given the model's value (on the series' scale)."""
+    if obs.series.unit == "log":
+        if not model > 0:
+            return -math.inf
+        z = (math.log(obs.value) - math.log(model)) / obs.sd
+        return -0.5 * z * z - math.log(obs.sd * obs.value * math.sqrt(2 * math.pi))
+    z = (obs.value - model) / obs.sd
+    return -0.5 * z * z - math.log(obs.sd * math.sqrt(2 * math.pi))
+
+
+__all__ = ["SERIES", "Observation", "Row", "Series", "log_likelihood", "model_year", "observations"]

@@ -1,0 +1,387 @@
+"""``sdsim calibrate`` and ``sdsim backtest``: the national fit's outputs.
+
+``calibrate`` writes, in ``DIR``:
+
+* ``posterior.parquet``: the weighted draws (start-year values; a column per parameter and ``weight``);
+* ``draws.csv``: the parameter file other runs take (``--posterior DIR``): equally weighted draws,
+  resampled, with each onset at the last fit year's level (``calibration.fit.at_year``);
+* ``fit.csv``: per published figure the observed value and the posterior predictive p5/p50/p95;
+* ``forecast.csv``: every series and year simulated, in the published figures' terms
+  (``indicator, geography, period, p10, p50, p90``), so a figure published later can be joined;
+* ``fit_report.html``: observed against simulated per series, with the bands;
+* ``calibration.json``, last: provenance, the posterior summary and the fit statistics.
+
+``backtest`` fits on the fit years (figures up to the origin only), forecasts the test years from the
+fitted model and scores them against the naive forecasts (``calibration.backtest``): ``scores.csv``,
+``forecast.csv``, ``backtest.html`` and, last, ``backtest.json``.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import dataclasses
+import html
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sdsim.calibration.backtest import Score, score_series
+from sdsim.calibration.fit import FitSetup, Posterior, at_year, predictive
+from sdsim.calibration.series import BY_KEY, SERIES, Observation, Series, observations
+from sdsim.calibration.targets import Row
+from sdsim.experiments.output import write_atomic
+from sdsim.experiments.sensitivity import load_problem
+from sdsim.scenarios.files import read_text, show
+from sdsim.scenarios.loader import SCENARIO_DIR, ScenarioError, load_profile, load_scenario
+
+NATIONAL_SCENARIO = SCENARIO_DIR / "nederland.toml"
+NATIONAL_PARAMETERS = Path(__file__).resolve().parent.parent / "calibration" / "national.toml"
+PREDICTIVE_DRAWS = 40  # posterior draws simulated for the bands (each its own replicate)
+PARAMETER_DRAWS = 1000  # rows of draws.csv
+
+
+TARGET_COLUMNS = ("indicator", "geography", "period", "value", "unit", "source", "quality")
+
+
+def read_targets(path: Path) -> dict[Row, dict[str, str]]:
+    """Figures in the form of ``nl_public_figures.csv``; every indicator must be a series' (``calibration.series``)."""
+    lines = [line for line in read_text(path).splitlines() if line.strip() and not line.startswith("#")]
+    reader = csv.DictReader(lines)
+    if reader.fieldnames is None or list(reader.fieldnames)[: len(TARGET_COLUMNS)] != list(TARGET_COLUMNS):
+        raise ScenarioError(path, "row 1", f"expected the header {','.join(TARGET_COLUMNS)}")
+    known = {s.indicator for s in SERIES}
+    rows = {}
+    for number, row in enumerate(reader, start=2):
+        if row["indicator"] not in known:
+            raise ScenarioError(path, f"row {number}, column indicator", f"no model series answers {show(row['indicator'])};"
+                                f" allowed: {', '.join(sorted(known))}")  # fmt: skip
+        try:
+            float(row["value"].split("-")[0] if row["value"].count("-") == 1 and not row["value"].startswith("-") else row["value"])
+        except ValueError:
+            raise ScenarioError(path, f"row {number}, column value", f"expected a number, got {show(row['value'])}") from None
+        if row["quality"] not in ("Q", "D", "U"):
+            raise ScenarioError(path, f"row {number}, column quality", f"expected Q, D or U, got {show(row['quality'])}")
+        rows[Row(row["indicator"], row["period"], row["geography"])] = row
+    if not rows:
+        raise ScenarioError(path, "rows", "no figures")
+    return rows
+
+
+def all_observations(targets: Path | None) -> tuple[Observation, ...]:
+    """Every figure of the targets (default: the packaged ones) that a series answers."""
+    return observations(rows=read_targets(targets) if targets else None)
+
+
+def load_setup(scenario: Path, profile: Path | None, params: Path, targets: Path | None, years: tuple[int, int], seed: int) -> FitSetup:
+    """The fit's scenario, free parameters and observations in ``years``; ``ScenarioError`` for what cannot be fitted."""
+    loaded = load_scenario(scenario)
+    if profile is not None:
+        loaded = dataclasses.replace(loaded, profile=load_profile(profile, loaded.years), profile_path=profile)
+    first, last = loaded.profile.start_year, loaded.profile.start_year + loaded.years - 1
+    if not first <= years[0] <= years[1] <= last:
+        raise ScenarioError("--fit-years", "", f"{years[0]}-{years[1]} outside the run of {loaded.name}: {first}-{last}")
+    known = all_observations(targets)
+    fitted = tuple(o for o in known if years[0] <= o.year <= years[1])
+    if not fitted:
+        cover = f"{min(o.year for o in known)}-{max(o.year for o in known)}"
+        raise ScenarioError("--fit-years", "", f"no published figure in {years[0]}-{years[1]}; the figures cover {cover}")
+    return FitSetup(loaded, load_problem(params), fitted, seed)
+
+
+def test_observations(targets: Path | None, fit: tuple[int, int], test: tuple[int, int], scenario) -> tuple[Observation, ...]:
+    """The figures of the test years (after the fit years, within the run); ``ScenarioError`` if none."""
+    last = scenario.profile.start_year + scenario.years - 1
+    if not fit[1] < test[0] <= test[1] <= last:
+        raise ScenarioError("--test-years", "", f"{test[0]}-{test[1]} must follow the fit years (to {fit[1]}) within the run (to {last})")
+    found = tuple(o for o in all_observations(targets) if test[0] <= o.year <= test[1])
+    if not found:
+        raise ScenarioError("--test-years", "", f"no published figure in {test[0]}-{test[1]} to score")
+    return found
+
+
+def summary(setup: FitSetup, posterior: Posterior, args) -> dict[str, object]:
+    """What calibration.json and backtest.json record beside the provenance."""
+    q = posterior.quantiles([0.05, 0.5, 0.95])
+    priors = [[d, *b] for d, b in zip(setup.problem.dists, setup.problem.bounds, strict=True)]
+    return {
+        "scenario": setup.scenario.composition(),
+        "fit_years": list(args.fit_years),
+        "seed": setup.seed,
+        "figures": len(setup.observations),
+        "method": "history matching with a quadratic emulator in waves; the emulated posterior (calibration/fit.py)",
+        "waves": 1 + args.waves,
+        "effective_sample_size": round(posterior.ess, 1),
+        "simulations": posterior.evaluations,
+        "seconds": round(posterior.seconds, 1),
+        "simulations_per_second": round(posterior.evaluations / max(posterior.seconds, 1e-9), 2),
+        "parameters": {n: {"p5": q[0, i], "p50": q[1, i], "p95": q[2, i], "prior": priors[i]} for i, n in enumerate(posterior.names)},
+    }
+
+
+def text_summary(setup: FitSetup, posterior: Posterior, stats: dict[str, dict[str, float]]) -> str:
+    """The printed result: parameters with their 90 % intervals, then the fit per series."""
+    q = posterior.quantiles([0.05, 0.5, 0.95])
+    lines = [f"{'parameter':40s} {'median':>10s} {'90 % interval':>24s}"]
+    lines += [f"{n:40s} {q[1, i]:>10.4g} {f'[{q[0, i]:.4g}, {q[2, i]:.4g}]':>24s}" for i, n in enumerate(posterior.names)]
+    lines += ["", f"{'series':28s} {'figures':>7s} {'rms z':>6s} {'in p5-p95':>9s} {'model/figure':>12s}"]
+    lines += [f"{k:28s} {int(v['figures']):>7d} {v['rms_z']:>6.2f} {v['within_band']:>9.0%} {v['ratio']:>12.3f}" for k, v in stats.items()]
+    return "\n".join(lines)
+
+
+def scores_text(scores: list[Score]) -> str:
+    """The printed back-test table."""
+    lines = [f"{'series':28s} {'forecast':>8s} {'n':>3s} {'MAPE %':>7s} {'MASE':>6s} {'CRPS':>10s} {'50 %':>5s} {'90 %':>5s}"]
+    for s in scores:
+        cover = "" if np.isnan(s.cover50) else f"{s.cover50:>5.0%} {s.cover90:>5.0%}"
+        lines.append(f"{s.series:28s} {s.forecast:>8s} {s.n:>3d} {s.mape:>7.1f} {s.mase:>6.2f} {s.crps:>10,.0f} {cover}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The posterior predictive of every series and year: (series, year) keys and (draws, keys) values."""
+
+    keys: list[tuple[str, int]]
+    values: np.ndarray
+
+    def of(self, series: str, year: int) -> np.ndarray:
+        """The draws' values of one series in one year."""
+        return self.values[:, self.keys.index((series, year))]
+
+    def years(self, series: str) -> list[int]:
+        """The years simulated for ``series``."""
+        return [y for s, y in self.keys if s == series]
+
+
+def predict(setup: FitSetup, posterior: Posterior, last_year: int, workers: int, dask_address: str | None = None,
+            draws: int = PREDICTIVE_DRAWS) -> Prediction:  # fmt: skip
+    """The posterior predictive to ``last_year`` from ``draws`` resampled draws (every series)."""
+    sample = posterior.resample(draws, setup.seed)
+    keys, values = predictive(setup.scenario, posterior.names, sample, setup.seed, last_year, SERIES, workers, dask_address)
+    return Prediction(keys, values)
+
+
+def posterior_parquet(path: Path, posterior: Posterior) -> None:
+    """``posterior.parquet``: a column per parameter and ``weight`` (pyarrow; written atomically)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = {name: posterior.draws[:, i] for i, name in enumerate(posterior.names)} | {"weight": posterior.weights}
+    buf = pa.BufferOutputStream()
+    pq.write_table(pa.table(columns), buf)
+    write_atomic(path, buf.getvalue().to_pybytes())
+
+
+def draws_csv(setup: FitSetup, posterior: Posterior, n: int = PARAMETER_DRAWS) -> str:
+    """The parameter file: ``n`` equally weighted draws, onsets at the last fit year's level (a column per parameter)."""
+    sample = at_year(posterior.names, posterior.resample(n, setup.seed), setup.last_year - setup.scenario.profile.start_year)
+    buf = io.StringIO()
+    buf.write(f"# posterior of the national fit ({setup.scenario.name}, fit years to {setup.last_year}); onsets at their {setup.last_year}"
+              " level; `sdsim run|compare|forecast --posterior` gives replicate r the row r mod n\n")  # fmt: skip
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(posterior.names)
+    writer.writerows([[f"{v:.6g}" for v in row] for row in sample])
+    return buf.getvalue()
+
+
+def _period(series: Series, year: int, published: dict[tuple[str, int], Observation]) -> str:
+    """The period as the data write it: the published one where there is a figure, else in the form of the series' own."""
+    if (series.key, year) in published:
+        return published[series.key, year].period.rstrip("*")
+    if series.measure.kind != "stock_end":
+        return str(year)
+    forms = [o.period.rstrip("*") for (key, _), o in published.items() if key == series.key]
+    return f"{year}-12" if forms and all(len(f) == 7 for f in forms) else f"{year}-12-31"
+
+
+def tidy_forecast(prediction: Prediction, observations: tuple[Observation, ...]) -> str:
+    """``indicator, geography, period, p10, p50, p90`` per series and year, in the data's indicator names and periods."""
+    published = {(o.series.key, o.year): o for o in observations}
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["indicator", "geography", "period", "p10", "p50", "p90"])
+    for key, year in prediction.keys:
+        series = BY_KEY[key]
+        p10, p50, p90 = np.percentile(prediction.of(key, year), [10, 50, 90])
+        writer.writerow([series.indicator, "NL", _period(series, year, published), f"{p10:.0f}", f"{p50:.0f}", f"{p90:.0f}"])
+    return buf.getvalue()
+
+
+def fit_rows(prediction: Prediction, observations: tuple[Observation, ...]) -> list[dict[str, object]]:
+    """Per figure: observed, predictive p5/p50/p95, z (on the series' scale, with its error) and whether p5-p95 holds it."""
+    rows = []
+    for o in observations:
+        values = prediction.of(o.series.key, o.year)
+        p5, p50, p95 = np.percentile(values, [5, 50, 95])
+        z = (np.log(o.value) - np.log(max(p50, 1e-9))) / o.sd if o.series.unit == "log" else (o.value - p50) / o.sd
+        rows.append({"series": o.series.key, "indicator": o.series.indicator, "period": o.period, "observed": o.value,
+                     "p5": p5, "p50": p50, "p95": p95, "ratio": p50 / o.value, "z": z, "error": o.sd,
+                     "within_band": bool(p5 <= o.value <= p95), "flags": " ".join(o.flags)})  # fmt: skip
+    return rows
+
+
+def rows_csv(rows: list[dict[str, object]]) -> str:
+    """Rows as CSV (numbers with up to 6 significant digits)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(rows[0]))
+    writer.writerows([[f"{v:.6g}" if isinstance(v, float) else v for v in row.values()] for row in rows])
+    return buf.getvalue()
+
+
+def series_statistics(rows: list[dict[str, object]]) -> dict[str, dict[str, float]]:
+    """Per series: figures, root mean square z, the share of figures within the band, mean ratio model / figure."""
+    by: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by[str(row["series"])].append(row)
+    return {
+        key: {
+            "figures": len(group),
+            "rms_z": float(np.sqrt(np.mean([float(r["z"]) ** 2 for r in group]))),
+            "within_band": float(np.mean([bool(r["within_band"]) for r in group])),
+            "ratio": float(np.mean([float(r["ratio"]) for r in group])),
+        }
+        for key, group in by.items()
+    }
+
+
+def _chart(series: Series, prediction: Prediction, observations: list[Observation], split: int | None = None) -> str:
+    """One series: the predictive p5-p95 band and median, the published figures; base64 PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    years = prediction.years(series.key)
+    values = np.array([prediction.of(series.key, y) for y in years])
+    fig, ax = plt.subplots(figsize=(5.2, 3.0), dpi=100)
+    ax.fill_between(years, np.percentile(values, 5, axis=1), np.percentile(values, 95, axis=1), alpha=0.25, label="model p5-p95")
+    ax.plot(years, np.median(values, axis=1), label="model median")
+    ax.errorbar([o.year for o in observations], [o.value for o in observations],
+                yerr=[o.value * o.sd if series.unit == "log" else o.sd for o in observations],
+                fmt="o", color="black", capsize=3, label="published (± error)")  # fmt: skip
+    if split is not None:
+        ax.axvline(split + 0.5, color="grey", linestyle=":", label="forecast origin")
+    ax.set_title(series.label, fontsize=9)
+    ax.set_xticks(years)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=6)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    cells = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><tr>{cells}</tr>{body}</table>"
+
+
+STYLE = ("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;font-size:13px}"
+         "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}img{margin:4px}</style>")  # fmt: skip
+
+
+def report_html(title: str, intro: str, tables: list[tuple[str, str]], charts: list[str]) -> str:
+    """A self-contained page: title, an introduction, tables and charts (base64 PNG)."""
+    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>{STYLE}</head><body>",
+             f"<h1>{html.escape(title)}</h1><p>{intro}</p>"]  # fmt: skip
+    parts += [f"<h2>{html.escape(head)}</h2>{table}" for head, table in tables]
+    parts += ["<h2>Series</h2>"] + [f"<img alt='series chart' src='data:image/png;base64,{c}'>" for c in charts]
+    return "".join(parts) + "</body></html>"
+
+
+def parameter_table(setup: FitSetup, posterior: Posterior) -> str:
+    """Prior range and posterior median [p5, p95] per free parameter."""
+    q = posterior.quantiles([0.05, 0.5, 0.95])
+    rows = [[name, setup.problem.dists[i] + " " + ", ".join(f"{b:.4g}" for b in setup.problem.bounds[i]),
+             f"{q[1, i]:.4g}", f"[{q[0, i]:.4g}, {q[2, i]:.4g}]"] for i, name in enumerate(posterior.names)]  # fmt: skip
+    return _table(["parameter", "prior", "posterior median", "90 % interval"], rows)
+
+
+def fit_report(setup: FitSetup, posterior: Posterior, prediction: Prediction, rows: list[dict[str, object]]) -> str:
+    """``fit_report.html``: parameters, per-series statistics, per-figure table and charts."""
+    stats = series_statistics(rows)
+    stat_rows = [[k, str(int(v["figures"])), f"{v['rms_z']:.2f}", f"{v['within_band']:.0%}", f"{v['ratio']:.3f}"] for k, v in stats.items()]
+    fig_rows = [[str(r["series"]), str(r["period"]), f"{r['observed']:,.0f}", f"{r['p50']:,.0f}", f"[{r['p5']:,.0f}, {r['p95']:,.0f}]",
+                 f"{r['z']:+.2f}", str(r["flags"])] for r in rows]  # fmt: skip
+    by_series = defaultdict(list)
+    for o in setup.observations:
+        by_series[o.series.key].append(o)
+    charts = [_chart(BY_KEY[k], prediction, obs) for k, obs in by_series.items()]
+    intro = (f"History matching with an emulator: {posterior.evaluations:,} simulations in {posterior.seconds:.0f} s; the posterior"
+             f" has {len(posterior.weights):,} weighted draws (effective sample size {posterior.ess:.0f})."
+             f" Bands: {prediction.values.shape[0]} posterior draws simulated, each with its own random numbers"
+             " (parameter and replicate uncertainty together)."
+             " z: (log figure - log median) / error, for counts.")  # fmt: skip
+    return report_html(
+        f"Fit of {setup.scenario.name}",
+        html.escape(intro),
+        [("Parameters", parameter_table(setup, posterior)),
+         ("Fit per series (rms z: root mean square of z; within band: figures inside p5-p95)",
+          _table(["series", "figures", "rms z", "within band", "model / figure"], stat_rows)),
+         ("Figures", _table(["series", "period", "published", "model median", "p5-p95", "z", "flags"], fig_rows))],
+        charts,
+    )  # fmt: skip
+
+
+def backtest_scores(prediction: Prediction, fit: tuple[Observation, ...], test: tuple[Observation, ...]) -> list[Score]:
+    """Scores per series with figures in both the fit years and the test years."""
+    history: dict[str, dict[int, float]] = defaultdict(dict)
+    for o in fit:
+        history[o.series.key][o.year] = o.value
+    actual: dict[str, dict[int, float]] = defaultdict(dict)
+    for o in test:
+        actual[o.series.key][o.year] = o.value
+    out = []
+    for key in actual:
+        if history.get(key):
+            ensemble = {y: prediction.of(key, y) for y in actual[key]}
+            out += score_series(key, actual[key], history[key], ensemble)
+    return out
+
+
+def score_record(score: Score) -> dict[str, object]:
+    """A score for JSON: what is not defined (a naive forecast's coverage, MASE on one fit year) as null."""
+    return {k: None if isinstance(v, float) and not np.isfinite(v) else v for k, v in dataclasses.asdict(score).items()}
+
+
+def scores_csv(scores: list[Score]) -> str:
+    """The back-test's scores, one row per series and forecast."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["series", "forecast", "figures", "mape", "mase", "crps", "cover50", "cover90"])
+    for s in scores:
+        writer.writerow([s.series, s.forecast, s.n, *(f"{v:.4g}" for v in (s.mape, s.mase, s.crps, s.cover50, s.cover90))])
+    return buf.getvalue()
+
+
+def backtest_report(setup: FitSetup, posterior: Posterior, prediction: Prediction, test: tuple[Observation, ...],
+                    scores: list[Score]) -> str:  # fmt: skip
+    """``backtest.html``: the scores table and each series with the forecast origin marked."""
+
+    def cover(share: float) -> str:
+        return "" if np.isnan(share) else f"{share:.0%}"
+
+    rows = [[s.series, s.forecast, str(s.n), f"{s.mape:.1f}", f"{s.mase:.2f}", f"{s.crps:,.0f}", cover(s.cover50), cover(s.cover90)]
+            for s in scores]  # fmt: skip
+    by_series = defaultdict(list)
+    for o in (*setup.observations, *test):
+        by_series[o.series.key].append(o)
+    charts = [_chart(BY_KEY[k], prediction, obs, setup.last_year) for k, obs in by_series.items()]
+    intro = (f"Fitted on figures up to {setup.last_year} ({len(setup.observations)} figures; {posterior.evaluations:,} simulations,"
+             f" effective sample size {posterior.ess:.0f}); forecast to {max(o.year for o in test)}, scored where published.")  # fmt: skip
+    head = ["series", "forecast", "figures", "MAPE %", "MASE", "CRPS", "50 % interval holds", "90 % interval holds"]
+    return report_html(f"Back-test of {setup.scenario.name}", html.escape(intro),
+                       [("Parameters", parameter_table(setup, posterior)), ("Scores", _table(head, rows))], charts)  # fmt: skip
+
+
+__all__ = [
+    "Prediction", "all_observations", "backtest_report", "backtest_scores", "draws_csv", "fit_report", "fit_rows", "load_setup",
+    "posterior_parquet", "predict", "read_targets", "rows_csv", "score_record", "scores_csv", "scores_text", "series_statistics", "summary",
+    "test_observations", "text_summary", "tidy_forecast",
+]  # fmt: skip
