@@ -587,6 +587,15 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibration_packages(args: argparse.Namespace) -> None:
+    """The optional packages of ``calibrate`` and ``backtest``, or one line saying how to install them."""
+    try:
+        import pyarrow  # noqa: F401  (posterior.parquet)
+        import scoringrules  # noqa: F401  (the back-test's CRPS)
+    except ImportError:
+        raise ScenarioError(f"sdsim {args.command}", "", "needs the optional packages: pip install 'sdsim[calibrate]'") from None
+
+
 def _fit(args: argparse.Namespace, setup, out: Path):
     """Run the fit of ``setup`` on the chosen executor; progress on stderr."""
     from sdsim.calibration.fit import run_fit
@@ -594,6 +603,7 @@ def _fit(args: argparse.Namespace, setup, out: Path):
 
     if args.executor == "dask" and not args.scheduler:
         raise ScenarioError("--scheduler", "", "--executor dask needs the address of a running scheduler")
+
     log = lambda line: print(f"{setup.scenario.name}: {line}", file=sys.stderr)  # noqa: E731
     log(f"fitting {len(setup.problem.names)} parameters to {len(setup.observations)} figures")
     workers = args.workers or default_workers()
@@ -608,6 +618,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sdsim.experiments import calibrate as cal
     from sdsim.experiments.output import prepare_out, provenance_of, write_atomic, write_json
 
+    _calibration_packages(args)
     setup = cal.load_setup(args.scenario, args.profile, args.params, args.targets, args.fit_years, args.seed)
     out: Path = args.out
     prepare_out(out, args.overwrite, CALIBRATE_FILES)
@@ -631,6 +642,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from sdsim.experiments import calibrate as cal
     from sdsim.experiments.output import prepare_out, provenance_of, write_atomic, write_json
 
+    _calibration_packages(args)
     setup = cal.load_setup(args.scenario, args.profile, args.params, args.targets, args.fit_years, args.seed)
     test = cal.test_observations(args.targets, args.fit_years, args.test_years, setup.scenario)
     out: Path = args.out
