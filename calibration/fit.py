@@ -46,7 +46,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, stats
@@ -121,21 +121,6 @@ class FitSetup:
     def observed(self) -> np.ndarray:
         """The observations' statistics (``statistic`` of each published value)."""
         return np.array([statistic(o, o.value) for o in self.observations])
-
-
-def prior_median(problem: Problem) -> np.ndarray:
-    """The median of each prior (``experiments.sensitivity`` distributions)."""
-    out = []
-    for dist, b in zip(problem.dists, problem.bounds, strict=True):
-        if dist in ("unif", "truncnorm"):
-            out.append((b[0] + b[1]) / 2 if dist == "unif" else min(max(b[2], b[0]), b[1]))
-        elif dist == "triang":
-            out.append(b[0] + b[2] * (b[1] - b[0]))
-        elif dist == "norm":
-            out.append(b[0])
-        else:  # lognorm: [mean, sd] of the log
-            out.append(math.exp(b[0]))
-    return np.array(out)
 
 
 def replicate_noise(setup: FitSetup, runs: np.ndarray) -> np.ndarray:
@@ -309,7 +294,6 @@ class Posterior:
         draws: (n, parameters) values.
         weights: (n,) importance weights, summing to 1.
         evaluations: simulations run; seconds: wall time; ess: the final draws' effective sample size.
-        noise: (observations,) replicate noise added to the errors.
     """
 
     names: tuple[str, ...]
@@ -318,11 +302,6 @@ class Posterior:
     evaluations: int = 0
     seconds: float = 0.0
     ess: float = 0.0
-    noise: np.ndarray = field(default_factory=lambda: np.zeros(0))
-
-    def mean(self) -> np.ndarray:
-        """The weighted mean of each parameter."""
-        return self.weights @ self.draws
 
     def quantiles(self, q: Sequence[float]) -> np.ndarray:
         """(len(q), parameters) weighted quantiles."""
@@ -402,7 +381,7 @@ def run_fit(setup: FitSetup, design: int = 0, wave: int = 0, waves: int = 5, dra
     ess = effective_size(weights)
     log(f"posterior: {draws} weighted draws of the emulated posterior, effective sample size {ess:.0f}")
     values = to_values(setup.problem, zf)
-    return Posterior(setup.problem.names, values, weights, 2 * NOISE_REPLICATES + len(z), time.perf_counter() - t0, ess, spread)
+    return Posterior(setup.problem.names, values, weights, 2 * NOISE_REPLICATES + len(z), time.perf_counter() - t0, ess)
 
 
 def _mahalanobis(z: np.ndarray, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ import numpy as np
 from sdsim.calibration.backtest import Score, score_series
 from sdsim.calibration.fit import FitSetup, Posterior, at_year, predictive
 from sdsim.calibration.series import BY_KEY, SERIES, Observation, Series, observations
-from sdsim.calibration.targets import Row
+from sdsim.calibration.targets import Row, parse_value
 from sdsim.experiments.output import write_atomic
 from sdsim.experiments.sensitivity import load_problem
 from sdsim.scenarios.files import read_text, show
@@ -59,7 +59,7 @@ def read_targets(path: Path) -> dict[Row, dict[str, str]]:
             raise ScenarioError(path, f"row {number}, column indicator", f"no model series answers {show(row['indicator'])};"
                                 f" allowed: {', '.join(sorted(known))}")  # fmt: skip
         try:
-            float(row["value"].split("-")[0] if row["value"].count("-") == 1 and not row["value"].startswith("-") else row["value"])
+            parse_value(row["value"])
         except ValueError:
             raise ScenarioError(path, f"row {number}, column value", f"expected a number, got {show(row['value'])}") from None
         if row["quality"] not in ("Q", "D", "U"):
@@ -75,15 +75,16 @@ def all_observations(targets: Path | None) -> tuple[Observation, ...]:
     return observations(rows=read_targets(targets) if targets else None)
 
 
-def load_setup(scenario: Path, profile: Path | None, params: Path, targets: Path | None, years: tuple[int, int], seed: int) -> FitSetup:
-    """The fit's scenario, free parameters and observations in ``years``; ``ScenarioError`` for what cannot be fitted."""
+def load_setup(
+    scenario: Path, profile: Path | None, params: Path, known: tuple[Observation, ...], years: tuple[int, int], seed: int
+) -> FitSetup:
+    """The fit's scenario, free parameters and the observations of ``known`` in ``years``; ``ScenarioError`` for what cannot be fitted."""
     loaded = load_scenario(scenario)
     if profile is not None:
         loaded = dataclasses.replace(loaded, profile=load_profile(profile, loaded.years), profile_path=profile)
     first, last = loaded.profile.start_year, loaded.profile.start_year + loaded.years - 1
     if not first <= years[0] <= years[1] <= last:
         raise ScenarioError("--fit-years", "", f"{years[0]}-{years[1]} outside the run of {loaded.name}: {first}-{last}")
-    known = all_observations(targets)
     fitted = tuple(o for o in known if years[0] <= o.year <= years[1])
     if not fitted:
         cover = f"{min(o.year for o in known)}-{max(o.year for o in known)}"
@@ -91,12 +92,12 @@ def load_setup(scenario: Path, profile: Path | None, params: Path, targets: Path
     return FitSetup(loaded, load_problem(params), fitted, seed)
 
 
-def test_observations(targets: Path | None, fit: tuple[int, int], test: tuple[int, int], scenario) -> tuple[Observation, ...]:
+def test_observations(known: tuple[Observation, ...], fit: tuple[int, int], test: tuple[int, int], scenario) -> tuple[Observation, ...]:
     """The figures of the test years (after the fit years, within the run); ``ScenarioError`` if none."""
     last = scenario.profile.start_year + scenario.years - 1
     if not fit[1] < test[0] <= test[1] <= last:
         raise ScenarioError("--test-years", "", f"{test[0]}-{test[1]} must follow the fit years (to {fit[1]}) within the run (to {last})")
-    found = tuple(o for o in all_observations(targets) if test[0] <= o.year <= test[1])
+    found = tuple(o for o in known if test[0] <= o.year <= test[1])
     if not found:
         raise ScenarioError("--test-years", "", f"no published figure in {test[0]}-{test[1]} to score")
     return found

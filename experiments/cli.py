@@ -619,7 +619,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sdsim.experiments.output import prepare_out, provenance_of, write_atomic, write_json
 
     _calibration_packages(args)
-    setup = cal.load_setup(args.scenario, args.profile, args.params, args.targets, args.fit_years, args.seed)
+    known = cal.all_observations(args.targets)
+    setup = cal.load_setup(args.scenario, args.profile, args.params, known, args.fit_years, args.seed)
     out: Path = args.out
     prepare_out(out, args.overwrite, CALIBRATE_FILES)
     posterior, workers, dask = _fit(args, setup, out)
@@ -628,7 +629,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     cal.posterior_parquet(out / "posterior.parquet", posterior)
     write_atomic(out / "draws.csv", cal.draws_csv(setup, posterior))
     write_atomic(out / "fit.csv", cal.rows_csv(rows))
-    write_atomic(out / "forecast.csv", cal.tidy_forecast(prediction, cal.all_observations(args.targets)))
+    write_atomic(out / "forecast.csv", cal.tidy_forecast(prediction, known))
     write_atomic(out / "fit_report.html", cal.fit_report(setup, posterior, prediction, rows))
     stats = cal.series_statistics(rows)
     write_json(out / "calibration.json", provenance_of(cal.summary(setup, posterior, args)) | {"series": stats})
@@ -643,15 +644,16 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from sdsim.experiments.output import prepare_out, provenance_of, write_atomic, write_json
 
     _calibration_packages(args)
-    setup = cal.load_setup(args.scenario, args.profile, args.params, args.targets, args.fit_years, args.seed)
-    test = cal.test_observations(args.targets, args.fit_years, args.test_years, setup.scenario)
+    known = cal.all_observations(args.targets)
+    setup = cal.load_setup(args.scenario, args.profile, args.params, known, args.fit_years, args.seed)
+    test = cal.test_observations(known, args.fit_years, args.test_years, setup.scenario)
     out: Path = args.out
     prepare_out(out, args.overwrite, BACKTEST_FILES)
     posterior, workers, dask = _fit(args, setup, out)
     prediction = cal.predict(setup, posterior, args.test_years[1], workers, dask)
     scores = cal.backtest_scores(prediction, setup.observations, test)
     write_atomic(out / "scores.csv", cal.scores_csv(scores))
-    write_atomic(out / "forecast.csv", cal.tidy_forecast(prediction, cal.all_observations(args.targets)))
+    write_atomic(out / "forecast.csv", cal.tidy_forecast(prediction, known))
     write_atomic(out / "backtest.html", cal.backtest_report(setup, posterior, prediction, test, scores))
     extra = cal.summary(setup, posterior, args) | {"test_years": list(args.test_years)}
     write_json(out / "backtest.json", provenance_of(extra) | {"scores": [cal.score_record(s) for s in scores]})
