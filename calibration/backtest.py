@@ -13,6 +13,10 @@ Scores per forecast and series, over the test years that have a figure:
   one-year naive forecast inside the fit years);
 * CRPS (``scoringrules.crps_ensemble``): of the model's ensemble; of a point forecast it is its absolute error;
 * coverage: the share of figures inside the model's central 50 % and 90 % intervals.
+
+A rolling origin (``sdsim backtest --origins K``) repeats fit and forecast with the fit years ending
+K - 1, ..., 1, 0 years earlier and the same lead times; ``pooled`` averages each origin's scores,
+weighted by its figures.
 """
 
 from __future__ import annotations
@@ -84,4 +88,27 @@ def score_series(series: str, actual: Mapping[int, float], history: Mapping[int,
     return out
 
 
-__all__ = ["NAIVE", "Score", "mase_scale", "naive_forecasts", "score_series"]
+def pooled(scores: Sequence[Score]) -> list[Score]:
+    """The scores of several origins pooled per series and forecast: each mean weighted by its origin's figures.
+
+    MASE pools each origin's scaled errors (every origin scales by its own fit years' changes); an
+    origin where a score is undefined (MASE with one fit year, a naive forecast's coverage) leaves it
+    to the others, and it stays undefined where every origin's is.
+    """
+    groups: dict[tuple[str, str], list[Score]] = {}
+    for s in scores:
+        groups.setdefault((s.series, s.forecast), []).append(s)
+    out = []
+    for (series, forecast), group in groups.items():
+        n = np.array([s.n for s in group], dtype=float)
+
+        def mean(field: str, group: list[Score] = group, n: np.ndarray = n) -> float:
+            values = np.array([getattr(s, field) for s in group])
+            defined = np.isfinite(values)
+            return float(np.average(values[defined], weights=n[defined])) if defined.any() else float("nan")
+
+        out.append(Score(series, forecast, int(n.sum()), mean("mape"), mean("mase"), mean("crps"), mean("cover50"), mean("cover90")))
+    return out
+
+
+__all__ = ["NAIVE", "Score", "mase_scale", "naive_forecasts", "pooled", "score_series"]

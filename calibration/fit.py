@@ -400,14 +400,27 @@ def at_year(names: Sequence[str], draws: np.ndarray, years: int) -> np.ndarray:
 
 __all__ = [
     "Emulator", "FitSetup", "Posterior", "at_year", "fit_series", "mapper", "predictive", "replicate_noise", "run_fit", "simulate",
+    "simulate_replicates",
     "statistic", "to_values",
 ]  # fmt: skip
 
 
-def _predict(task: tuple[Scenario, tuple[str, ...], tuple[float, ...], int, int, int, tuple[Series, ...]]) -> dict:
-    scenario, names, values, seed, replicate, last_year, series = task
-    params = scenario.params.replace(dict(zip(names, values, strict=True)))
-    return simulate(scenario, params, seed, replicate, last_year, series)
+def _simulate_task(task: tuple[Scenario, int, int, int, tuple[Series, ...]]) -> dict:
+    scenario, seed, replicate, last_year, series = task
+    return simulate(scenario, scenario.params, seed, replicate, last_year, series)
+
+
+def simulate_replicates(runs: Sequence[tuple[Scenario, int]], seed: int, last_year: int, series: Sequence[Series], workers: int = 1,
+                        dask_address: str | None = None) -> tuple[list[tuple[str, int]], np.ndarray]:  # fmt: skip
+    """Each (scenario, replicate) of ``runs`` simulated to ``last_year`` (``simulate``), in order, on the chosen executor.
+
+    Returns the (series, year) keys and a (runs, keys) array of model values in published units.
+    """
+    tasks = [(scenario, seed, replicate, last_year, tuple(series)) for scenario, replicate in runs]
+    with mapper(workers, dask_address) as map_:
+        values = list(map_(_simulate_task, tasks))
+    keys = sorted(values[0])
+    return keys, np.array([[run[k] for k in keys] for run in values])
 
 
 def predictive(scenario: Scenario, names: Sequence[str], draws: np.ndarray, seed: int, last_year: int,
@@ -418,8 +431,8 @@ def predictive(scenario: Scenario, names: Sequence[str], draws: np.ndarray, seed
     Returns the (series, year) keys and a (draws, keys) array of model values in published units: the
     spread carries the parameters' uncertainty and the replicate noise together.
     """
-    tasks = [(scenario, tuple(names), tuple(map(float, d)), seed, i + 1, last_year, tuple(series)) for i, d in enumerate(draws)]
-    with mapper(workers, dask_address) as map_:
-        runs = list(map_(_predict, tasks))
-    keys = sorted(runs[0])
-    return keys, np.array([[run[k] for k in keys] for run in runs])
+    runs = [
+        (dataclasses.replace(scenario, params=scenario.params.replace(dict(zip(names, map(float, d), strict=True)))), i + 1)
+        for i, d in enumerate(draws)
+    ]
+    return simulate_replicates(runs, seed, last_year, series, workers, dask_address)

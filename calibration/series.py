@@ -18,9 +18,15 @@ published one can differ, not the sampling error of a census (CBS counts everyon
   widened the providers it counts), the pandemic years 2020-2021, and Wmo counts of 2024 (new
   method); a provisional figure (``*``) adds 3 %.
 
-Shares (referral routes, duration bands) are normal in percentage points (``unit="points"``), each
-share on its own: a Dirichlet-multinomial likelihood would need the number of trajectories behind
-each share, which the data do not give, and CBS's rounding makes the shares dependent anyway.
+Shares (referral routes and duration bands of 2021, the local team's and verblijf's share of started
+trajectories) are normal in percentage points (``unit="points"``), each share on its own, with the
+same rules in points (``WIDENING``: a break adds 2 points, a provisional figure 0.5, a ``U`` row has 3
+at least). These errors are stated for a share of 50 % and scale with the figure as
+``sqrt(p (100 - p)) / 50`` (``share_scale``), as any error does that moves a fraction of the cases
+from one category to the others: 2 points at 50 % are 0.7 at 3 %. A Dirichlet-multinomial
+likelihood would need the number of trajectories behind each share, which the data do not give (CBS
+counts all of them: its sampling error is nil), and what the error stands for, how the model's doors
+and durations differ from CBS's definitions, is no multinomial count.
 
 Fit years and forecasts: ``Observation.year`` is the model's calendar year (a stock on 1 January is
 the end of the year before), so a fit on 2015-2019 uses exactly the observations with year <= 2019.
@@ -31,16 +37,31 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sdsim.calibration.targets import WMO_ALL, Measure, Row, parse_value, source_rows
-from sdsim.simulation.schema import JEUGDHULP
+from sdsim.simulation.schema import DURATION_BANDS, JEUGDHULP, ROUTES
 
 Unit = Literal["log", "points"]
-BREAK_SD = 0.10  # a level shift at a series break (assumption, range 0.05-0.20)
-PROVISIONAL_SD = 0.03  # a provisional CBS figure (*) against the final one (assumption)
-UNCERTAIN_SD = 0.20  # a U row at least
 DERIVED_FACTOR = 1.5  # a D row's error over the series' own
+
+
+class Widening(NamedTuple):
+    """What widens an error on one scale: a series break, a provisional figure, a U row's floor (all assumptions)."""
+
+    at_break: float
+    provisional: float
+    uncertain: float
+
+
+WIDENING: dict[Unit, Widening] = {
+    # counts, relative on the log scale: a level shift at a break 10 % (range 5-20 %); a provisional
+    # CBS figure against the final one 3 %; a U row 20 % at least
+    "log": Widening(0.10, 0.03, 0.20),
+    # shares in percentage points at a share of 50 % (share_scale): a break moves a share 2 points (range
+    # 1-4: CBS's widening of 2021 added providers with their own referral mix); provisional 0.5; a U row 3 at least
+    "points": Widening(2.0, 0.5, 3.0),
+}
 
 
 @dataclass(frozen=True)
@@ -52,9 +73,10 @@ class Series:
         label: what is counted, in words.
         indicator: the indicator in ``scenarios/sources.csv`` (NL rows).
         measure: the model quantity (a count in the sample's units, or a share in percent).
-        error: the relative error of a count on the log scale, or a share's in percentage points.
+        error: the relative error of a count on the log scale, or a share's in percentage points at a share of 50 %
+            (``share_scale`` scales it to the figure).
         unit: ``log`` (counts) or ``points`` (shares).
-        breaks: the first years of each break in this series (``BREAK_SD`` added from then on).
+        breaks: the first years of each break in this series (``WIDENING`` adds a level shift from then on).
         note: how the model counts, where it differs.
     """
 
@@ -175,6 +197,53 @@ SERIES: tuple[Series, ...] = (
         breaks=(2020,),
         note="proxy: the model's debt-help starts; NVVK counts applicants at its members (most, not all, municipalities)",
     ),
+    Series(
+        "jh_wijkteam_share",
+        "share of started jeugdhulp delivered by the local team (%)",
+        "jh_started_share_wijkteam",
+        Measure("started_share", ("jeugd_wijkteam",), JEUGDHULP),
+        error=2.0,
+        unit="points",
+        breaks=YOUTH_BREAKS,
+        note="assumption: 2 points at 50 % (range 1-3), how far the model's team casework and CBS's wijkteam trajectories can differ",
+    ),
+    Series(
+        "jh_verblijf_share",
+        "share of started jeugdhulp met verblijf (%)",
+        "jh_started_share_met_verblijf",
+        Measure("started_share", ("jeugd_verblijf",), JEUGDHULP),
+        error=2.0,
+        unit="points",
+        breaks=YOUTH_BREAKS,
+        note="assumption: 2 points at 50 % (range 1-3); an escalation to verblijf starts a new trajectory, as CBS counts it",
+    ),
+    *(
+        Series(
+            f"route_{route}",
+            f"share of started jeugdhulp referred by {route.replace('_', ' ')} (%)",
+            f"share_started_{route}",
+            Measure("route_share", (route,)),
+            error=2.0,
+            unit="points",
+            breaks=YOUTH_BREAKS,
+            note="assumption: 2 points at 50 % (range 1-3), each door recorded under one CBS route (schema.ROUTE_OF_DOOR); CBS has 1.2 %"
+            " of unknown referrers, the model none",
+        )
+        for route in ROUTES
+    ),
+    *(
+        Series(
+            f"ended_{band}",
+            f"share of ended jeugdhulp that lasted {band.replace('_', '-')} (%)",
+            f"ended_jh_traj_share_{band}",
+            Measure("duration_share", (band,)),
+            error=2.0,
+            unit="points",
+            breaks=YOUTH_BREAKS,
+            note="whole months in care of the jeugdhulp provisions ended in the year; CBS flags the bands U (column alignment assumed)",
+        )
+        for band in DURATION_BANDS
+    ),
 )
 BY_KEY = {s.key: s for s in SERIES}
 
@@ -196,15 +265,22 @@ def model_year(period: str) -> int | None:
     return None
 
 
-def _sd(series: Series, year: int, quality: str, provisional: bool) -> tuple[float, tuple[str, ...]]:
+def share_scale(percent: float) -> float:
+    """A share's error relative to that of a share of 50 %: ``sqrt(p (100 - p)) / 50`` (at least 0.2: a share of 0 or 100)."""
+    return max(math.sqrt(max(percent * (100.0 - percent), 0.0)) / 50.0, 0.2)
+
+
+def _sd(series: Series, year: int, quality: str, provisional: bool, value: float) -> tuple[float, tuple[str, ...]]:
+    widening = WIDENING[series.unit]
     sd, flags = series.error, []
     if quality == "D":
         sd, flags = sd * DERIVED_FACTOR, ["derived"]
     if quality == "U":
-        sd, flags = max(sd, UNCERTAIN_SD), ["uncertain"]
-    extra = [BREAK_SD] * sum(year >= b for b in series.breaks) + ([PROVISIONAL_SD] if provisional else [])
+        sd, flags = max(sd, widening.uncertain), ["uncertain"]
+    extra = [widening.at_break] * sum(year >= b for b in series.breaks) + ([widening.provisional] if provisional else [])
     flags += [f"break {b}" for b in series.breaks if year >= b] + (["provisional"] if provisional else [])
-    return math.sqrt(sd**2 + sum(e**2 for e in extra)), tuple(flags)
+    scale = share_scale(value) if series.unit == "points" else 1.0
+    return scale * math.sqrt(sd**2 + sum(e**2 for e in extra)), tuple(flags)
 
 
 def observations(
@@ -223,8 +299,9 @@ def observations(
             if year is None or (years and not years[0] <= year <= years[1]):
                 continue
             record = rows[row]
-            sd, flags = _sd(s, year, record["quality"], row.period.endswith("*"))
-            obs = Observation(s, row.period, year, parse_value(record["value"]), sd, flags)
+            value = parse_value(record["value"])
+            sd, flags = _sd(s, year, record["quality"], row.period.endswith("*"), value)
+            obs = Observation(s, row.period, year, value, sd, flags)
             if (s.key, year) not in out or "provisional" in out[s.key, year].flags:
                 out[s.key, year] = obs
     return tuple(sorted(out.values(), key=lambda o: (SERIES.index(o.series) if o.series in SERIES else 0, o.year)))

@@ -34,15 +34,16 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
-from sdsim.simulation.indicators import route_shares
+from sdsim.simulation.indicators import FAMILY, shares
 from sdsim.simulation.prices import BENEFIT_INDEX, TARIFF_INDEX, WAGE_INDEX, index_factor
-from sdsim.simulation.schema import JEUGDHULP, PRODUCT, ROUTES
+from sdsim.simulation.schema import DURATION_BANDS, JEUGDHULP, PRODUCT
 
 if TYPE_CHECKING:
     from sdsim.simulation.census import CensusYear
 
 Basis = Literal["inhabitants", "youth_0_17", "youth_0_22", "households", "percent", "ratio"]
 Scaling = Literal["count", "rate", "share"]
+SHARE_METRIC = {"route_share": "started_route", "duration_share": "ended_duration"}  # a share measure's metric family
 Status = Literal["comparable", "proxy", "not_produced"]
 Band = Literal["ratio", "points"]
 
@@ -119,19 +120,22 @@ class Measure:
     * ``started_share``: trajectories started of the products ``items`` as a percentage of those of
       the products ``of``;
     * ``route_share``: the percentage of started jeugdhulp trajectories whose referral route is
-      ``items[0]`` (``schema.ROUTES``), from the metrics ``started_route.*``
-      (``simulation.indicators.route_shares``).
+      ``items[0]`` (``schema.ROUTES``), from the metrics ``started_route.*``;
+    * ``duration_share``: the percentage of ended jeugdhulp trajectories in the duration band
+      ``items[0]`` (``schema.DURATION_BANDS``), from the metrics ``ended_duration.*``
+      (both ``simulation.indicators.shares``).
     """
 
-    kind: Literal["flow", "stock_mean", "stock_end", "active", "unique", "per_person", "started_share", "route_share"]
+    kind: Literal["flow", "stock_mean", "stock_end", "active", "unique", "per_person", "started_share", "route_share", "duration_share"]
     items: tuple[str, ...]
     of: tuple[str, ...] = ()
 
     @property
     def metrics(self) -> tuple[str, ...]:
         """Metric names of ``simulation.indicators`` this measure reads (empty for census kinds)."""
-        if self.kind == "route_share":
-            return tuple(f"started_route.{r}" for r in ROUTES)
+        if self.kind in SHARE_METRIC:
+            family = SHARE_METRIC[self.kind]
+            return tuple(f"{family}.{m}" for m in FAMILY[family].over)
         return self.items if self.kind in ("flow", "stock_mean", "stock_end") else ()
 
     @property
@@ -149,7 +153,7 @@ class Target:
     Attributes:
         key: short unique name.
         label: what is compared.
-        group: jeugd, jeugdbescherming, routes, wmo, participatie.
+        group: jeugd, jeugdbescherming, routes, durations, wmo, participatie.
         figure: source rows whose values are summed into the national figure (empty: none).
         per: source rows whose sum divides the figure (a ratio of published counts; empty: none).
         multiplier: from the unit of ``figure`` to persons or euros (``mln euro``: 1e6), or, for
@@ -307,6 +311,18 @@ TARGETS: tuple[Target, ...] = (
         Measure("route_share", ("jeugdarts",)), band="points", criterion=True,
         note="model: doctors' referrals (door_gp) made by the jeugdarts (door_medical.jeugdarts)",
     ),
+    # --- duration bands of ended jeugdhulp trajectories (CBS 85096NED, 2021; quality U) ------------
+    # The durations drawn for jeugdhulp follow these bands (simulation.inputs.CBS_ENDED_BINS, ambulant);
+    # what ends differs: verblijf lasts longer, care also ends at 18, on a move or an escalation.
+    *(
+        Target(
+            f"ended_{band}", f"ended jeugdhulp lasting {band.replace('_', '-')}", "durations",
+            (Row(f"ended_jh_traj_share_{band}", "2021*"),), "share", "percent", Measure("duration_share", (band,)), band="points",
+            note="model: jeugdhulp provisions ended in the year by whole months in care; CBS flags the bands U (column alignment"
+            " assumed)",
+        )
+        for band in DURATION_BANDS
+    ),
     # --- Wmo 2015 -------------------------------------------------------------------------------
     Target(
         "wmo_clients", "Wmo maatwerk clients per year", "wmo", (Row("wmo_maatwerk_clients", "2019"),), "count", "inhabitants",
@@ -444,16 +460,17 @@ TARGETS: tuple[Target, ...] = (
 
 # fmt: on
 
+# A municipality's own counts (``Profile.figures``, from ``profile build``) and the line whose scaled national figure
+# each replaces in its validation table.
+OWN_FIGURE_TARGETS: dict[str, tuple[str, str]] = {  # quantity: (the line's key, the count's unit)
+    "jeugdhulp_youth": ("jh_youth", "persons"),
+    "wmo_clients": ("wmo_clients", "persons"),
+    "bijstand_households": ("bijstand_households", "households"),
+}
+
 # Indicators of sources.csv that the table does not compare, and why (model inputs and the like).
 NOT_COMPARED: dict[str, str] = {
     "pop_80plus": "input: the national population path 2014-2024 (calibration/projection.py) and the national profile",
-    "ended_jh_traj_share_0_3m": "input: youth care durations are drawn from this distribution; ended durations are not an output",
-    "ended_jh_traj_share_3_6m": "input: youth care durations are drawn from this distribution",
-    "ended_jh_traj_share_6_12m": "input: youth care durations are drawn from this distribution",
-    "ended_jh_traj_share_1_2y": "input: youth care durations are drawn from this distribution",
-    "ended_jh_traj_share_2_3y": "input: youth care durations are drawn from this distribution",
-    "ended_jh_traj_share_3_4y": "input: youth care durations are drawn from this distribution",
-    "ended_jh_traj_share_4y_plus": "input: youth care durations are drawn from this distribution",
     "avg_duration_ended_ots": "input: bounds the mean duration of a jeugdbescherming measure (fitted to stock / inflow, Little's law)",
     "wmo_maatwerk_clients_halfyear": "input: with the clients of the year, how long a Wmo provision is held (parameters.WMO_HELD_MONTHS)",
     "wmo_share_clients_ondersteuning_thuis": "input: begeleiding clients in the first half of 2019 (parameters.WMO_HELD_MONTHS)",
@@ -592,8 +609,8 @@ def measure_value(measure: Measure, year: CensusYear) -> float:
         return float(sum(ind[m] for m in measure.items).mean())
     if measure.kind == "stock_end":
         return float(sum(ind[m][-1] for m in measure.items))
-    if measure.kind == "route_share":
-        return float(route_shares({m: ind[m].sum() for m in measure.metrics})[measure.items[0]])
+    if measure.kind in SHARE_METRIC:
+        return float(shares({m: ind[m].sum() for m in measure.metrics}, SHARE_METRIC[measure.kind])[measure.items[0]])
     idx = [PRODUCT[p] for p in measure.items]
     if measure.kind == "active":
         return float(census.start[idx].sum() + census.admissions[idx].sum())

@@ -28,14 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sdsim.calibration.backtest import Score, score_series
-from sdsim.calibration.fit import FitSetup, Posterior, at_year, predictive
+from sdsim.calibration.backtest import Score, pooled, score_series
+from sdsim.calibration.fit import FitSetup, Posterior, at_year, predictive, simulate_replicates
 from sdsim.calibration.series import BY_KEY, SERIES, Observation, Series, observations
 from sdsim.calibration.targets import Row, parse_value
 from sdsim.experiments.output import write_atomic
 from sdsim.experiments.sensitivity import load_problem
 from sdsim.scenarios.files import read_text, show
-from sdsim.scenarios.loader import SCENARIO_DIR, ScenarioError, load_profile, load_scenario
+from sdsim.scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, load_scenario
+from sdsim.scenarios.posterior import ParameterDraws
 
 NATIONAL_SCENARIO = SCENARIO_DIR / "nederland.toml"
 NATIONAL_PARAMETERS = Path(__file__).resolve().parent.parent / "calibration" / "national.toml"
@@ -79,9 +80,7 @@ def load_setup(
     scenario: Path, profile: Path | None, params: Path, known: tuple[Observation, ...], years: tuple[int, int], seed: int
 ) -> FitSetup:
     """The fit's scenario, free parameters and the observations of ``known`` in ``years``; ``ScenarioError`` for what cannot be fitted."""
-    loaded = load_scenario(scenario)
-    if profile is not None:
-        loaded = dataclasses.replace(loaded, profile=load_profile(profile, loaded.years), profile_path=profile)
+    loaded = load_scenario(scenario, profile)
     first, last = loaded.profile.start_year, loaded.profile.start_year + loaded.years - 1
     if not first <= years[0] <= years[1] <= last:
         raise ScenarioError("--fit-years", "", f"{years[0]}-{years[1]} outside the run of {loaded.name}: {first}-{last}")
@@ -90,6 +89,17 @@ def load_setup(
         cover = f"{min(o.year for o in known)}-{max(o.year for o in known)}"
         raise ScenarioError("--fit-years", "", f"no published figure in {years[0]}-{years[1]}; the figures cover {cover}")
     return FitSetup(loaded, load_problem(params), fitted, seed)
+
+
+def known_at_origin(setup: FitSetup) -> FitSetup:
+    """The fit with the population path as known after its last fit year: observed to the next 1 January, a trend after.
+
+    ``sdsim backtest --population known`` (the default): the forecast uses no population figure
+    published after its origin (``Profile.known_at``).
+    """
+    scenario, year = setup.scenario, setup.last_year + 1
+    known = dataclasses.replace(scenario, profile=scenario.profile.known_at(year), sha256=f"{scenario.sha256}:population-{year}")
+    return dataclasses.replace(setup, scenario=known)
 
 
 def test_observations(known: tuple[Observation, ...], fit: tuple[int, int], test: tuple[int, int], scenario) -> tuple[Observation, ...]:
@@ -165,6 +175,27 @@ def predict(setup: FitSetup, posterior: Posterior, last_year: int, workers: int,
     return Prediction(keys, values)
 
 
+def geography(scenario: Scenario) -> str:
+    """What the scenario's counts stand for, as the published figures name it.
+
+    ``NL`` for a weighted sample (the national profile, 1:200), else the profile's name (a
+    municipality's profile holds its whole population).
+    """
+    return "NL" if scenario.profile.weight > 1 else scenario.profile.name
+
+
+def published(scenario: Scenario, replicates: int, seed: int, years: int, workers: int, draws: ParameterDraws | None = None
+              ) -> Prediction:  # fmt: skip
+    """``sdsim run``'s replicates in the published figures' terms: every series of ``calibration.series`` by year.
+
+    Replicate r's census uses the same random numbers as the run's replicate r, with its posterior
+    row where ``draws`` are given.
+    """
+    runs = [(draws.scenario(scenario, r) if draws else scenario, r) for r in range(replicates)]
+    keys, values = simulate_replicates(runs, seed, scenario.profile.start_year + years - 1, SERIES, workers)
+    return Prediction(keys, values)
+
+
 def posterior_parquet(path: Path, posterior: Posterior) -> None:
     """``posterior.parquet``: a column per parameter and ``weight`` (pyarrow; written atomically)."""
     import pyarrow as pa
@@ -198,29 +229,40 @@ def _period(series: Series, year: int, published: dict[tuple[str, int], Observat
     return f"{year}-12" if forms and all(len(f) == 7 for f in forms) else f"{year}-12-31"
 
 
-def tidy_forecast(prediction: Prediction, observations: tuple[Observation, ...]) -> str:
-    """``indicator, geography, period, p10, p50, p90`` per series and year, in the data's indicator names and periods."""
+def tidy_forecast(prediction: Prediction, observations: tuple[Observation, ...], area: str = "NL") -> str:
+    """``indicator, geography, period, p10, p50, p90`` per series and year, in the data's indicator names and periods.
+
+    ``area``: the geography column (``geography``).
+    """
     published = {(o.series.key, o.year): o for o in observations}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["indicator", "geography", "period", "p10", "p50", "p90"])
     for key, year in prediction.keys:
         series = BY_KEY[key]
-        p10, p50, p90 = np.percentile(prediction.of(key, year), [10, 50, 90])
-        writer.writerow([series.indicator, "NL", _period(series, year, published), f"{p10:.0f}", f"{p50:.0f}", f"{p90:.0f}"])
+        quantiles = np.percentile(prediction.of(key, year), [10, 50, 90])
+        writer.writerow([series.indicator, area, _period(series, year, published), *(_figure(q, series, False) for q in quantiles)])
     return buf.getvalue()
 
 
-def fit_rows(prediction: Prediction, observations: tuple[Observation, ...]) -> list[dict[str, object]]:
-    """Per figure: observed, predictive p5/p50/p95, z (on the series' scale, with its error) and whether p5-p95 holds it."""
+def fit_rows(prediction: Prediction, observations: tuple[Observation, ...], fit_years: tuple[int, int]) -> list[dict[str, object]]:
+    """Per figure simulated: observed, predictive p5/p50/p95, z, and whether it holds.
+
+    z is on the series' scale with the figure's stated error; a row says whether p5-p95 holds the
+    figure, whether it lies within two errors (``|z| <= 2``) and whether it was fitted (in ``fit_years``).
+    """
     rows = []
+    simulated = set(prediction.keys)
     for o in observations:
+        if (o.series.key, o.year) not in simulated:
+            continue
         values = prediction.of(o.series.key, o.year)
         p5, p50, p95 = np.percentile(values, [5, 50, 95])
         z = (np.log(o.value) - np.log(max(p50, 1e-9))) / o.sd if o.series.unit == "log" else (o.value - p50) / o.sd
         rows.append({"series": o.series.key, "indicator": o.series.indicator, "period": o.period, "observed": o.value,
                      "p5": p5, "p50": p50, "p95": p95, "ratio": p50 / o.value, "z": z, "error": o.sd,
-                     "within_band": bool(p5 <= o.value <= p95), "flags": " ".join(o.flags)})  # fmt: skip
+                     "within_band": bool(p5 <= o.value <= p95), "within_error": bool(abs(z) <= 2.0),
+                     "fitted": fit_years[0] <= o.year <= fit_years[1], "flags": " ".join(o.flags)})  # fmt: skip
     return rows
 
 
@@ -234,10 +276,11 @@ def rows_csv(rows: list[dict[str, object]]) -> str:
 
 
 def series_statistics(rows: list[dict[str, object]]) -> dict[str, dict[str, float]]:
-    """Per series: figures, root mean square z, the share of figures within the band, mean ratio model / figure."""
+    """Per series of the fitted rows: figures, root mean square z, the share within the band, mean ratio model / figure."""
     by: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
-        by[str(row["series"])].append(row)
+        if row["fitted"]:
+            by[str(row["series"])].append(row)
     return {
         key: {
             "figures": len(group),
@@ -247,6 +290,11 @@ def series_statistics(rows: list[dict[str, object]]) -> dict[str, dict[str, floa
         }
         for key, group in by.items()
     }
+
+
+def _figure(value: float, series: Series, separators: bool = True) -> str:
+    """A figure as published: a whole count (with thousands separators in a report, none in a CSV), a share with one decimal."""
+    return (f"{value:,.0f}" if separators else f"{value:.0f}") if series.unit == "log" else f"{value:.1f}"
 
 
 def _chart(series: Series, prediction: Prediction, observations: list[Observation], split: int | None = None) -> str:
@@ -304,28 +352,48 @@ def parameter_table(setup: FitSetup, posterior: Posterior) -> str:
     return _table(["parameter", "prior", "posterior median", "90 % interval"], rows)
 
 
-def fit_report(setup: FitSetup, posterior: Posterior, prediction: Prediction, rows: list[dict[str, object]]) -> str:
-    """``fit_report.html``: parameters, per-series statistics, per-figure table and charts."""
+def fit_report(setup: FitSetup, posterior: Posterior, prediction: Prediction, rows: list[dict[str, object]],
+               shown: tuple[Observation, ...]) -> str:  # fmt: skip
+    """``fit_report.html``: parameters, per-series statistics, the figures of ``rows`` and charts.
+
+    The figures fitted and those outside the fit years (a check) in two tables; per series
+    a chart of the predictive with the published figures ``shown``.
+    """
     stats = series_statistics(rows)
     stat_rows = [[k, str(int(v["figures"])), f"{v['rms_z']:.2f}", f"{v['within_band']:.0%}", f"{v['ratio']:.3f}"] for k, v in stats.items()]
-    fig_rows = [[str(r["series"]), str(r["period"]), f"{r['observed']:,.0f}", f"{r['p50']:,.0f}", f"[{r['p5']:,.0f}, {r['p95']:,.0f}]",
-                 f"{r['z']:+.2f}", str(r["flags"])] for r in rows]  # fmt: skip
+
+    def figure_rows(fitted: bool) -> list[list[str]]:
+        out = []
+        for r in rows:
+            if r["fitted"] != fitted:
+                continue
+            series = BY_KEY[str(r["series"])]
+            out.append([str(r["series"]), str(r["period"]), _figure(float(r["observed"]), series), _figure(float(r["p50"]), series),
+                        f"[{_figure(float(r['p5']), series)}, {_figure(float(r['p95']), series)}]", f"{float(r['error']):.3g}",
+                        f"{r['z']:+.2f}", "yes" if r["within_error"] else "no", str(r["flags"])])  # fmt: skip
+        return out
+
+    head = ["series", "period", "published", "model median", "p5-p95", "error", "z", "|z| ≤ 2", "flags"]
     by_series = defaultdict(list)
-    for o in setup.observations:
-        by_series[o.series.key].append(o)
-    charts = [_chart(BY_KEY[k], prediction, obs) for k, obs in by_series.items()]
+    simulated = set(prediction.keys)
+    for o in shown:
+        if (o.series.key, o.year) in simulated:
+            by_series[o.series.key].append(o)
+    charts = [_chart(BY_KEY[k], prediction, obs, setup.last_year) for k, obs in by_series.items()]
     intro = (f"History matching with an emulator: {posterior.evaluations:,} simulations in {posterior.seconds:.0f} s; the posterior"
              f" has {len(posterior.weights):,} weighted draws (effective sample size {posterior.ess:.0f})."
              f" Bands: {prediction.values.shape[0]} posterior draws simulated, each with its own random numbers"
-             " (parameter and replicate uncertainty together)."
-             " z: (log figure - log median) / error, for counts.")  # fmt: skip
+             " (parameter and replicate uncertainty together). z: (log figure - log median) / error for counts (the error"
+             " relative), (figure - median) / error for shares (the error in percentage points). A period with * is a"
+             " provisional figure.")  # fmt: skip
     return report_html(
         f"Fit of {setup.scenario.name}",
         html.escape(intro),
         [("Parameters", parameter_table(setup, posterior)),
          ("Fit per series (rms z: root mean square of z; within band: figures inside p5-p95)",
           _table(["series", "figures", "rms z", "within band", "model / figure"], stat_rows)),
-         ("Figures", _table(["series", "period", "published", "model median", "p5-p95", "z", "flags"], fig_rows))],
+         (f"Figures fitted ({min(o.year for o in setup.observations)}-{setup.last_year})", _table(head, figure_rows(True))),
+         ("Figures outside the fit years (not fitted: a check)", _table(head, figure_rows(False)))],
         charts,
     )  # fmt: skip
 
@@ -351,38 +419,62 @@ def score_record(score: Score) -> dict[str, object]:
     return {k: None if isinstance(v, float) and not np.isfinite(v) else v for k, v in dataclasses.asdict(score).items()}
 
 
-def scores_csv(scores: list[Score]) -> str:
-    """The back-test's scores, one row per series and forecast."""
+def origins(fit: tuple[int, int], test: tuple[int, int], count: int) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """``count`` rolling origins: (fit years, test years) with the fit ending 0, 1, ... years earlier (latest last), same leads."""
+    if fit[1] - count + 1 < fit[0]:
+        raise ScenarioError("--origins", "", f"{count} origins need fit years ending in {fit[1] - count + 1} or later, after {fit[0]}")
+    return [((fit[0], fit[1] - back), (test[0] - back, test[1] - back)) for back in range(count - 1, -1, -1)]
+
+
+def scored_origins(by_origin: dict[int, list[Score]]) -> dict[str, list[Score]]:
+    """Each origin's scores (keyed by the fit's last year) and, with several, ``pooled`` (``calibration.backtest.pooled``)."""
+    out = {str(origin): scores for origin, scores in by_origin.items()}
+    return out | ({"pooled": pooled([s for scores in by_origin.values() for s in scores])} if len(by_origin) > 1 else {})
+
+
+def scores_csv(by_origin: dict[str, list[Score]]) -> str:
+    """The back-test's scores, one row per origin (the fit's last year, or ``pooled``), series and forecast."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["series", "forecast", "figures", "mape", "mase", "crps", "cover50", "cover90"])
-    for s in scores:
-        writer.writerow([s.series, s.forecast, s.n, *(f"{v:.4g}" for v in (s.mape, s.mase, s.crps, s.cover50, s.cover90))])
+    writer.writerow(["origin", "series", "forecast", "figures", "mape", "mase", "crps", "cover50", "cover90"])
+    for origin, scores in by_origin.items():
+        for s in scores:
+            values = (s.mape, s.mase, s.crps, s.cover50, s.cover90)
+            writer.writerow([origin, s.series, s.forecast, s.n, *(f"{v:.4g}" for v in values)])
     return buf.getvalue()
 
 
 def backtest_report(setup: FitSetup, posterior: Posterior, prediction: Prediction, test: tuple[Observation, ...],
-                    scores: list[Score]) -> str:  # fmt: skip
-    """``backtest.html``: the scores table and each series with the forecast origin marked."""
+                    by_origin: dict[str, list[Score]]) -> str:  # fmt: skip
+    """``backtest.html``: the scores of every origin (pooled first) and each series of the latest with its origin marked."""
 
-    def cover(share: float) -> str:
-        return "" if np.isnan(share) else f"{share:.0%}"
+    def shown(value: float, form: str) -> str:
+        return "-" if np.isnan(value) else format(value, form)  # undefined: a naive forecast's interval, MASE on one fit year
 
-    rows = [[s.series, s.forecast, str(s.n), f"{s.mape:.1f}", f"{s.mase:.2f}", f"{s.crps:,.0f}", cover(s.cover50), cover(s.cover90)]
-            for s in scores]  # fmt: skip
+    head = ["series", "forecast", "figures", "MAPE %", "MASE", "CRPS", "50 % interval holds", "90 % interval holds"]
+    tables = [(f"Parameters (fitted to {setup.last_year})", parameter_table(setup, posterior))]
+    for origin in sorted(by_origin, key=lambda o: (o != "pooled", o)):
+        rows = [[s.series, s.forecast, str(s.n), shown(s.mape, ".1f"), shown(s.mase, ".2f"),
+                 shown(s.crps, ",.0f" if s.crps >= 10 else ".2f"), shown(s.cover50, ".0%"), shown(s.cover90, ".0%")]
+                for s in by_origin[origin]]  # fmt: skip
+        title = "Scores pooled over the origins" if origin == "pooled" else f"Scores, fitted to {origin}"
+        tables.append((title, _table(head, rows)))
     by_series = defaultdict(list)
     for o in (*setup.observations, *test):
         by_series[o.series.key].append(o)
     charts = [_chart(BY_KEY[k], prediction, obs, setup.last_year) for k, obs in by_series.items()]
     intro = (f"Fitted on figures up to {setup.last_year} ({len(setup.observations)} figures; {posterior.evaluations:,} simulations,"
-             f" effective sample size {posterior.ess:.0f}); forecast to {max(o.year for o in test)}, scored where published.")  # fmt: skip
-    head = ["series", "forecast", "figures", "MAPE %", "MASE", "CRPS", "50 % interval holds", "90 % interval holds"]
-    return report_html(f"Back-test of {setup.scenario.name}", html.escape(intro),
-                       [("Parameters", parameter_table(setup, posterior)), ("Scores", _table(head, rows))], charts)  # fmt: skip
+             f" effective sample size {posterior.ess:.0f}); forecast to {max(o.year for o in test)}, scored where published."
+             " MASE: mean absolute error over the fit years' mean yearly change; CRPS: of the model's ensemble, a naive"
+             " forecast's is its absolute error (last value, linear trend, drift: calibration/backtest.py)."
+             + (f" Rolling origins: {', '.join(o for o in by_origin if o != 'pooled')} (the charts: the latest)."
+                if len(by_origin) > 1 else ""))  # fmt: skip
+    return report_html(f"Back-test of {setup.scenario.name}", html.escape(intro), tables, charts)
 
 
 __all__ = [
-    "Prediction", "all_observations", "backtest_report", "backtest_scores", "draws_csv", "fit_report", "fit_rows", "load_setup",
-    "posterior_parquet", "predict", "read_targets", "rows_csv", "score_record", "scores_csv", "scores_text", "series_statistics", "summary",
-    "test_observations", "text_summary", "tidy_forecast",
+    "Prediction", "all_observations", "backtest_report", "backtest_scores", "draws_csv", "fit_report", "fit_rows", "geography",
+    "known_at_origin", "load_setup", "origins", "posterior_parquet", "predict", "published", "read_targets", "rows_csv", "score_record",
+    "scored_origins", "scores_csv", "scores_text", "series_statistics", "summary", "test_observations", "text_summary",
+    "tidy_forecast",
 ]  # fmt: skip

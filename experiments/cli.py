@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
@@ -31,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sdsim.scenarios.files import MAX_REPLICATES, MAX_SEED, MAX_WORKERS, MAX_YEARS
-from sdsim.scenarios.loader import BASELINE, ScenarioError, load_scenario
+from sdsim.scenarios.loader import BASELINE, SCENARIO_DIR, ScenarioError, load_scenario
 
 EXIT_USAGE = 2
 
@@ -91,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=_folder, default=Path("sdsim-out"), help="output folder, new or empty (default sdsim-out)")
     run.add_argument("--workers", type=_workers, default=None, help="processes (default: all cores)")
     run.add_argument("--monthly", action="store_true", help="also write the monthly detail as monthly.parquet")
+    run.add_argument("--profile", type=_profile, default=None,
+                     help="profile TOML, or the name of a shipped one (nederland), instead of the scenario's")  # fmt: skip
+    run.add_argument("--published", action="store_true",
+                     help="also write published.csv: the national figures' series per year, p10/p50/p90 over the replicates, in"
+                          " their indicator names and periods (a census of each replicate; pip install 'sdsim[calibrate]')")  # fmt: skip
     _output_options(run)
     _posterior_option(run)
     _overwrite(run)
@@ -115,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser("sweep", help="run a sweep (scenarios x design x replicates) into a resumable store")
     sweep.add_argument("sweep", type=Path, help="sweep TOML")
     _executor_options(sweep, "sdsim-sweep")
+    _posterior_option(sweep)
     sens = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity analysis with SALib")
     sens.add_argument("scenario", type=Path, help="scenario TOML")
     sens.add_argument("--params", type=Path, required=True, help="parameter file: names, bounds, distributions")
@@ -131,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="shared (default): start every design row from the scenario's state at the start year; row: each row burns in itself",
     )
     _executor_options(sens, "sdsim-sensitivity")
+    _posterior_option(sens)
     validate = sub.add_parser("validate", help="compare the model with published figures (CBS): table, CSV, HTML")
     validate.add_argument("scenario", nargs="?", type=Path, default=BASELINE, help="scenario TOML (default: scenarios/baseline.toml)")
     validate.add_argument("--replicates", type=_replicates, default=20, help="Monte Carlo replicates (default 20)")
@@ -164,6 +172,16 @@ def _month(text: str) -> str:
 
 
 _month.__name__ = "month"
+
+
+def _profile(text: str) -> Path:
+    """An argument type: a profile file, or the name of one shipped in ``scenarios/profiles`` (``nederland``)."""
+    path = Path(text)
+    shipped = SCENARIO_DIR / "profiles" / f"{text}.toml"
+    return shipped if not path.suffix and not path.exists() and shipped.is_file() else path
+
+
+_profile.__name__ = "profile"
 
 
 def _span(text: str) -> tuple[int, int]:
@@ -200,13 +218,22 @@ def _calibration_parsers(sub) -> None:
         parser.add_argument("--out", type=_folder, default=Path(out), help=f"output folder, new or empty (default {out})")
         _overwrite(parser)
     backtest.add_argument("--test-years", type=_span, default=_span("2019"), help="years forecast and scored (default 2019)")
+    backtest.add_argument("--population", choices=("known", "observed"), default="known",
+                          help="the population path after the fit years: known (default), a trend from the last three years as"
+                               " a forecaster then could make; observed: as it turned out")  # fmt: skip
+    backtest.add_argument("--origins", type=whole(1, 10), default=1,
+                          help="rolling origins: also fit and test 1 .. K-1 years earlier, scores pooled (default 1)")  # fmt: skip
 
 
 def _forecast_parser(sub) -> None:
     forecast = sub.add_parser("forecast", help="forecast per budget line and year against a budget: workbook, CSV, fan charts")
     forecast.add_argument("scenario", type=Path, help="scenario TOML")
     forecast.add_argument(
-        "--start", type=_month, default=None, help="first month YYYY-MM (default and only choice: January of the profile's start year)"
+        "--start",
+        type=_month,
+        default=None,
+        help="first month YYYY-MM, a January in or after the profile's start year (default: its start year; the years"
+        " before are simulated, not reported)",
     )
     forecast.add_argument("--years", type=_years, default=5, help="calendar years forecast (default 5: t ... t+4)")
     forecast.add_argument("--budget", type=Path, default=None, help="budget CSV: budget_line,year,amount (euros)")
@@ -228,6 +255,7 @@ def _forecast_parser(sub) -> None:
     )
     forecast.add_argument("--workers", type=_workers, default=None, help="processes (default: all cores)")
     _posterior_option(forecast)
+    _output_options(forecast)
     forecast.add_argument("--lang", choices=("nl", "en"), default="nl", help="workbook, chart and table language (default nl)")
     _overwrite(forecast)
 
@@ -255,9 +283,7 @@ def _draws(args: argparse.Namespace):
 
 
 def _posterior_provenance(draws) -> dict[str, object]:
-    if draws is None:
-        return {}
-    return {"posterior": {"file": str(draws.path), "sha256": draws.sha256, "draws": len(draws.values), "parameters": list(draws.names)}}
+    return {} if draws is None else {"posterior": draws.provenance()}
 
 
 def _overwrite(parser: argparse.ArgumentParser) -> None:
@@ -285,7 +311,7 @@ def _table(summary: dict) -> str:
     return "\n".join(lines)
 
 
-RUN_FILES = ("summary.json", "yearly.csv", "monthly.parquet", "monthly.csv")
+RUN_FILES = ("summary.json", "yearly.csv", "monthly.parquet", "monthly.csv", "published.csv")
 COMPARE_FILES = ("comparison.json", "comparison.csv", "report.html", "figures/*.png")
 CALIBRATE_FILES = ("calibration.json", "posterior.parquet", "draws.csv", "fit.csv", "forecast.csv", "fit_report.html")
 BACKTEST_FILES = ("backtest.json", "scores.csv", "forecast.csv", "backtest.html")
@@ -324,7 +350,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sdsim.experiments.summary import yearly_summary
     from tqdm import tqdm
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, args.profile)
     draws = _draws(args)
     years = args.years or scenario.years
     check_memory(args.replicates, 1, years)
@@ -337,6 +363,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     write_atomic(out / "yearly.csv", yearly_csv([result], args.csv_dialect))
     if args.monthly:
         write_monthly_parquet(out / "monthly.parquet", [result])
+    if args.published:
+        from sdsim.experiments import calibrate as cal
+        from sdsim.experiments.runner import default_workers
+
+        prediction = cal.published(scenario, args.replicates, args.seed, years, args.workers or default_workers(), draws)
+        write_atomic(out / "published.csv", cal.tidy_forecast(prediction, cal.all_observations(None), cal.geography(scenario)))
     # summary.json is written last: its presence means the run completed.
     write_json(out / "summary.json", {"provenance": provenance(result, args.replicates) | _posterior_provenance(draws), "years": summary})
     print(f"{scenario.name}: {args.replicates} replicates x {years} years in {time.perf_counter() - started:.1f} s -> {out}/")
@@ -426,7 +458,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sdsim.experiments.store import describe_store
     from sdsim.experiments.sweep import load_sweep
 
-    sweep = load_sweep(args.sweep)
+    sweep = dataclasses.replace(load_sweep(args.sweep), draws=_draws(args))
     prepare_out(args.out, args.overwrite, STORE_FILES, resume=args.resume)
     started = time.perf_counter()
     summary = _run_store(sweep, args)
@@ -460,7 +492,7 @@ def sensitivity_sweep(args: argparse.Namespace):
     extra = {"method": args.method, "n": args.n, "problem": {"names": problem.names, "bounds": problem.bounds, "dists": problem.dists}}
     check_shared_burn_in(args.params, scenarios, rows, args.burn_in)
     sweep = Sweep(f"sensitivity-{args.method}", tuple(scenarios), rows, args.replicates, args.seed, args.years, sa.METRICS, 32,
-                  args.params, extra, args.burn_in)  # fmt: skip
+                  args.params, extra, args.burn_in, _draws(args))  # fmt: skip
     return problem, x, sweep
 
 
@@ -535,11 +567,11 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
     base = load_scenario(args.scenario)
     draws = _draws(args)
-    start_year = base.profile.start_year
-    fc.check_start(args.start, start_year)
+    start_year = fc.first_year(args.start, base.profile.start_year, args.caseload is not None)
     years = args.years
+    run_years = start_year - base.profile.start_year + years  # the years before the start are simulated, not reported
     calendar = tuple(range(start_year, start_year + years))
-    budget = fc.read_budget(args.budget, calendar) if args.budget is not None else None
+    budget = fc.read_budget(args.budget, calendar) if args.budget is not None else fc.profile_budget(base, calendar)
     caseload = read_caseload(args.caseload, start_year) if args.caseload is not None else None
     scenarios = [base]
     shared = args.burn_in == "shared" or caseload is not None  # a caseload is today's state: every scenario starts from it
@@ -548,17 +580,19 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         _distinct_names(base, [alternative])
         check_comparable(base, alternative, shared)
         scenarios.append(alternative)
-    if base.profile.path_gap(years) is not None:
+    if base.profile.path_gap(run_years) is not None:
         raise ScenarioError(base.profile_path, "population_path", f"does not cover the {years} years {calendar[0]}-{calendar[-1]}")
-    check_memory(args.replicates, len(scenarios), years)
+    check_memory(args.replicates, len(scenarios), run_years)
     out: Path = args.out
     prepare_out(out, args.overwrite, fc.FORECAST_FILES)
     started = time.perf_counter()
     with tqdm(total=args.replicates * len(scenarios), desc="forecast", unit="replicate", delay=3.0, file=sys.stderr) as bar:
         states = CASELOAD_STATES if caseload is not None else None  # the caseload gives today's care; the rest from a few burn-ins
         results = run_scenarios(
-            scenarios, args.replicates, args.seed, years, args.workers, bar.update, shared and len(scenarios) > 1, caseload, states, draws
-        )
+            scenarios, args.replicates, args.seed, run_years, args.workers, bar.update, shared and len(scenarios) > 1, caseload, states,
+            draws,
+        )  # fmt: skip
+    results = [result.since(start_year) for result in results]
     for result in results:
         check_finite(result)
     simulated = time.perf_counter() - started
@@ -566,14 +600,16 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         "command": "sdsim forecast",
         "base": provenance(results[0], args.replicates),
         "alternative": provenance(results[1], args.replicates)["scenario"] if len(results) > 1 else None,
-        "budget": str(args.budget) if args.budget is not None else None,
+        "budget": str(budget.path) if budget is not None else None,
         "caseload": str(args.caseload) if args.caseload is not None else None,
         "burned_in_states": f"replicate r starts from burn-in r mod {CASELOAD_STATES}" if caseload is not None else "one per replicate",
         "start": f"{start_year}-01",
+        "simulated_from": f"{base.profile.start_year}-01 (the profile's start year; the years before the start are simulated under"
+        " each scenario's own policy and not reported)",
         "common_random_numbers": f"replicate r of every scenario uses stream_key({args.seed}, r)",
         "burn_in": "shared: both start from the base's burned-in state at the start year" if shared and len(results) > 1 else "own",
     } | _posterior_provenance(draws)
-    forecasts = fc.write_outputs(out, results, years, budget, prov, args.lang)
+    forecasts = fc.write_outputs(out, results, years, budget, prov, args.lang, draws, args.csv_dialect)
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))
     # forecast.json is written last: its presence means the forecast completed.
     write_json(out / "forecast.json", {"provenance": prov, "files": files})
@@ -625,12 +661,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     prepare_out(out, args.overwrite, CALIBRATE_FILES)
     posterior, workers, dask = _fit(args, setup, out)
     prediction = cal.predict(setup, posterior, setup.scenario.profile.start_year + setup.scenario.years - 1, workers, dask)
-    rows = cal.fit_rows(prediction, setup.observations)
+    rows = cal.fit_rows(prediction, known, args.fit_years)
     cal.posterior_parquet(out / "posterior.parquet", posterior)
     write_atomic(out / "draws.csv", cal.draws_csv(setup, posterior))
     write_atomic(out / "fit.csv", cal.rows_csv(rows))
     write_atomic(out / "forecast.csv", cal.tidy_forecast(prediction, known))
-    write_atomic(out / "fit_report.html", cal.fit_report(setup, posterior, prediction, rows))
+    write_atomic(out / "fit_report.html", cal.fit_report(setup, posterior, prediction, rows, known))
     stats = cal.series_statistics(rows)
     write_json(out / "calibration.json", provenance_of(cal.summary(setup, posterior, args)) | {"series": stats})
     print(cal.text_summary(setup, posterior, stats))
@@ -639,25 +675,39 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    """Fit on the fit years, forecast the test years, score; write scores.csv, forecast.csv, backtest.html, backtest.json (last)."""
+    """Fit on the fit years, forecast the test years, score, per rolling origin.
+
+    Writes scores.csv, forecast.csv, backtest.html and, last, backtest.json.
+    """
     from sdsim.experiments import calibrate as cal
     from sdsim.experiments.output import prepare_out, provenance_of, write_atomic, write_json
 
     _calibration_packages(args)
     known = cal.all_observations(args.targets)
-    setup = cal.load_setup(args.scenario, args.profile, args.params, known, args.fit_years, args.seed)
-    test = cal.test_observations(known, args.fit_years, args.test_years, setup.scenario)
+    spans = cal.origins(args.fit_years, args.test_years, args.origins)
+    setups = [cal.load_setup(args.scenario, args.profile, args.params, known, fit, args.seed) for fit, _ in spans]
+    if args.population == "known":
+        setups = [cal.known_at_origin(setup) for setup in setups]
+    tests = [cal.test_observations(known, fit, test, setup.scenario) for (fit, test), setup in zip(spans, setups, strict=True)]
     out: Path = args.out
     prepare_out(out, args.overwrite, BACKTEST_FILES)
-    posterior, workers, dask = _fit(args, setup, out)
-    prediction = cal.predict(setup, posterior, args.test_years[1], workers, dask)
-    scores = cal.backtest_scores(prediction, setup.observations, test)
-    write_atomic(out / "scores.csv", cal.scores_csv(scores))
+    by_origin = {}
+    for setup, test, (fit, test_years) in zip(setups, tests, spans, strict=True):
+        posterior, workers, dask = _fit(args, setup, out)
+        prediction = cal.predict(setup, posterior, test_years[1], workers, dask)
+        by_origin[fit[1]] = cal.backtest_scores(prediction, setup.observations, test)
+    scored = cal.scored_origins(by_origin)
+    write_atomic(out / "scores.csv", cal.scores_csv(scored))
     write_atomic(out / "forecast.csv", cal.tidy_forecast(prediction, known))
-    write_atomic(out / "backtest.html", cal.backtest_report(setup, posterior, prediction, test, scores))
-    extra = cal.summary(setup, posterior, args) | {"test_years": list(args.test_years)}
-    write_json(out / "backtest.json", provenance_of(extra) | {"scores": [cal.score_record(s) for s in scores]})
-    print(cal.scores_text(scores))
+    write_atomic(out / "backtest.html", cal.backtest_report(setup, posterior, prediction, test, scored))
+    extra = cal.summary(setup, posterior, args) | {
+        "test_years": list(args.test_years),
+        "origins": [fit[1] for fit, _ in spans],
+        "population": args.population,
+    }
+    records = {origin: [cal.score_record(s) for s in scores] for origin, scores in scored.items()}
+    write_json(out / "backtest.json", provenance_of(extra) | {"scores": records[str(args.fit_years[1])], "scores_by_origin": records})
+    print(cal.scores_text(scored.get("pooled", scored[str(args.fit_years[1])])))
     print(f"-> {out}/scores.csv, forecast.csv, backtest.html, backtest.json")
     return 0
 
@@ -672,7 +722,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     out: Path = args.out or Path(f"{args.figures.stem}.toml")
     if out.exists():
         raise ScenarioError("--out", "", f"{out} exists; choose a new file")
-    write_atomic(out, build_profile(read_figures(args.figures), name, out))
+    write_atomic(out, build_profile(read_figures(args.figures), name, out, args.figures))
     print(f'{out}: profile of {name}; a scenario names it as profile = "{out}"')
     return 0
 

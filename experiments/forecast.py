@@ -9,8 +9,9 @@ forecast gives, over the Monte Carlo replicates:
   December, read from the monthly series (every stock is counted at month end); *on average* is the mean of the twelve
   month-end stocks, as ``indicators.yearly`` makes every stock. Inflow and outflow are yearly sums of admissions and
   ends of care (lines without products have none);
-- spending, national revenue (``revenue.<line>``) and, on the total only, co-payments: the ledger counts the Wmo
-  abonnementstarief per household, not per provision, so it cannot be split over the Wmo lines without an assumption;
+- spending, national revenue (``revenue.<line>``) and co-payments (``copayments.<line>``): the Wmo abonnementstarief
+  is paid per household, and a household holds one Wmo trajectory at a time, so each month's payment is booked on the
+  line of the trajectory that makes it pay (a hulpmiddel held beside HbH adds none);
 - the budget where one is given, the deficit (spending minus budget, positive = overspending) and the probability of
   overspending (the share of replicates whose spending exceeds the budget);
 - mean and the 10th, 50th and 90th percentiles, and the amount needed at 70, 80, 90 and 95 % certainty (the
@@ -19,12 +20,14 @@ forecast gives, over the Monte Carlo replicates:
   spending's less the budget, which is a constant: ``p50(deficit) = p50(spending) - budget`` exactly.
 
 Money is in nominal euros of each calendar year (tariffs, benefits and wages indexed with the scenario's ``index.*``
-rates). The run starts on 1 January of the profile's start year after the profile's burn-in (``--start`` must be
-that month). With ``--caseload`` (``scenarios.caseload``: per product the trajectories in care and waiting, with their
-months) that state is set to the municipality's caseload exactly, and each client's remaining care is drawn from the
-duration law given its months in care (``simulation.caseload``); every scenario then starts from it.
+rates). The run starts on 1 January of the profile's start year after the profile's burn-in; a later ``--start``
+(a January) runs through the years before it and leaves them out (``first_year``). With ``--caseload``
+(``scenarios.caseload``: per product the trajectories in care and waiting, with their months) that state is set to
+the municipality's caseload exactly, and each client's remaining care is drawn from the duration law given its
+months in care (``simulation.caseload``); every scenario then starts from it.
 
-Budget file (``--budget``): CSV with the header ``budget_line,year,amount``, one row per budget line and year, the
+Budget: a budget file (``--budget``), else the profile's own budget per line (``profile_budget``: ``profile build``
+with ``budget_<line>`` figures). A budget file is a CSV with the header ``budget_line,year,amount``, one row per budget line and year, the
 amount in euros with a decimal point (``1234567.50``, no thousands separators), lines starting with ``#`` ignored.
 ``budget_line`` is a name of ``schema.BUDGET_LINES`` or an Iv3 taakveld code that holds exactly one of them
 (``6.1``, ``6.2``, ``6.4``, ``6.5``, ``6.6``, ``6.81``, ``6.82``, ``0.4``; 6.3, 6.71 and 6.72 hold two lines each and
@@ -58,12 +61,13 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+from sdsim.experiments.output import CSV_DIALECTS, write_atomic
 from sdsim.experiments.output import number as csv_number
-from sdsim.experiments.output import write_atomic
 from sdsim.experiments.runner import MonteCarloResult
-from sdsim.scenarios.loader import ScenarioError
-from sdsim.simulation.prices import INDICES, LINE_INDEX
-from sdsim.simulation.schema import BUDGET_LINES, LINE_PRODUCTS, LINE_TAAKVELD, PRODUCTS
+from sdsim.scenarios.loader import Scenario, ScenarioError
+from sdsim.scenarios.posterior import ParameterDraws
+from sdsim.simulation.prices import INDICES, LINE_INDEX, index_factor
+from sdsim.simulation.schema import BUDGET_LINES, LINE_PRODUCTS, LINE_TAAKVELD, PRODUCTS, WMO_COPAY_PRODUCTS
 
 TOTAL = "total"
 LINES: tuple[str, ...] = (*BUDGET_LINES, TOTAL)
@@ -103,7 +107,7 @@ LABELS: dict[str, dict[str, str]] = {
         "outflow": "uitstroom",
         "spending": "uitgaven",
         "revenue": "inkomsten (rijksmiddelen)",
-        "copayments": "eigen bijdragen (Wmo, alle regels)",
+        "copayments": "eigen bijdragen (Wmo)",
         "budget": "begroting",
         "deficit": "tekort (uitgaven − begroting)",
         "p_overspend": "kans op overschrijding van de begroting",
@@ -139,6 +143,7 @@ LABELS: dict[str, dict[str, str]] = {
         "indices": "Indexering (per jaar)",
         "run": "Berekening",
         "none_changed": "geen: alle parameters op hun standaardwaarde",
+        "posterior": "Parameters per replicatie getrokken uit een posterior (sdsim calibrate; replicatie r neemt rij r mod n)",
         "figure_title": "{line} ({taakveld}): uitgaven",
         "band": "10e-90e percentiel",
         "median": "mediaan",
@@ -154,7 +159,7 @@ LABELS: dict[str, dict[str, str]] = {
         "outflow": "outflow",
         "spending": "spending",
         "revenue": "revenue (national)",
-        "copayments": "co-payments (Wmo, all lines)",
+        "copayments": "co-payments (Wmo)",
         "budget": "budget",
         "deficit": "deficit (spending − budget)",
         "p_overspend": "probability of overspending the budget",
@@ -190,6 +195,7 @@ LABELS: dict[str, dict[str, str]] = {
         "indices": "Indexation (per year)",
         "run": "Run",
         "none_changed": "none: every parameter at its default",
+        "posterior": "Parameters drawn per replicate from a posterior (sdsim calibrate; replicate r takes row r mod n)",
         "figure_title": "{line} ({taakveld}): spending",
         "band": "10th-90th percentile",
         "median": "median",
@@ -215,6 +221,22 @@ class Budget:
         """The line's budget per year (NaN where none is given)."""
         given = self.amounts.get(line, {})
         return np.array([given.get(y, np.nan) for y in years], dtype=np.float64)
+
+
+def profile_budget(scenario: Scenario, years: tuple[int, ...]) -> Budget | None:
+    """The profile's own budget per line (``Profile.budget``, euros of its start year) for ``years``; None without one.
+
+    Each later year is indexed with the line's index rate (``prices.LINE_INDEX``): a budget that follows
+    prices, not volumes.
+    """
+    profile = scenario.profile
+    if not profile.budget:
+        return None
+    amounts = {
+        line: {y: amount * index_factor(scenario.params[LINE_INDEX[line]], profile.start_year, y) for y in years}
+        for line, amount in profile.budget.items()
+    }
+    return Budget(path=scenario.profile_path, amounts=amounts)
 
 
 def _line_of(code: str) -> str | None:
@@ -380,6 +402,8 @@ def build_forecast(result: MonteCarloResult, years: int, budget: Budget | None =
             row["outflow"] = sum(per_year[f"outflow.{p}"] for p in products)
         row["spending"] = per_year[f"spending.{line}"]
         row["revenue"] = per_year[f"revenue.{line}"]
+        if set(products) & set(WMO_COPAY_PRODUCTS):
+            row["copayments"] = per_year[f"copayments.{line}"]
         samples[line] = row
     samples[TOTAL] = {
         "spending": per_year["spending.total"],
@@ -435,8 +459,8 @@ CSV_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def csv_rows(forecast: Forecast) -> list[list[str]]:
-    """Tidy rows: one per line, year and quantity; money in euros to the cent, probabilities as shares."""
+def csv_rows(forecast: Forecast, decimal: str = ".") -> list[list[str]]:
+    """Tidy rows: one per line, year and quantity; money in euros to the cent, probabilities as shares (``decimal`` mark)."""
     kind = "difference" if forecast.difference else "forecast"
     rows = []
     for line in LINES:
@@ -448,8 +472,8 @@ def csv_rows(forecast: Forecast) -> list[list[str]]:
                 money = q in MONEY
                 if q in ("budget", "deficit") and not np.isfinite(forecast.budget[line][y]):
                     continue
-                cells = [csv_number(float(stats[q][s][y]), money) for s in STATS]
-                p = csv_number(float(prob[y])) if q in ("spending", "deficit") and np.isfinite(prob[y]) else ""
+                cells = [csv_number(float(stats[q][s][y]), money, decimal) for s in STATS]
+                p = csv_number(float(prob[y]), False, decimal) if q in ("spending", "deficit") and np.isfinite(prob[y]) else ""
                 over, higher = ("", p) if forecast.difference else (p, "")
                 rows.append(
                     [kind, forecast.scenario, line, taakveld(line), str(year), q, "EUR" if money else "count", *cells, over, higher]
@@ -457,13 +481,14 @@ def csv_rows(forecast: Forecast) -> list[list[str]]:
     return rows
 
 
-def forecast_csv(forecasts: list[Forecast]) -> str:
-    """``forecast.csv``: ``CSV_COLUMNS``, the forecasts one after the other."""
+def forecast_csv(forecasts: list[Forecast], dialect: str = "en") -> str:
+    """``forecast.csv``: ``CSV_COLUMNS``, the forecasts one after the other (``output.CSV_DIALECTS``: en or nl)."""
+    delimiter, decimal = CSV_DIALECTS[dialect]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for forecast in forecasts:
-        writer.writerows(csv_rows(forecast))
+        writer.writerows(csv_rows(forecast, decimal))
     return buf.getvalue()
 
 
@@ -738,14 +763,20 @@ RUN_NOTES: dict[str, dict[str, str]] = {
         _EN: "month-end stock of December (household trajectories per provision, summed per budget line)",
     },
     "copayments": {
-        _NL: "Wmo-abonnementstarief per huishouden: alleen in het totaal, niet verdeeld over de Wmo-regels",
-        _EN: "Wmo abonnementstarief per household: on the total only, not split over the Wmo lines",
+        _NL: "Wmo-abonnementstarief per huishouden, geboekt op de regel van het traject waarvoor het betaalt (één Wmo-traject"
+        " per huishouden)",
+        _EN: "Wmo abonnementstarief per household, booked on the line of the trajectory it pays for (one Wmo trajectory per household)",
     },
 }
 
 
-def assumption_blocks(result: MonteCarloResult, forecast: Forecast, budget: Budget | None, lang: str) -> list:
-    """The ``aannames`` sheet: the scenario's changed parameters with sources, the index rates, the run's settings."""
+def assumption_blocks(result: MonteCarloResult, forecast: Forecast, budget: Budget | None, lang: str,
+                      draws: ParameterDraws | None = None) -> list:  # fmt: skip
+    """The ``aannames`` sheet: the scenario's changed parameters with sources, the index rates, the run's settings.
+
+    With ``draws`` (``--posterior``) also the parameters drawn per replicate: median and 5-95 % range of
+    the draws the replicates used, the default and the file they came from.
+    """
     from sdsim.simulation.parameters import BY_NAME
 
     t = LABELS[lang]
@@ -768,11 +799,18 @@ def assumption_blocks(result: MonteCarloResult, forecast: Forecast, budget: Budg
         (RUN_LABELS["budget"][lang], str(budget.path) if budget else "-"),
         *((RUN_LABELS[key][lang], RUN_NOTES[key][lang]) for key in RUN_NOTES),
     ]
-    return [
+    blocks = [
         (t["changed"], [(t["parameter"], t["value"], t["default"], t["source"]), *changed]),
         (t["indices"], [(t["parameter"], t["value"], t["default"], t["source"]), *indices]),
         (t["run"], run),
     ]
+    if draws is not None:
+        used = draws.values[np.arange(forecast.replicates) % len(draws.values)]
+        low, mid, high = np.percentile(used, [5, 50, 95], axis=0)
+        source = f"{draws.path} ({len(draws.values)} rows, sha256 {draws.sha256[:12]})"
+        rows = [(name, mid[i], low[i], high[i], BY_NAME[name].default, source) for i, name in enumerate(draws.names)]
+        blocks.insert(1, (t["posterior"], [(t["parameter"], t["median"], "p5", "p95", t["default"], t["source"]), *rows]))
+    return blocks
 
 
 def _flatten(data: object, prefix: str = "") -> list[tuple[str, str]]:
@@ -887,15 +925,24 @@ def text_table(forecast: Forecast, lang: str = "nl") -> str:
 FORECAST_FILES = ("forecast.json", "forecast.xlsx", "difference.xlsx", "forecast.csv", "figures/*.png")
 
 
-def check_start(start: str | None, start_year: int) -> None:
-    """``--start`` must be January of the profile's start year (a later start needs today's caseload)."""
-    if start is not None and start != f"{start_year}-01":
-        raise ScenarioError(
-            "--start",
-            "",
-            f"{start}: this forecast starts in {start_year}-01, the profile's start year after its burn-in; a later start"
-            " needs a profile whose start year is that year (a caseload is given for its 1 January)",
-        )
+def first_year(start: str | None, profile_start: int, caseload: bool) -> int:
+    """The forecast's first calendar year from ``--start`` (default: the profile's start year).
+
+    ``--start`` is a January (the forecast is by calendar year) in or after the profile's start year:
+    the years before it are simulated from the profile's state and left out of the outputs. A caseload
+    is the state on 1 January of the profile's start year, so with one the forecast starts there.
+    """
+    if start is None:
+        return profile_start
+    year, month = map(int, start.split("-"))
+    if month != 1:
+        raise ScenarioError("--start", "", f"{start}: a forecast runs by calendar year; start in January (e.g. {year}-01)")
+    if year < profile_start:
+        raise ScenarioError("--start", "", f"{start}: before the profile's start year {profile_start} (its state after the burn-in)")
+    if caseload and year != profile_start:
+        raise ScenarioError("--start", "", f"{start}: a caseload is the state on 1 January of the profile's start year"
+                            f" ({profile_start}-01); start there, or give a profile whose start year is {year}")  # fmt: skip
+    return year
 
 
 def write_outputs(
@@ -905,6 +952,8 @@ def write_outputs(
     budget: Budget | None,
     provenance: dict,
     lang: str = "nl",
+    draws: ParameterDraws | None = None,
+    dialect: str = "en",
 ) -> list[Forecast]:
     """Write ``forecast.xlsx``, ``difference.xlsx`` (with an alternative), ``forecast.csv`` and ``figures/*.png``.
 
@@ -913,14 +962,14 @@ def write_outputs(
     """
     forecasts = [build_forecast(r, years, budget) for r in results]
     base = forecasts[0]
-    assumptions = assumption_blocks(results[0], base, budget, lang)
+    assumptions = assumption_blocks(results[0], base, budget, lang, draws)
     write_atomic(out / "forecast.xlsx", workbook_bytes(base, results[0], assumptions, provenance, lang))
     if len(forecasts) > 1:
         difference = difference_forecast(base, forecasts[1])
-        assumptions = assumption_blocks(results[1], forecasts[1], budget, lang)
+        assumptions = assumption_blocks(results[1], forecasts[1], budget, lang, draws)
         write_atomic(out / "difference.xlsx", workbook_bytes(difference, None, assumptions, provenance, lang))
         forecasts.append(difference)
 
-    write_atomic(out / "forecast.csv", forecast_csv(forecasts))
+    write_atomic(out / "forecast.csv", forecast_csv(forecasts, dialect))
     fan_charts(forecasts[:2], out / "figures", lang)
     return forecasts

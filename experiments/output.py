@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from sdsim.experiments.runner import MonteCarloResult
 from sdsim.scenarios.loader import ScenarioError
+from sdsim.simulation import indicators
 
 PACKAGES = ("sdsim", "numpy", "numba", "scipy", "mesa", "pydantic", "matplotlib", "pyarrow", "dask", "distributed", "SALib")
 
@@ -125,7 +126,6 @@ def provenance(result: MonteCarloResult, replicates: int) -> dict[str, object]:
 
 
 NAME_MAX = 255  # bytes in one file name (Linux, macOS, Windows)
-MONEY_HEADS = ("spending", "spending_care", "revenue")  # metrics in euros: written to the cent
 CSV_DIALECTS = {"en": (",", "."), "nl": (";", ",")}  # delimiter, decimal mark
 
 
@@ -141,9 +141,9 @@ def number(value: float, money: bool = False, decimal: str = ".") -> str:
     return text.replace(".", decimal) if decimal != "." else text
 
 
-def is_money(metric: str) -> bool:
-    """Whether a metric is an amount in euros."""
-    return metric.split(".")[0] in MONEY_HEADS
+def is_money(name: str) -> bool:
+    """Whether a metric is an amount in euros (its unit in ``simulation.indicators.METRICS``): written to the cent."""
+    return indicators.metric(name).unit == "EUR"
 
 
 def _writer(buf: io.StringIO, dialect: str):

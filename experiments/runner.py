@@ -7,6 +7,7 @@ draws (common random numbers).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import multiprocessing
 import os
@@ -41,6 +42,17 @@ class MonteCarloResult:
     def series(self, metric: str) -> np.ndarray:
         """(replicates, months) array of one metric."""
         return self.values[:, self.metrics.index(metric), :]
+
+    def since(self, year: int) -> MonteCarloResult:
+        """The result from 1 January of ``year`` on: a forecast that starts after its profile's start year.
+
+        The months before are dropped and the scenario's profile relabelled to start in ``year``.
+        """
+        skip = year - self.scenario.profile.start_year
+        if skip == 0:
+            return self
+        scenario = dataclasses.replace(self.scenario, profile=self.scenario.profile.model_copy(update={"start_year": year}))
+        return dataclasses.replace(self, scenario=scenario, years=self.years - skip, values=self.values[:, :, 12 * skip :])
 
     @functools.cached_property
     def per_year(self) -> dict[str, np.ndarray]:

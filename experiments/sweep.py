@@ -24,6 +24,10 @@ municipality's whole history). With ``"shared"`` the burn-in runs once per (scen
 with the scenario's parameters and each design row starts from that state at the start year:
 today's caseload is given, the design's values drive the forecast horizon. It is the forecasting
 question, and it halves the work of a 5-year design.
+
+Posterior (``sdsim sweep|sensitivity --posterior DIR``): replicate r takes row r mod n of the fit's
+parameter draws (``scenarios.posterior``), the scenario's own changes and then the design row on
+top, so every design row meets the same parameter draws as well as the same random numbers.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from pathlib import Path
 import numpy as np
 from sdsim.scenarios.files import MAX_REPLICATES, MAX_ROWS, MAX_SEED, MAX_TASKS, MAX_YEARS, flatten, show, whole_number
 from sdsim.scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, check_name, load_scenario, read_toml
+from sdsim.scenarios.posterior import ParameterDraws
 from sdsim.simulation.indicators import DEFAULT_METRICS, parts, yearly
 from sdsim.simulation.parameters import SHARE_GROUPS, ParameterError, check_shares, check_value
 
@@ -59,6 +64,7 @@ class Sweep:
     path: Path | None = None
     extra: dict = field(default_factory=dict)  # recorded with the design (e.g. the sensitivity problem)
     burn_in: str = "row"  # or "shared" (see the module docstring)
+    draws: ParameterDraws | None = None  # a posterior: replicate r runs its row r mod n (see the module docstring)
 
     @property
     def n_tasks(self) -> int:
@@ -106,7 +112,7 @@ class Sweep:
             "burn_in": self.burn_in,
             "n_tasks": self.n_tasks,
             **self.extra,
-        }
+        } | ({"posterior": self.draws.provenance()} if self.draws is not None else {})
 
 
 def run_task(sweep: Sweep, task_id: int) -> np.ndarray:
@@ -114,7 +120,7 @@ def run_task(sweep: Sweep, task_id: int) -> np.ndarray:
     from sdsim.experiments.runner import run_replicate
 
     s, j, r = sweep.task(task_id)
-    scenario = sweep.scenarios[s]
+    scenario = sweep.scenarios[s] if sweep.draws is None else sweep.draws.scenario(sweep.scenarios[s], r)
     start = scenario if sweep.burn_in == "shared" else None
     monthly = run_replicate(scenario, sweep.seed, r, sweep.years, start, scenario.params.replace(sweep.rows[j]))
     per_year = yearly({m: monthly[m] for m in sweep.metrics})

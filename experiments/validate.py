@@ -21,6 +21,7 @@ from sdsim.calibration.targets import (
     BASIS_LABEL,
     DENOMINATORS,
     NOT_COMPARED,
+    OWN_FIGURE_TARGETS,
     TARGETS,
     Measure,
     Row,
@@ -67,6 +68,7 @@ def describe(measure: Measure | None) -> str:
         "per_person": f"persons holding each of {items} in the year, summed, per person holding any",
         "started_share": f"% of trajectories started of {' + '.join(measure.of)} that are {items}",
         "route_share": f"% of started jeugdhulp trajectories ({' + '.join(JEUGDHULP)}) referred by route {items}",
+        "duration_share": f"% of ended jeugdhulp trajectories ({' + '.join(JEUGDHULP)}) that lasted {items.replace('_', '-')}",
     }[measure.kind]
 
 
@@ -133,6 +135,8 @@ def build_table(scenario: Scenario, years: list[CensusYear], seed: int) -> Valid
     sources = source_rows()
     basis = {b: float(np.mean([y.census.basis[b] for y in years])) for b in BASES}
     lines = []
+    profile = scenario.profile
+    own = {OWN_FIGURE_TARGETS[q][0]: (value, OWN_FIGURE_TARGETS[q][1]) for q, value in profile.figures.items()}
     for target in TARGETS:
         figure = scaled_figure(target, basis, sources)
         if figure is not None:  # a figure in euros, in euros of the comparable year
@@ -141,18 +145,25 @@ def build_table(scenario: Scenario, years: list[CensusYear], seed: int) -> Valid
         mean = p5 = p95 = None
         if values is not None:
             mean, p5, p95 = float(np.mean(values)), float(np.percentile(values, 5)), float(np.percentile(values, 95))
-        verdict = judge(target, mean, figure)
         rows = target.figure + target.per
         den = DENOMINATORS[target.denominator] if target.denominator else None
         if den:
             rows += den.rows
+        published = _published(target.figure, sources) + (f" / ({_published(target.per, sources)})" if target.per else "")
+        raw = _published(target.figure, sources, False) + (f" / ({_published(target.per, sources, False)})" if target.per else "")
+        source = "; ".join(dict.fromkeys(sources[r]["source"] for r in rows))
+        basis_count = national_basis(target.denominator, sources) if den else None
+        if target.key in own:  # the municipality's own count (profile build), not the national rate
+            figure, unit = own[target.key]
+            published = raw = f"{figure:,.0f} {unit} ({profile.name} {profile.start_year}, the profile's own figure)"
+            source, basis_count = "profile build (Profile.figures)", None
+        verdict = judge(target, mean, figure)
         lines.append(
             Line(
                 target=target,
-                published=_published(target.figure, sources) + (f" / ({_published(target.per, sources)})" if target.per else ""),
-                published_raw=_published(target.figure, sources, False)
-                + (f" / ({_published(target.per, sources, False)})" if target.per else ""),
-                national_basis=national_basis(target.denominator, sources) if den else None,
+                published=published,
+                published_raw=raw,
+                national_basis=basis_count,
                 figure=figure,
                 mean=mean,
                 p5=p5,
@@ -161,7 +172,7 @@ def build_table(scenario: Scenario, years: list[CensusYear], seed: int) -> Valid
                 difference=verdict.difference,
                 band=verdict.band,
                 verdict=_verdict(target, verdict.passed, mean is not None),
-                source="; ".join(dict.fromkeys(sources[r]["source"] for r in rows)),
+                source=source,
                 quality="".join(dict.fromkeys(sources[r]["quality"] for r in rows)),
                 rows="; ".join(str(r) for r in rows),
                 model_definition=describe(target.model),

@@ -15,10 +15,25 @@ slots_factor                every contract's slots relative to the default's per
 persons_0_17 ...            persons 0-17, 18-22, 23-74 and 75+ (``persons_0_17``, ``persons_18_22``,
                             ``persons_23_74``, ``persons_75_plus``): all four, or none
 households                  private households
+households_one_person ...   households by CBS type (``households_one_person``, ``households_without_children``:
+                            two or more persons, ``households_with_children``): all three, summing to
+                            ``households`` (0.5 %)
 bijstand_households         households with bijstand (the benefit share is this over the households)
 income_low_share ...        shares of households by income class (``income_low_share``,
                             ``income_middle_share``, ``income_high_share``): all three, summing to 1
+jeugdhulp_youth             youth with jeugdhulp in the start year (persons; CBS Jeugdzorg per gemeente)
+wmo_clients                 Wmo maatwerk clients in the start year (persons; CBS Monitor sociaal domein)
+budget_<line>               the budget of a budget line in the start year, euros (``budget_wmo_hbh``;
+                            lines of ``schema.BUDGET_LINES``)
 ==========================  ===========================================================================
+
+Own counts set the municipality's need level: the domain's onsets times the own count over what the
+national rate gives its population (``Profile.need``; youth with jeugdhulp per youth 0-22 and Wmo
+clients per inhabitant, as ``sdsim validate`` scales them), the domain's contract slots sized along
+(need times the domain's population against the default's), and ``sdsim validate`` then compares the
+model with the own count instead of the national rate (``Profile.figures``; households on bijstand too). A budget given per line
+is ``sdsim forecast``'s budget where no ``--budget`` file is given (``Profile.budget``), indexed each
+later year with the line's index rate.
 
 A value not given is the default municipality's (``profiles/default.toml``, national rates) scaled to
 the inhabitants: the age groups in the national shares, households at its persons per household,
@@ -39,15 +54,27 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import lsq_linear
 from sdsim.scenarios.files import ScenarioError, read_text, read_toml, show
-from sdsim.simulation.schema import AGE_GROUPS, INCOME_CLASSES
+from sdsim.simulation.profile import MAX_EUROS_YEAR, MAX_NEED, OWN_FIGURES
+from sdsim.simulation.schema import AGE_GROUPS, BUDGET_LINES, DOMAINS, INCOME_CLASSES, PRODUCTS
 
 DEFAULT_PROFILE = Path(__file__).resolve().parent / "profiles" / "default.toml"
 AGE_QUANTITIES = ("persons_0_17", "persons_18_22", "persons_23_74", "persons_75_plus")
 INCOME_QUANTITIES = tuple(f"income_{c}_share" for c in INCOME_CLASSES)
 SETTINGS = ("start_year", "weight", "burn_in_years")
-QUANTITIES = ("inhabitants", *SETTINGS, "slots_factor", *AGE_QUANTITIES, "households", "bijstand_households", *INCOME_QUANTITIES)
+BUDGET_QUANTITIES = tuple(f"budget_{line}" for line in BUDGET_LINES)
+# CBS's household types and the default's compositions that make each one
+HOUSEHOLD_QUANTITIES: dict[str, tuple[str, ...]] = {
+    "households_one_person": ("single adult", "single young adult", "single 75+"),
+    "households_without_children": ("couple without children", "three adults", "couple 75+", "older couple, one 75+"),
+    "households_with_children": ("couple with children", "single parent", "family with a young adult"),
+}
+QUANTITIES = ("inhabitants", *SETTINGS, "slots_factor", *AGE_QUANTITIES, "households", *HOUSEHOLD_QUANTITIES, "bijstand_households",
+              *INCOME_QUANTITIES,
+              *(q for q in OWN_FIGURES if q != "bijstand_households"), *BUDGET_QUANTITIES)  # fmt: skip
 SHARE, COUNT = (0.0, 1.0, "a share in [0, 1]"), (0.0, math.inf, "a count >= 0")
-LIMITS = {"start_year": (2000.0, 2100.0, "a year 2000-2100"), "weight": (1.0, 1e6, "a weight >= 1"),
+OWN_COUNT = (1.0, 1e9, "a count of at least 1")  # an own count sets a need level: 0 would be no need at all
+LIMITS = {**{q: OWN_COUNT for q in OWN_FIGURES}, **{q: (0.0, MAX_EUROS_YEAR, "euros in [0, 1e11]") for q in BUDGET_QUANTITIES},
+          "start_year": (2000.0, 2100.0, "a year 2000-2100"), "weight": (1.0, 1e6, "a weight >= 1"),
           "burn_in_years": (0.0, 50.0, "whole years 0-50"), "slots_factor": (0.01, 100.0, "a factor 0.01-100")}  # fmt: skip
 SCALED = "scaled from the default municipality (national rates)"
 PRIOR_WEIGHT = 0.3
@@ -80,12 +107,18 @@ def read_figures(path: Path) -> dict[str, tuple[float, str]]:
         figures[quantity] = (value, source or "figures file")
     if "inhabitants" not in figures or figures["inhabitants"][0] <= 0:
         raise ScenarioError(path, "inhabitants", "required: the persons on 1 January of the start year (> 0)")
-    for group in (AGE_QUANTITIES, INCOME_QUANTITIES):
+    for group in (AGE_QUANTITIES, INCOME_QUANTITIES, tuple(HOUSEHOLD_QUANTITIES)):
         given = [q for q in group if q in figures]
         if given and len(given) != len(group):
             raise ScenarioError(path, ", ".join(q for q in group if q not in figures), f"missing; give all of {', '.join(group)} or none")
     if all(q in figures for q in INCOME_QUANTITIES) and abs(sum(figures[q][0] for q in INCOME_QUANTITIES) - 1) > 1e-6:
         raise ScenarioError(path, "income_*_share", f"sum to {sum(figures[q][0] for q in INCOME_QUANTITIES):g}; they must sum to 1")
+    if all(q in figures for q in HOUSEHOLD_QUANTITIES):
+        if "households" not in figures:
+            raise ScenarioError(path, "households", "required with the households by type: the private households they sum to")
+        total, households = sum(figures[q][0] for q in HOUSEHOLD_QUANTITIES), figures["households"][0]
+        if abs(total - households) > 0.005 * households:
+            raise ScenarioError(path, "households_*", f"sum to {total:,.0f}, not the {households:,.0f} households (0.5 %)")
     if all(q in figures for q in AGE_QUANTITIES):
         total = sum(figures[q][0] for q in AGE_QUANTITIES)
         if abs(total - figures["inhabitants"][0]) > 0.005 * figures["inhabitants"][0]:
@@ -93,8 +126,8 @@ def read_figures(path: Path) -> dict[str, tuple[float, str]]:
     return figures
 
 
-def build_profile(figures: dict[str, tuple[float, str]], name: str, out: Path) -> str:
-    """The TOML text of a profile for ``figures`` (``read_figures``), to be written at ``out`` (its relative paths)."""
+def build_profile(figures: dict[str, tuple[float, str]], name: str, out: Path, path: Path | str = "figures") -> str:
+    """The TOML text of a profile for ``figures`` (``read_figures`` of ``path``), to be written at ``out`` (its relative paths)."""
     default = read_toml(DEFAULT_PROFILE)
     inhabitants = figures["inhabitants"][0]
     factor = inhabitants / default["inhabitants"]
@@ -119,7 +152,10 @@ def build_profile(figures: dict[str, tuple[float, str]], name: str, out: Path) -
     bijstand = given("bijstand_households", default["benefit_share"] * households, "benefit_share")
     data["benefit_share"] = round(bijstand / households, 4)
     data["income_shares"] = {c: given(f"income_{c}_share", default["income_shares"][c], "income_shares") for c in INCOME_CLASSES}
-    data["household_types"] = _fit_types(default["household_types"], population, households)
+    kinds = {q: figures[q][0] / households for q in HOUSEHOLD_QUANTITIES if q in figures}
+    data["household_types"] = _fit_types(default["household_types"], population, households, kinds)
+    if kinds:
+        sources["household_types"] = "; ".join(f"{q}: {figures[q][1]}" for q in kinds)
     data["access_teams"] = [dict(t, fte={d: round(f * factor, 2) for d, f in t["fte"].items()}) for t in default["access_teams"]]
     practices = max(1, round(len(default["gp_practices"]) * factor))
     data["gp_practices"] = [{"name": f"Huisartsenpraktijk {i + 1}", "weight": 1.0} for i in range(practices)]
@@ -127,31 +163,71 @@ def build_profile(figures: dict[str, tuple[float, str]], name: str, out: Path) -
     data["providers"] = [_scaled_provider(group, factor, slots) for group in default["providers"]]
     for table in ("revenue", "general_subsidy_year"):
         data[table] = {k: round(v * factor) for k, v in default[table].items()}
+    _own_figures(figures, data, sources, path)
+    if "need" in data:  # contracts sized to the demand the own counts show, not to the inhabitants alone
+        youth = (population["children"] + population["young"]) / (default["population"]["children"] + default["population"]["young"])
+        demand = {d: n * (youth if d == "jeugd" else factor) / factor for d, n in data["need"].items()}
+        data["providers"] = [_sized_to_demand(group, demand) for group in data["providers"]]
+        sources["providers"] += "; slots of " + ", ".join(f"{d} x {v:.3f}" for d, v in demand.items()) + " (need x its population basis)"
     projection = DEFAULT_PROFILE.parent / default["population_path"]
     data["population_path"] = os.path.relpath(projection, Path(out).resolve().parent)
     header = [
         f"# Profile of {name}, built by `sdsim profile build` from a figures file (scenarios/build.py).",
         f"# Scale factor against the default municipality: {factor:.4f} ({inhabitants:,.0f} / {default['inhabitants']:,} inhabitants).",
         *(f"# {key}: {source}" for key, source in sources.items()),
-        "# household_types: the default's compositions, shares refitted to hold the population by age group",
+        "# household_types: the default's compositions, shares refitted to hold the population by age group"
+        + (" and the households by type" if kinds else ""),
         f"# access_teams, gp_practices, providers, revenue, general_subsidy_year: {SCALED}",
     ]
     return "\n".join(header) + "\n\n" + _toml(data)
 
 
-def _fit_types(types: list[dict], population: dict[str, float], households: int) -> list[dict]:
+def _own_figures(figures: dict[str, tuple[float, str]], data: dict, sources: dict[str, str], path: Path | str) -> None:
+    """The own counts (``figures``, ``need``) and budgets (``budget``) of ``figures`` into the profile ``data``."""
+    from sdsim.calibration.targets import OWN_FIGURE_TARGETS, TARGETS, scaled_figure
+
+    population = data["population"]
+    basis = {"inhabitants": float(data["inhabitants"]), "youth_0_22": float(population["children"] + population["young"])}
+    own = {q: figures[q] for q in OWN_FIGURES if q in figures}
+    if own:
+        data["figures"] = {q: value for q, (value, _) in own.items()}
+        sources["figures"] = "; ".join(f"{q}: {source}" for q, (_, source) in own.items())
+    setting = {q: v for q, v in own.items() if OWN_FIGURES[q]}  # counts that set a domain's need level
+    if setting:
+        national = {q: scaled_figure(next(t for t in TARGETS if t.key == OWN_FIGURE_TARGETS[q][0]), basis) for q in setting}
+        data["need"] = {OWN_FIGURES[q]: round(value / national[q], 4) for q, (value, _) in setting.items()}
+        for q, (value, _) in setting.items():
+            if not 1 / MAX_NEED <= value / national[q] <= MAX_NEED:
+                raise ScenarioError(path, q, f"{value:,.0f} is {value / national[q]:.3g} x the {national[q]:,.0f} that the national"
+                                    f" rate gives this population; allowed 1/{MAX_NEED:g}-{MAX_NEED:g} x")  # fmt: skip
+        sources["need"] = "derived: " + "; ".join(
+            f"{OWN_FIGURES[q]} = {q} {value:,.0f} / {national[q]:,.0f} at the national rate ({OWN_FIGURE_TARGETS[q][0]} in sdsim validate)"
+            for q, (value, _) in setting.items()
+        )
+    budget = {q.removeprefix("budget_"): figures[q] for q in BUDGET_QUANTITIES if q in figures}
+    if budget:
+        data["budget"] = {line: round(value, 2) for line, (value, _) in budget.items()}
+        sources["budget"] = "; ".join(f"{line}: {source}" for line, (_, source) in budget.items())
+
+
+def _fit_types(types: list[dict], population: dict[str, float], households: int, kinds: dict[str, float] | None = None) -> list[dict]:
     """The household types with shares (>= 0.005, summing to 1) whose households best hold ``population`` by age group.
 
     Four age groups do not fix ten shares: the fit also stays near the default's shares (weighted
     ``PRIOR_WEIGHT`` against relative errors per age group), so the mix is the default's, shifted.
+    ``kinds``: the shares of CBS's household types (``HOUSEHOLD_QUANTITIES``), held as the sum does.
     """
     members = np.array([[t.get("children_min", 0) / 2 + t.get("children_max", 0) / 2 if "children_min" in t else 0.0,
                          t.get("young", 0), t.get("adults", 0), t.get("elderly", 0)] for t in types])  # fmt: skip
     target = np.array([population[g] for g in AGE_GROUPS]) / households
     weight = 1.0 / np.maximum(target, 1e-9)  # relative error per age group
     prior = np.array([t["share"] for t in types])  # as close to the default's mix as the population allows
-    system = np.vstack([members.T * weight[:, None], 100.0 * np.ones(len(types)), PRIOR_WEIGHT * np.eye(len(types))])
-    fit = lsq_linear(system, np.concatenate([target * weight, [100.0], PRIOR_WEIGHT * prior]), bounds=(0.005, 1.0))
+    names = [t["name"] for t in types]
+    kinds = kinds or {}
+    held = np.array([[100.0 if n in HOUSEHOLD_QUANTITIES[q] else 0.0 for n in names] for q in kinds]).reshape(len(kinds), len(types))
+    system = np.vstack([members.T * weight[:, None], 100.0 * np.ones(len(types)), held, PRIOR_WEIGHT * np.eye(len(types))])
+    rhs = np.concatenate([target * weight, [100.0], 100.0 * np.array(list(kinds.values())), PRIOR_WEIGHT * prior])
+    fit = lsq_linear(system, rhs, bounds=(0.005, 1.0))
     shares = np.round(fit.x / fit.x.sum(), 4)
     shares[np.argmax(shares)] += round(1.0 - shares.sum(), 4)  # the rounded shares sum to 1 exactly
     return [dict(t, share=round(float(s), 4)) for t, s in zip(types, shares, strict=True)]
@@ -170,6 +246,15 @@ def _scaled_provider(group: dict, factor: float, slots: float = 1.0) -> dict:
     else:
         out["count"] = max(1, round(group.get("count", 1) * factor))
     return out
+
+
+def _sized_to_demand(group: dict, demand: dict[str, float]) -> dict:
+    """A provider group with each product's slots times its domain's ``demand`` (at least one where it has any)."""
+    if "slots" not in group:
+        return group
+    domain = {p.name: DOMAINS[p.domain] for p in PRODUCTS}
+    slots = {p: max(1, round(n * demand.get(domain[p], 1.0))) if n else 0 for p, n in group["slots"].items()}
+    return dict(group, slots=slots)
 
 
 def _toml(data: dict) -> str:

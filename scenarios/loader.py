@@ -202,8 +202,11 @@ def _read_profile(path: Path, years: int | None) -> tuple[Profile, tuple[Path, .
     return profile, (Path(path), *([csv] if csv is not None else []))
 
 
-def load_scenario(path: Path | str) -> Scenario:
-    """Read a scenario, follow ``extends``, validate everything; raise ``ScenarioError`` if wrong."""
+def load_scenario(path: Path | str, profile: Path | None = None) -> Scenario:
+    """Read a scenario, follow ``extends``, validate everything; raise ``ScenarioError`` if wrong.
+
+    ``profile``: a profile file instead of the one the files name (``--profile``; its digest and start year count).
+    """
     path = Path(path).resolve() if Path(path).exists() else Path(path)
     chain: list[Path] = []
     layers: list[dict] = []
@@ -250,14 +253,15 @@ def load_scenario(path: Path | str) -> Scenario:
         for date, dated in _timeline_tables(file, data.get("timeline", {})).items():
             timeline.setdefault(date, {}).update(dated)
             timeline_files[date] = file
+    profile_path = Path(profile).resolve() if profile is not None else profile_path
     if profile_path is None:
         raise ScenarioError(path, "profile", "missing: name a profile file (e.g. profiles/default.toml)")
     years = whole_number(path, "years", merged.get("years", 10), 1, MAX_YEARS)
     name = check_name(path, "name", layers[0]["name"]) if "name" in layers[0] else path.stem  # a name is never inherited
     if "description" in merged and not isinstance(merged["description"], str):
         raise ScenarioError(path, "description", "expected a string")
-    profile, profile_files = _read_profile(profile_path, years)
-    dated = _timeline_months(timeline, timeline_files, changes, profile.start_year, years)
+    loaded_profile, profile_files = _read_profile(profile_path, years)
+    dated = _timeline_months(timeline, timeline_files, changes, loaded_profile.start_year, years)
     digest = hashlib.sha256()
     for file in [*chain, *profile_files]:
         digest.update(file.read_bytes())
@@ -265,7 +269,7 @@ def load_scenario(path: Path | str) -> Scenario:
         name=name,
         description=str(merged.get("description", "")),
         path=path,
-        profile=profile,
+        profile=loaded_profile,
         profile_path=profile_path,
         params=Parameters(changes),
         years=years,

@@ -38,6 +38,10 @@ class ParameterDraws:
         draw = dict(zip(self.names, map(float, self.values[replicate % len(self.values)]), strict=True))
         return Parameters({**draw, **scenario.changes})
 
+    def provenance(self) -> dict[str, object]:
+        """What an output records of the posterior it ran: file, digest, draws and parameters."""
+        return {"file": str(self.path), "sha256": self.sha256, "draws": len(self.values), "parameters": list(self.names)}
+
     def scenario(self, scenario: Scenario, replicate: int) -> Scenario:
         """``scenario`` with the parameters of ``replicate`` (and a digest that says which draw, for burned-in states)."""
         row = replicate % len(self.values)

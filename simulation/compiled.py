@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
-from sdsim.simulation.inputs import Rates, Structure, compile_rates, compile_structure, provider_payment
+from sdsim.simulation.inputs import Rates, Structure, compile_rates, compile_structure, provider_payment, with_onset_factors
 from sdsim.simulation.levers import LEVERS, Lever, LeverPrices, in_hook_order, no_lever_prices
 from sdsim.simulation.parameters import REGISTRY, Parameters
 from sdsim.simulation.prices import at_start_year
@@ -151,6 +151,8 @@ def compile_scenario(profile: Profile, params: Parameters, levers: tuple[Lever, 
     adjusted = policy_profile(profile, params, levers)
     today = compile_rates(params)  # behaviour before any lever: what contracts price a trajectory by
     rates = policy_rates(today, params, levers)
+    if profile.need:  # the municipality's need level (Profile.need): its onsets relative to the national rates
+        rates = with_onset_factors(rates, profile.need_factors())
     terms = contract_terms(today)
     structure = compile_structure(adjusted, params)
     model, factor, lumpsum = provider_payment(adjusted)

@@ -21,6 +21,7 @@ from sdsim.simulation.schema import (
     BUDGET_LINES,
     DECISION,
     DOMAINS,
+    DURATION_BANDS,
     EVENT,
     GENERAL,
     HIDDEN,
@@ -159,6 +160,9 @@ METRICS: tuple[Metric, ...] = (
     # started jeugdhulp trajectories (schema.JEUGDHULP) by CBS referral route (schema.ROUTES); see route_shares
     Metric("started_route", "flow", "gestarte jeugdhulptrajecten naar verwijzer", "started jeugdhulp trajectories by referral route",
            over=ROUTES),
+    # ended jeugdhulp trajectories by CBS duration band (schema.DURATION_BANDS); see shares
+    Metric("ended_duration", "flow", "beëindigde jeugdhulptrajecten naar duur", "ended jeugdhulp trajectories by duration",
+           "trajectories", DURATION_BANDS),
     # per domain: ratios member by member
     Metric("waiting_time.access", "ratio", "wachttijd toegang", "access waiting time", "weeks", DOMAINS,
            ("access_wait_days",), ("access_served",), scale=DAYS_TO_WEEKS),
@@ -182,6 +186,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("spending_frontline", "flow", "uitgaven toegang en voorliggend veld", "spending on access and general provisions", "EUR",
            DOMAINS),
     Metric("revenue", "flow", "inkomsten", "revenue", "EUR", (*_LINES, "copayments")),
+    Metric("copayments", "flow", "eigen bijdragen", "co-payments", "EUR", BUDGET_LINES),
     Metric("net_cost", "flow", "netto kosten (uitgaven min inkomsten en eigen bijdragen)",
            "net cost (spending less revenue and co-payments)", "EUR"),
     # derived over every member (not in monthly_indicators; yearly() adds them); a ratio over no
@@ -312,15 +317,22 @@ def over_period(series: dict[str, np.ndarray], name: str, years: int, total: boo
 _JEUGDHULP = [PRODUCT[p] for p in JEUGDHULP]
 
 
-def route_shares(series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Each CBS referral route's percentage of the started jeugdhulp trajectories (``started_route.*``; NaN without starts).
+def shares(series: dict[str, np.ndarray], metric: str) -> dict[str, np.ndarray]:
+    """Each member's percentage of a metric's members together (``metric.*``; NaN where they sum to 0).
 
-    The one definition of the route shares (``sdsim validate`` compares them with CBS). Works on
-    monthly or yearly series, or on their sums over a period (any shape; the routes sum to 100).
+    The one definition of the CBS shares that ``sdsim validate`` and ``sdsim calibrate`` compare:
+    ``started_route`` (referral routes of started jeugdhulp) and ``ended_duration`` (duration bands of
+    ended jeugdhulp). Works on monthly or yearly series, or on their sums over a period (any shape;
+    the members sum to 100).
     """
-    counts = {r: np.asarray(series[f"started_route.{r}"], dtype=np.float64) for r in ROUTES}
+    counts = {m: np.asarray(series[f"{metric}.{m}"], dtype=np.float64) for m in FAMILY[metric].over}
     total = sum(counts.values())
-    return {r: ratio(100.0 * c, total) for r, c in counts.items()}
+    return {m: ratio(100.0 * c, total) for m, c in counts.items()}
+
+
+def route_shares(series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each CBS referral route's percentage of the started jeugdhulp trajectories (``started_route.*``; NaN without starts)."""
+    return shares(series, "started_route")
 
 
 def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray]:
@@ -349,6 +361,9 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
     started = started_by_door[:, _JEUGDHULP].sum(axis=1)  # (months, doors)
     for r, route in enumerate(ROUTES):
         out[f"started_route.{route}"] = started[:, r == ROUTE].sum(axis=1)
+    ended = tallies.ended_bands[:, _JEUGDHULP].sum(axis=1)  # (months, bands)
+    for b, band in enumerate(DURATION_BANDS):
+        out[f"ended_duration.{band}"] = ended[:, b]
     for tier in sorted(set(PRODUCT_TIER.tolist())):
         out[f"clients_tier.{TIERS[tier]}"] = stock[:, tier == PRODUCT_TIER].sum(axis=1)
     occupancy = tallies.occupancy.sum(axis=3)  # (months, domains, states)
@@ -379,8 +394,10 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
     for d, name in enumerate(DOMAINS):
         out[f"spending_frontline.{name}"] = ledger.frontline[:, d]
     out["spending.total"] = ledger.spending.sum(axis=1)
-    out["revenue.total"] = ledger.revenue.sum(axis=1) + ledger.copayments
-    out["revenue.copayments"] = ledger.copayments
+    for i, line in enumerate(BUDGET_LINES):
+        out[f"copayments.{line}"] = ledger.copayments[:, i]
+    out["revenue.copayments"] = ledger.copayments.sum(axis=1)
+    out["revenue.total"] = ledger.revenue.sum(axis=1) + out["revenue.copayments"]
     out["net_cost"] = out["spending.total"] - out["revenue.total"]
     return {k: np.asarray(v, dtype=np.float64) for k, v in out.items()}
 
@@ -425,5 +442,5 @@ def metric_names() -> tuple[str, ...]:
 
     tallies = Tallies.zeros(1, 1, 1)
     lines = len(BUDGET_LINES)
-    ledger = Ledger(np.zeros((1, lines)), np.zeros((1, lines)), np.zeros(1), np.zeros((1, N_PRODUCTS)), np.zeros((1, N_DOMAINS)))
+    ledger = Ledger(np.zeros((1, lines)), np.zeros((1, lines)), np.zeros((1, lines)), np.zeros((1, N_PRODUCTS)), np.zeros((1, N_DOMAINS)))
     return tuple(monthly_indicators(tallies, ledger))

@@ -13,6 +13,7 @@ from sdsim.simulation.profile import UNLIMITED, Profile
 from sdsim.simulation.schema import (
     AGE_GROUPS,
     DOMAINS,
+    DURATION_BAND_MONTHS,
     HEAVY_PRODUCT,
     INCOME_CLASSES,
     N_DOMAINS,
@@ -33,7 +34,7 @@ N_TIERS = 5
 
 # CBS 85096NED, ended jeugdhulp trajectories 2021* by duration (rows ended_jh_traj_share_*, quality U):
 # (first month, last month exclusive, share in percent); the open bin 48+ has an assumed mean tail.
-CBS_ENDED_BINS = ((0, 3, 16.1), (3, 6, 17.2), (6, 12, 29.6), (12, 24, 23.3), (24, 36, 6.7), (36, 48, 3.1))
+CBS_ENDED_BINS = tuple(zip((0, *DURATION_BAND_MONTHS[:-1]), DURATION_BAND_MONTHS, (16.1, 17.2, 29.6, 23.3, 6.7, 3.1), strict=True))
 CBS_OPEN_BIN_SHARE = 3.9
 
 
@@ -99,6 +100,11 @@ SCALARS = (
     *(f"crisis.heavy_share.{d}" for d in DOMAINS),
 )
 S = {name: i for i, name in enumerate(SCALARS)}
+
+
+def with_onset_factors(rates: Rates, factors: np.ndarray) -> Rates:
+    """``rates`` with each domain's onsets times its factor (``factors``: (domains,))."""
+    return rates._replace(onset=rates.onset * np.asarray(factors)[:, None])
 
 
 def cbs_duration_pmf(tail_mean: float) -> np.ndarray:

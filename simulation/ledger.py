@@ -29,7 +29,7 @@ from sdsim.simulation.schema import (
     PRODUCTS,
     STAFF_PRODUCTS,
 )
-from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_COORDINATED, H_COPAY_LOW, Tallies
+from sdsim.simulation.tallies import H_BENEFIT_MONTHS, H_COORDINATED, Tallies
 
 DOMAIN_OF_PRODUCT = (PRODUCT_DOMAIN[:, None] == np.arange(len(DOMAINS))[None, :]).astype(float)  # (products, domains)
 STAFF_OF_DOMAIN = DOMAIN_OF_PRODUCT * np.array([p.name in STAFF_PRODUCTS for p in PRODUCTS])[:, None]
@@ -40,7 +40,7 @@ class Ledger(NamedTuple):
 
     spending: np.ndarray  # (months, lines)
     revenue: np.ndarray  # (months, lines)
-    copayments: np.ndarray  # (months,)
+    copayments: np.ndarray  # (months, lines) the Wmo co-payment, on the line of the trajectory that makes a household pay
     care: np.ndarray  # (months, products) care euros per product (included in ``spending``)
     frontline: np.ndarray  # (months, domains) general provisions, intake staff and the teams' own help per domain (in ``spending``)
 
@@ -121,7 +121,9 @@ def book(tallies: Tallies, compiled: CompiledScenario, first_month: int = 0) -> 
         revenue[:, LINE[line]] = amount / 12.0
     revenue *= index
     price = index_factors(months, params[TARIFF_INDEX], first_month)
-    copayments = tallies.house[:, H_COPAY_LOW : H_COPAY_LOW + 3] @ compiled.copay * price
+    copayments = np.zeros_like(spending)
+    for p in np.flatnonzero(tallies.copay.any(axis=(0, 2))):
+        copayments[:, PRODUCT_LINE[p]] += tallies.copay[:, p] @ compiled.copay * price
     return Ledger(spending=spending, revenue=revenue, copayments=copayments, care=care, frontline=frontline)
 
 

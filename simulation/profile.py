@@ -16,6 +16,10 @@ Probability = Field(ge=0.0, le=1.0)
 UNLIMITED = 2**40  # slots or intakes that never bind
 MAX_EUROS_YEAR = 1e11  # a yearly amount in euros: far above any municipality's social-domain budget
 EurosYear = Annotated[float, Field(ge=0.0, le=MAX_EUROS_YEAR)]
+MAX_NEED = 20.0  # a municipality's need level (Profile.need) within 1/20-20 x the national rates
+# A municipality's own counts a profile can carry (``Profile.figures``), and the domain whose onsets each one sets
+# (``Profile.need``; households on bijstand set none: the profile's ``benefit_share`` holds them).
+OWN_FIGURES: dict[str, str | None] = {"jeugdhulp_youth": "jeugd", "wmo_clients": "wmo", "bijstand_households": None}
 FTE = Annotated[float, Field(ge=0.0, le=100_000.0)]
 
 
@@ -156,6 +160,17 @@ class Profile(_Strict):
     # (scaled per age group to ``population`` in start_year); empty: the population is held at its start
     revenue: dict[Literal[BUDGET_LINES], EurosYear]  # type: ignore[valid-type]
     general_subsidy_year: dict[Literal[DOMAINS], EurosYear] = Field(default_factory=dict)  # type: ignore[valid-type]
+    # the municipality's own figures of start_year (``profile build``): counts that ``sdsim validate`` compares the
+    # model with (``OWN_FIGURES``), and its budget per line that ``sdsim forecast`` takes without ``--budget``
+    figures: dict[Literal[tuple(OWN_FIGURES)], Annotated[float, Field(ge=0.0, le=1e9)]] = Field(default_factory=dict)  # type: ignore[misc]
+    budget: dict[Literal[BUDGET_LINES], EurosYear] = Field(default_factory=dict)  # type: ignore[valid-type]
+    # onsets of a domain relative to the national rates (``profile build``: the own count over what the national rate
+    # gives; absent: 1), a municipality's need level as its figures show it
+    need: dict[Literal[DOMAINS], Annotated[float, Field(ge=1 / MAX_NEED, le=MAX_NEED)]] = Field(default_factory=dict)  # type: ignore[valid-type]
+
+    def need_factors(self) -> np.ndarray:
+        """(domains,) each domain's onset factor (``need``; 1 where not given)."""
+        return np.array([self.need.get(d, 1.0) for d in DOMAINS])
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:
@@ -221,6 +236,22 @@ class Profile(_Strict):
         scale = np.divide(start, base, out=np.zeros(4), where=base > 0)
         path = np.array([self.population_path[y].values() for y in range(self.start_year, max(self.population_path) + 1)])
         return start + projection * (path * scale - start)
+
+    def known_at(self, last: int, span: int = 3) -> Profile:
+        """The profile with its population path as a forecaster knew it in ``last``: a trend after it.
+
+        Observed up to 1 January of ``last``, then each age group grows at its average yearly rate over
+        the ``span`` years before. A back-test's exogenous input as known at its origin: with figures up to year t, the population
+        on 1 January of t + 1 is published (CBS's provisional count comes months before the year's
+        care figures), the later path is not.
+        """
+        path = self.population_path
+        if not path or last >= max(path) or last - span not in path:
+            return self
+        now, before = np.array(path[last].values()), np.array(path[last - span].values())
+        rate = np.divide(now, before, out=np.ones(4), where=before > 0) ** (1.0 / span)
+        later = {y: AgeGroups(**dict(zip(AGE_GROUPS, now * rate ** (y - last), strict=True))) for y in path if y > last}
+        return self.model_copy(update={"population_path": {**{y: g for y, g in path.items() if y <= last}, **later}})
 
     def path_gap(self, years: int) -> int | None:
         """The first year of start_year .. start_year + years missing from a non-empty population path, else None."""

@@ -25,6 +25,7 @@ N_DOMAINS = len(DOMAINS)
 
 AGE_GROUPS: tuple[str, ...] = ("children", "young", "adults", "elderly")  # 0-17, 18-22, 23-74, 75+
 INCOME_CLASSES: tuple[str, ...] = ("low", "middle", "high")
+N_INCOME_CLASSES = len(INCOME_CLASSES)
 SEVERITIES: tuple[str, ...] = ("none", "light", "moderate", "severe")
 V_NONE, V_LIGHT, V_MODERATE, V_SEVERE = range(4)
 N_SEVERITY = len(SEVERITIES)
@@ -68,6 +69,13 @@ ROUTE_OF_DOOR: dict[str, str] = {
     "self": "no_referrer",
 }
 ROUTE = np.array([ROUTES.index(ROUTE_OF_DOOR[door]) if door in ROUTE_OF_DOOR else -1 for door in DOORS], dtype=np.int64)
+
+# CBS's duration bands of ended jeugdhulp trajectories (85096NED; rows ended_jh_traj_share_*): a
+# provision that ends after m whole months in care falls in the first band whose bound is at least m
+# (``DURATION_BAND_MONTHS``; the durations drawn count the same way); the last band is open.
+DURATION_BANDS: tuple[str, ...] = ("0_3m", "3_6m", "6_12m", "1_2y", "2_3y", "3_4y", "4y_plus")
+DURATION_BAND_MONTHS: tuple[int, ...] = (3, 6, 12, 24, 36, 48)
+N_DURATION_BANDS = len(DURATION_BANDS)
 
 BUDGET_LINES: tuple[str, ...] = (
     "jeugd_ambulant",

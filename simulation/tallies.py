@@ -17,21 +17,29 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 from numba.np.unsafe.ndarray import to_fixed_tuple
-from sdsim.simulation.schema import DOORS, N_DOMAINS, N_EVENTS, N_HOLDINGS, N_PRODUCTS, N_SEVERITY, N_STATES, TALLY_DTYPE
+from sdsim.simulation.schema import (
+    DOORS,
+    N_DOMAINS,
+    N_DURATION_BANDS,
+    N_EVENTS,
+    N_HOLDINGS,
+    N_INCOME_CLASSES,
+    N_PRODUCTS,
+    N_SEVERITY,
+    N_STATES,
+    TALLY_DTYPE,
+)
 
 # Household-level columns of the ``house`` tally.
 HOUSE: tuple[str, ...] = (
     "self_reliant",
     "multi_problem",
     "benefit_months",
-    "copay_low",
-    "copay_middle",
-    "copay_high",
     "duplicate",
     "coordinated",  # in two or more formal trajectories, with a case coordinator (L7)
 )
 H_SELF_RELIANT, H_MULTI_PROBLEM, H_BENEFIT_MONTHS = HOUSE.index("self_reliant"), HOUSE.index("multi_problem"), HOUSE.index("benefit_months")
-H_COPAY_LOW, H_DUPLICATE = HOUSE.index("copay_low"), HOUSE.index("duplicate")  # copay low/middle/high are consecutive
+H_DUPLICATE = HOUSE.index("duplicate")
 H_COORDINATED = HOUSE.index("coordinated")
 N_HOUSE = len(HOUSE)
 N_DOORS = len(DOORS)
@@ -90,6 +98,8 @@ AXIS_SIZES: dict[str, int] = {
     "wait_kind": len(WAIT_KINDS),
     "wait_week": WAIT_WEEKS,
     "holding": N_HOLDINGS,
+    "duration_band": N_DURATION_BANDS,
+    "income_class": N_INCOME_CLASSES,
 }
 
 
@@ -123,12 +133,20 @@ TALLIES: tuple[Tally, ...] = (
     Tally("exits", ("product", "exit_column"), "flow", False, "outflows from care and their months in care"),
     Tally("ended", ("product",), "flow", False, "provisions ended (trajectories as CBS counts them)"),
     Tally("ended_months", ("product",), "flow", False, "months in care of the provisions ended"),
+    Tally("ended_bands", ("product", "duration_band"), "flow", False, "provisions ended by months in care (schema.DURATION_BANDS)"),
     Tally(
         "house",
         ("house",),
         "stock",
         True,
-        "households: self-reliant, multi-problem, on benefit, co-payment by class, duplicate, coordinated",
+        "households: self-reliant, multi-problem, on benefit, duplicate, coordinated",
+    ),
+    Tally(
+        "copay",
+        ("product", "income_class"),
+        "stock",
+        True,
+        "household-months paying the Wmo co-payment, by the product of the trajectory that makes it pay and income class",
     ),
     Tally("general", ("domain",), "stock", True, "user-months of general provisions"),
     Tally("shifted", ("product",), "stock", True, "user-months of the general provision replacing a product (L1)"),
@@ -146,7 +164,7 @@ X_GENERAL, X_SHIFTED, X_UNCONTROLLED, X_QUEUE = TALLY["general"], TALLY["shifted
 X_POPULATION, X_DEMOGRAPHY = TALLY["population"], TALLY["demography"]
 X_STARTED, X_WAITS = TALLY["started"], TALLY["waits"]
 X_PROVISIONS, X_PERSONS, X_ENDED = TALLY["provisions"], TALLY["persons"], TALLY["ended"]
-X_ENDED_MONTHS = TALLY["ended_months"]
+X_ENDED_MONTHS, X_ENDED_BANDS, X_COPAY = TALLY["ended_months"], TALLY["ended_bands"], TALLY["copay"]
 X_COMMISSIONED, X_INHERITED, X_RESOLVED_INHERITED = TALLY["commissioned"], TALLY["inherited"], TALLY["resolved_inherited"]
 
 

@@ -30,6 +30,7 @@ from sdsim.simulation.schema import (
     D_NONE,
     D_SELF,
     D_SPECIALIST,
+    DURATION_BAND_MONTHS,
     ELIGIBLE,
     EVENT,
     GENERAL,
@@ -40,7 +41,9 @@ from sdsim.simulation.schema import (
     HOLD_PROVISIONS,
     MONTHS_CAP,
     N_DOMAINS,
+    N_DURATION_BANDS,
     N_HOLDINGS,
+    N_INCOME_CLASSES,
     NONE,
     PRODUCT_TIER,
     QUEUE,
@@ -63,7 +66,6 @@ from sdsim.simulation.streams import DOMAIN_STREAM, DOMAIN_STRIDE, HOUSEHOLD_STR
 from sdsim.simulation.tallies import (
     H_BENEFIT_MONTHS,
     H_COORDINATED,
-    H_COPAY_LOW,
     H_DUPLICATE,
     H_MULTI_PROBLEM,
     H_SELF_RELIANT,
@@ -71,7 +73,9 @@ from sdsim.simulation.tallies import (
     Q_ARRIVALS,
     X_BILLED,
     X_COMMISSIONED,
+    X_COPAY,
     X_ENDED,
+    X_ENDED_BANDS,
     X_ENDED_MONTHS,
     X_EXITS,
     X_GENERAL,
@@ -258,7 +262,7 @@ def count_in_service(
         if outside_control(door[hd]):
             counts[at(off, X_UNCONTROLLED, p)] += sign
         if copay_product[p]:
-            counts[at(off, X_HOUSE, H_COPAY_LOW + income_class)] += sign
+            counts[at(off, X_COPAY, p * N_INCOME_CLASSES + income_class)] += sign
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -400,6 +404,20 @@ def count_exit(counts, off, p: int, months_in_care: int, persons: int, companion
     counts[at(off, X_EXITS, p * 2 + 1)] += months_in_care
     count_provisions(counts, at(off, X_ENDED, 0), 1, p, persons, companions)
     count_provisions(counts, at(off, X_ENDED_MONTHS, 0), 1, p, persons * months_in_care, companions * months_in_care)
+    count_provisions(counts, at(off, X_ENDED_BANDS, duration_band(months_in_care)), N_DURATION_BANDS, p, persons, companions)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def duration_band(months_in_care: int) -> int:
+    """The CBS duration band (``schema.DURATION_BANDS``) of a provision ended after ``months_in_care`` whole months.
+
+    The first band whose bound is at least the months: a stay of 3 months is in 0-3 months, as the
+    durations drawn count it (``inputs.cbs_duration_pmf``: bin 0-3 holds stays of 1, 2 and 3 months).
+    """
+    band = 0
+    for bound in DURATION_BAND_MONTHS:
+        band += months_in_care > bound
+    return band
 
 
 # --- the arrows ---------------------------------------------------------------------------

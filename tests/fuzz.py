@@ -193,7 +193,7 @@ def check_file(root: Path, kind: str, data: bytes) -> str:
                 scenario = load_sweep(root / "w2.toml").scenarios[0]
             else:
                 args = argparse.Namespace(params=root / "q2.toml", scenario=root / "s.toml", compare=None, method="morris", n=2, seed=0,
-                                          replicates=1, years=1, burn_in="shared")  # fmt: skip
+                                          replicates=1, years=1, burn_in="shared", posterior=None)  # fmt: skip
                 scenario = sensitivity_sweep(args)[2].scenarios[0]
     except ScenarioError as err:
         ok = _one_line(str(err))

@@ -11,12 +11,13 @@ import re
 import numpy as np
 import pytest
 from scipy import stats
-from sdsim.calibration.backtest import mase_scale, naive_forecasts, score_series
+from sdsim.calibration.backtest import Score, mase_scale, naive_forecasts, pooled, score_series
 from sdsim.calibration.fit import simulate
 from sdsim.calibration.sbc import recover, small_scenario
-from sdsim.calibration.series import BY_KEY, SERIES, Observation, log_likelihood, model_year, observations
+from sdsim.calibration.series import BY_KEY, SERIES, Observation, log_likelihood, model_year, observations, share_scale
 from sdsim.experiments.runner import replicate_engine, run_replicate
 from sdsim.experiments.sensitivity import Problem
+from sdsim.scenarios.files import ScenarioError
 from sdsim.scenarios.loader import SCENARIO_DIR, load_scenario
 from sdsim.simulation.census import census_years
 from sdsim.simulation.parameters import Parameters, trended, with_trends
@@ -59,9 +60,21 @@ def test_log_likelihood_is_the_lognormal_density():
     assert log_likelihood(share, 40.0) == pytest.approx(stats.norm(40.0, 5.0).logpdf(38.5))
 
 
-def test_every_series_has_figures_in_the_fit_years():
+def test_every_count_has_figures_in_the_fit_years_and_every_share_in_2021():
     fitted = {o.series.key for o in observations(years=(2015, 2019))}
-    assert fitted == {s.key for s in SERIES}
+    assert fitted >= {s.key for s in SERIES if s.unit == "log"}
+    assert {o.series.key for o in observations(years=(2021, 2021))} >= {s.key for s in SERIES if s.unit == "points"}
+
+
+def test_a_shares_error_is_stated_at_50_percent_and_scales_with_the_share():
+    """2 points at 50 % for a quoted share; a derived one 1.5 x; a U row 3 at least; breaks and provisional in quadrature;
+    all times sqrt(p (100 - p)) / 50."""
+    obs = {o.label: o for o in observations()}
+    assert obs["jh_wijkteam_share 2018"].sd == pytest.approx(2.0 * math.sqrt(11.7 * 88.3) / 50)
+    after = math.sqrt(2.0**2 + 2.0**2 + 0.5**2)  # the pandemic, CBS's 2021 widening, provisional
+    assert obs["route_huisarts 2021*"].sd == pytest.approx(math.sqrt(3.0**2 + after**2) * math.sqrt(38.5 * 61.5) / 50)
+    assert obs["ended_3_4y 2021*"].sd == pytest.approx(math.sqrt(3.0**2 + after**2) * math.sqrt(3.1 * 96.9) / 50)
+    assert share_scale(0.0) == 0.2 and share_scale(50.0) == 1.0
 
 
 def test_trends_move_the_onsets_each_january():
@@ -126,6 +139,26 @@ def test_naive_forecasts_and_scores_by_hand():
     assert spread["model"].crps == pytest.approx(100 / 12, rel=0.02)  # uniform on [a, b] at its centre: (b - a)/4 - (b - a)/6
 
 
+def test_rolling_origins_keep_the_leads_and_pool_by_figures():
+    from sdsim.experiments.calibrate import origins
+
+    assert origins((2015, 2018), (2019, 2020), 3) == [
+        ((2015, 2016), (2017, 2018)),
+        ((2015, 2017), (2018, 2019)),
+        ((2015, 2018), (2019, 2020)),
+    ]
+    with pytest.raises(ScenarioError, match="--origins"):
+        origins((2015, 2016), (2017, 2017), 3)  # the first fit would end in 2014, before its first year
+    one = Score("x", "model", 1, 10.0, 1.0, 5.0, 0.0, 1.0)
+    two = Score("x", "model", 3, 2.0, 0.5, 1.0, 1.0, 1.0)
+    (both,) = pooled([one, two])
+    assert (both.n, both.mape, both.mase, both.crps, both.cover50) == (4, 4.0, 0.625, 2.0, 0.75)  # (1 x one + 3 x two) / 4
+    naive = pooled([dataclasses.replace(one, forecast="last", cover50=float("nan"), cover90=float("nan"))])[0]
+    assert math.isnan(naive.cover50) and naive.mape == 10.0
+    (early,) = pooled([dataclasses.replace(one, mase=float("nan")), two])  # one fit year: no MASE; the other origin's stands
+    assert early.mase == 0.5 and early.mape == 4.0
+
+
 SBC_FITS = 12
 
 
@@ -175,7 +208,6 @@ def test_bad_calibration_input_is_one_line_and_exit_2(tmp_path, capsys):
 def test_a_posterior_gives_each_replicate_its_parameters(tmp_path, baseline):
     """draws.csv: replicate r runs row r mod n, the scenario's own changes on top; bad files are named by row and column."""
     from sdsim.experiments.runner import run_scenario
-    from sdsim.scenarios.files import ScenarioError
     from sdsim.scenarios.posterior import read_draws
 
     path = tmp_path / "draws.csv"
@@ -233,7 +265,46 @@ def test_calibrate_and_backtest_end_to_end(tmp_path, capsys):
     summary = json.loads((out / "calibration.json").read_text())
     assert summary["figures"] == len(observations(years=(2015, 2017))) and summary["simulations"] > 0
     out = tmp_path / "bt"
-    assert main(["backtest", *common, "--fit-years", "2015-2017", "--test-years", "2018", "--out", str(out)]) == 0
-    scores = json.loads((out / "backtest.json").read_text())["scores"]
+    assert main(["backtest", *common, "--fit-years", "2015-2017", "--test-years", "2018", "--origins", "2", "--out", str(out)]) == 0
+    record = json.loads((out / "backtest.json").read_text())
+    scores = record["scores"]
     assert {s["forecast"] for s in scores} == {"model", "last", "trend", "drift"}
     assert all(s["cover50"] is None for s in scores if s["forecast"] != "model")  # a point forecast has no interval
+    assert record["origins"] == [2016, 2017] and set(record["scores_by_origin"]) == {"2016", "2017", "pooled"}
+    pooled_n = {(s["series"], s["forecast"]): s["n"] for s in record["scores_by_origin"]["pooled"]}
+    for s in record["scores_by_origin"]["2016"] + scores:  # the pooled figures are the origins' together
+        pooled_n[s["series"], s["forecast"]] -= s["n"]
+    assert set(pooled_n.values()) == {0}
+    assert (out / "scores.csv").read_text().startswith("origin,series,forecast,")
+
+
+def test_run_writes_the_published_figures_terms_of_its_own_replicates(tmp_path):
+    """`sdsim run --profile nederland --published`: published.csv holds every series per year in the data's names, and
+    its figures are the run's replicates: the median of two replicates' jeugdbescherming starts (x 200) is their mean."""
+    import pyarrow.parquet as pq
+    from sdsim.experiments.cli import main
+
+    out = tmp_path / "run"
+    argv = ["run", str(SCENARIO_DIR / "nederland.toml"), "--profile", "nederland", "--replicates", "2", "--years", "2", "--workers", "1"]
+    assert main([*argv, "--monthly", "--published", "--out", str(out)]) == 0
+    rows = [line.split(",") for line in (out / "published.csv").read_text().splitlines()]
+    assert rows[0] == ["indicator", "geography", "period", "p10", "p50", "p90"]
+    assert {(r[0], r[2]) for r in rows[1:]} >= {("jb_measures_inflow", "2015"), ("jb_measures_in_force", "2015-12-31"),
+                                                ("share_started_huisarts", "2015"), ("ended_jh_traj_share_0_3m", "2014")}  # fmt: skip
+    assert {r[1] for r in rows[1:]} == {"NL"}
+    monthly = pq.read_table(out / "monthly.parquet").to_pydict()
+    started = [v for m, t, v in zip(monthly["metric"], monthly["month"], monthly["value"], strict=True)
+               if m == "started.jeugdbescherming" and t.startswith("2015")]  # fmt: skip
+    mean = sum(started) / 2 * 200  # two replicates, each a 1:200 sample
+    (inflow,) = [r for r in rows if r[0] == "jb_measures_inflow" and r[2] == "2015"]
+    assert float(inflow[3]) <= mean <= float(inflow[5]) and mean == pytest.approx(float(inflow[4]), abs=0.5)
+
+
+def test_the_population_as_known_at_the_origin_is_a_trend_from_the_three_years_before(national):
+    path = national.profile.population_path
+    known = national.profile.known_at(2019).population_path
+    assert all(known[y] == path[y] for y in path if y <= 2019) and set(known) == set(path)
+    now, before = np.array(path[2019].values()), np.array(path[2016].values())
+    np.testing.assert_allclose(known[2022].values(), now * (now / before), rtol=1e-12)  # three years at the same rate
+    assert known[2024].elderly != path[2024].elderly  # the path after the origin is not the one observed
+    assert national.profile.known_at(2060).population_path == path  # nothing after the path's end to replace

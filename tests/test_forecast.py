@@ -4,6 +4,7 @@ with openpyxl (euros to the cent, totals as formulas with their value), bad budg
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from pathlib import Path
@@ -126,6 +127,16 @@ def test_taakveld_of_every_line():
     assert fc.TAAKVELD_LINE["6.82"] == "jeugd_gedwongen_kader" and "6.72" not in fc.TAAKVELD_LINE
 
 
+def test_copayments_are_booked_on_the_wmo_lines_and_sum_to_the_total(forecast):
+    """Per replicate and year: the Wmo lines' co-payments add up to the ledger's total, and no other line has any."""
+    lines = [line for line in BUDGET_LINES if forecast.has(line, "copayments")]
+    assert lines == ["wmo_hbh", "wmo_begeleiding", "wmo_hulpmiddelen"]
+    total = forecast.samples[fc.TOTAL]["copayments"]
+    assert total.min() > 0
+    np.testing.assert_allclose(sum(forecast.samples[line]["copayments"] for line in lines), total, rtol=1e-12)
+    assert all(forecast.samples[line]["copayments"].min() > 0 for line in lines)
+
+
 def _rows(sheet) -> dict[tuple[str, str], list]:
     return {(str(r[0].value), str(r[1].value)): [c.value for c in r[2:]] for r in sheet.iter_rows() if r[0].value is not None}
 
@@ -140,7 +151,7 @@ def test_workbook_euros_equal_the_forecast_to_the_cent(cli_out, forecast):
         assert "bedragen × € 1.000" in sheet["A2"].value
         assert [sheet.cell(4, 3 + y).value for y in range(YEARS)] == [START, START + 1]
         rows = _rows(sheet)
-        for quantity in ("spending", "revenue", "budget", "deficit"):
+        for quantity in ("spending", "revenue", "copayments", "budget", "deficit"):
             if not forecast.has(line, quantity):
                 continue
             stats = forecast.stats(line, quantity)
@@ -250,11 +261,38 @@ def test_english_labels(small, tmp_path):
     assert "amounts × € 1,000" in book["summary"]["A2"].value
 
 
-def test_start_after_the_start_year_is_refused(small, tmp_path, capsys):
+def test_a_later_start_reports_the_same_years_of_the_same_run(small, tmp_path):
+    """--start 2027-01: 2026 is simulated and left out; 2027 is the second year of the run from 2026 (the same seed)."""
+    _, base, _, _, results = small
+    out = tmp_path / "later"
+    argv = ["forecast", str(base), "--start", "2027-01", "--years", "1", "--replicates", str(REPLICATES), "--seed", str(SEED)]
+    assert main([*argv, "--workers", "1", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO((out / "forecast.csv").read_text())))
+    assert {r["year"] for r in rows} == {"2027"}
+    whole = fc.build_forecast(results[0], YEARS)
+    for line in ("total", "wmo_hbh", "jeugd_ambulant"):
+        (spending,) = [r for r in rows if r["budget_line"] == line and r["quantity"] == "spending"]
+        assert float(spending["mean"]) == pytest.approx(whole.stats(line, "spending")["mean"][1], abs=0.005)
+    (clients,) = [r for r in rows if r["budget_line"] == "wmo_hbh" and r["quantity"] == "clients_end"]
+    assert float(clients["p50"]) == pytest.approx(whole.stats("wmo_hbh", "clients_end")["p50"][1])
+
+
+@pytest.mark.parametrize(
+    ("start", "caseload", "expect"),
+    [("2027-03", False, "start in January"), ("2025-01", False, "before the profile's start year 2026"),
+     ("2027-01", True, "a caseload is the state on 1 January of the profile's start year")],
+)  # fmt: skip
+def test_a_start_that_cannot_be_is_one_line_and_exit_2(small, tmp_path, capsys, start, caseload, expect):
     _, base, _, _, _ = small
-    assert main(["forecast", str(base), "--start", "2027-03", "--out", str(tmp_path / "o")]) == 2
+    argv = ["forecast", str(base), "--start", start, "--out", str(tmp_path / "o")]
+    argv += ["--caseload", str(SCENARIO_DIR / "caseloads" / "default.csv")] if caseload else []
+    assert main(argv) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "caseload" in err and "2026-01" in err
+    assert len(err.splitlines()) == 1 and expect in err, err
+
+
+def test_a_month_that_is_none_is_refused_by_the_parser(small, tmp_path, capsys):
+    _, base, _, _, _ = small
     with pytest.raises(SystemExit) as exit_:  # argparse refuses a month that is not one
         main(["forecast", str(base), "--start", "2027-13", "--out", str(tmp_path / "o")])
     assert exit_.value.code == 2
@@ -318,3 +356,27 @@ def test_forecast_from_a_caseload_starts_from_it(small, tmp_path, capsys):
     bad = _write(tmp_path / "bad.csv", "product,count,months_min,months_max\nwmo_hbh,-4,0,24\n")
     assert main(["forecast", str(base), "--caseload", str(bad), "--out", str(tmp_path / "bad")]) == 2
     assert capsys.readouterr().err.strip().startswith(f"sdsim: error: {bad}: row 2, column count:")
+
+
+def test_a_posterior_is_named_in_the_assumptions_sheet(small, tmp_path):
+    """--posterior: the aannames sheet lists each drawn parameter with the median and 5-95 % range of the rows used."""
+    _, base, _, _, _ = small
+    (tmp_path / "draws.csv").write_text("onset.wmo.elderly,trend.wmo\n0.02,0.0\n0.04,0.05\n0.09,0.01\n")
+    out = tmp_path / "out"
+    argv = ["forecast", str(base), "--years", "1", "--replicates", "2", "--workers", "1", "--posterior", str(tmp_path), "--out", str(out)]
+    assert main(argv) == 0
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(out / "forecast.xlsx")["aannames"].iter_rows()]
+    title = fc.LABELS["nl"]["posterior"]
+    at = next(i for i, r in enumerate(rows) if r[0] == title)
+    assert rows[at + 1][:4] == ["parameter", "mediaan", "p5", "p95"]
+    elderly = next(r for r in rows[at + 2 : at + 4] if r[0] == "onset.wmo.elderly")
+    assert elderly[1:4] == pytest.approx([0.03, 0.021, 0.039])  # two replicates use rows 0 and 1 (0.02, 0.04), not row 2
+    assert str(tmp_path / "draws.csv") in elderly[5]
+
+
+def test_dutch_csv_dialect_is_the_same_table_with_semicolons_and_decimal_commas(forecast):
+    english = list(csv.reader(io.StringIO(fc.forecast_csv([forecast]))))
+    dutch = list(csv.reader(io.StringIO(fc.forecast_csv([forecast], "nl")), delimiter=";"))
+    assert dutch[0] == english[0] and len(dutch) == len(english)
+    assert any("," in cell for row in dutch[1:] for cell in row)  # cents and shares have a decimal comma
+    assert [[c.replace(",", ".") for c in row] for row in dutch] == english

@@ -153,3 +153,32 @@ def test_shared_burn_in_is_identical_across_workers_and_rejects_structural_lever
     path.write_text(path.read_text().replace('"escalate.jeugd" = [0.02, 0.04]', '"lever.providers.contracts" = [0.5, 1.0]'))
     assert main(["sweep", str(path), "--out", str(tmp_path / "bad")]) == 2
     assert 'design.lever.providers.contracts: changes the provider contracts; use burn_in = "row"' in capsys.readouterr().err
+
+
+def test_a_posterior_gives_replicate_r_its_draw_under_every_design_row(tmp_path):
+    """`sweep --posterior`: task (row j, replicate r) runs draw r mod n with the design row on top, identical on 1 or 2
+    workers; the store records the posterior (a resume with another refuses)."""
+    import dataclasses
+    import json
+
+    import numpy as np
+    from sdsim.experiments.runner import run_replicate
+    from sdsim.experiments.sweep import run_task
+    from sdsim.scenarios.posterior import read_draws
+
+    path = _folder(tmp_path)
+    (tmp_path / "draws.csv").write_text("onset.wmo.elderly,onset.jeugd.children\n0.02,0.010\n0.05,0.020\n")
+    draws = read_draws(tmp_path / "draws.csv")
+    sweep = dataclasses.replace(load_sweep(path), draws=draws)
+    for task in range(sweep.n_tasks):
+        _, j, r = sweep.task(task)
+        own = draws.scenario(sweep.scenarios[0], r)
+        monthly = run_replicate(own, sweep.seed, r, sweep.years, None, own.params.replace(sweep.rows[j]))
+        assert run_task(sweep, task)[0] == pytest.approx(monthly["spending.total"][:12].sum(), rel=1e-12)  # the first year's spending
+    plain = load_sweep(path)
+    assert not np.array_equal(run_task(sweep, 1), run_task(plain, 1))  # the draw changes the run (replicate 1: row 1)
+    assert main(["sweep", str(path), "--posterior", str(tmp_path), "--workers", "2", "--out", str(tmp_path / "two")]) == 0
+    execute(sweep, tmp_path / "one", LocalExecutor(1))
+    assert read_store(tmp_path / "one").equals(read_store(tmp_path / "two"))
+    assert json.loads((tmp_path / "two" / "sweep.json").read_text())["design"]["posterior"]["sha256"] == draws.sha256
+    assert main(["sweep", str(path), "--resume", "--out", str(tmp_path / "two")]) == 2  # without the posterior: another sweep

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 def onset_factors(rates: Rates, params: Parameters) -> Rates:
     """Need onset per domain by the driver's factor."""
-    return rates._replace(onset=rates.onset * np.array([params[f"lever.drivers.onset.{d}"] for d in DOMAINS])[:, None])
+    from sdsim.simulation.inputs import with_onset_factors
+
+    return with_onset_factors(rates, np.array([params[f"lever.drivers.onset.{d}"] for d in DOMAINS]))
 
 
 LEVER = Lever(
