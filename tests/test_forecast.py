@@ -280,7 +280,8 @@ def test_a_later_start_reports_the_same_years_of_the_same_run(small, tmp_path):
 @pytest.mark.parametrize(
     ("start", "caseload", "expect"),
     [("2027-03", False, "start in January"), ("2025-01", False, "before the profile's start year 2026"),
-     ("2027-01", True, "a caseload is the state on 1 January of the profile's start year")],
+     ("2027-01", True, "a caseload is the state on 1 January of the profile's start year"),
+     ("2059-01", False, "population_path: does not cover the 5 years 2059-2063")],
 )  # fmt: skip
 def test_a_start_that_cannot_be_is_one_line_and_exit_2(small, tmp_path, capsys, start, caseload, expect):
     _, base, _, _, _ = small
