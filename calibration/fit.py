@@ -204,9 +204,15 @@ class Emulator:
 
     @classmethod
     def fit(cls, z: np.ndarray, y: np.ndarray, ridge: float = 1e-3) -> Emulator:
-        """Ridge least squares of ``y`` (n, statistics) on the quadratic features of ``z`` (n, k)."""
+        """Ridge least squares of ``y`` (n, statistics) on the quadratic features of ``z`` (n, k).
+
+        The intercept is not penalised: shrinking it would pull every emulated log count towards 0 (a log
+        count of 10 by 1 %), and the fit would push the parameters up to make up for it.
+        """
         x = _features(z)
-        coef = np.linalg.solve(x.T @ x + ridge * len(z) * np.eye(x.shape[1]), x.T @ y)
+        penalty = ridge * len(z) * np.eye(x.shape[1])
+        penalty[0, 0] = 0.0
+        coef = np.linalg.solve(x.T @ x + penalty, x.T @ y)
         resid = y - x @ coef
         dof = max(len(z) - x.shape[1], 1)
         return cls(coef, (resid**2).sum(axis=0) / dof)

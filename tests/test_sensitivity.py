@@ -101,3 +101,19 @@ def test_sensitivity_on_the_model(tmp_path, capsys):
     assert set(indices) == {"escalate.jeugd", "ask.wmo.moderate", "lever.poh.share"}
     assert all(set(v) == {"mu", "mu_star", "sigma", "mu_star_conf"} for v in indices.values())
     assert (out / "figures" / "spending.total.png").exists()
+
+
+def test_sensitivity_with_a_posterior_runs_each_replicate_on_its_draw(tmp_path):
+    """--posterior: the design's sweep carries the draws (replicate r, row r mod n; experiments.sweep) and records them."""
+    from sdsim.experiments.cli import build_parser, sensitivity_sweep
+
+    from tests.test_sweep import _folder
+
+    _folder(tmp_path, households=800)
+    params = tmp_path / "params.toml"
+    params.write_text('[parameters."escalate.jeugd"]\n')
+    (tmp_path / "draws.csv").write_text("onset.wmo.elderly\n0.02\n0.05\n")
+    argv = ["sensitivity", str(tmp_path / "base.toml"), "--params", str(params), "--method", "morris", "--n", "2"]
+    _, _, sweep = sensitivity_sweep(build_parser().parse_args([*argv, "--posterior", str(tmp_path)]))
+    assert sweep.draws is not None and sweep.draws.names == ("onset.wmo.elderly",)
+    assert sweep.describe()["posterior"]["draws"] == 2
