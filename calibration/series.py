@@ -119,6 +119,13 @@ class Observation:
 YOUTH_BREAKS = (2020, 2021)  # the pandemic; CBS's wider set of youth care providers from 2021
 WMO_BREAKS = (2020, 2024)  # the pandemic; CBS's new Wmo counting method for 2024
 
+
+def _youth_share(key: str, label: str, indicator: str, measure: Measure, why: str) -> Series:
+    """A share of youth care trajectories in percentage points: 2 points at a share of 50 % (assumption, range 1-3)."""
+    return Series(key, label, indicator, measure, error=2.0, unit="points", breaks=YOUTH_BREAKS,
+                  note=f"assumption: 2 points at 50 % (range 1-3); {why}")  # fmt: skip
+
+
 SERIES: tuple[Series, ...] = (
     Series(
         "jeugdzorg_youth",
@@ -197,50 +204,37 @@ SERIES: tuple[Series, ...] = (
         breaks=(2020,),
         note="proxy: the model's debt-help starts; NVVK counts applicants at its members (most, not all, municipalities)",
     ),
-    Series(
+    _youth_share(
         "jh_wijkteam_share",
         "share of started jeugdhulp delivered by the local team (%)",
         "jh_started_share_wijkteam",
         Measure("started_share", ("jeugd_wijkteam",), JEUGDHULP),
-        error=2.0,
-        unit="points",
-        breaks=YOUTH_BREAKS,
-        note="assumption: 2 points at 50 % (range 1-3), how far the model's team casework and CBS's wijkteam trajectories can differ",
+        "how far the model's team casework and CBS's wijkteam trajectories can differ",
     ),
-    Series(
+    _youth_share(
         "jh_verblijf_share",
         "share of started jeugdhulp met verblijf (%)",
         "jh_started_share_met_verblijf",
         Measure("started_share", ("jeugd_verblijf",), JEUGDHULP),
-        error=2.0,
-        unit="points",
-        breaks=YOUTH_BREAKS,
-        note="assumption: 2 points at 50 % (range 1-3); an escalation to verblijf starts a new trajectory, as CBS counts it",
+        "an escalation to verblijf starts a new trajectory, as CBS counts it",
     ),
     *(
-        Series(
+        _youth_share(
             f"route_{route}",
             f"share of started jeugdhulp referred by {route.replace('_', ' ')} (%)",
             f"share_started_{route}",
             Measure("route_share", (route,)),
-            error=2.0,
-            unit="points",
-            breaks=YOUTH_BREAKS,
-            note="assumption: 2 points at 50 % (range 1-3), each door recorded under one CBS route (schema.ROUTE_OF_DOOR); CBS has 1.2 %"
-            " of unknown referrers, the model none",
+            "each door recorded under one CBS route (schema.ROUTE_OF_DOOR); CBS has 1.2 % of unknown referrers, the model none",
         )
         for route in ROUTES
     ),
     *(
-        Series(
+        _youth_share(
             f"ended_{band}",
             f"share of ended jeugdhulp that lasted {band.replace('_', '-')} (%)",
             f"ended_jh_traj_share_{band}",
             Measure("duration_share", (band,)),
-            error=2.0,
-            unit="points",
-            breaks=YOUTH_BREAKS,
-            note="whole months in care of the jeugdhulp provisions ended in the year; CBS flags the bands U (column alignment assumed)",
+            "whole months in care of the jeugdhulp provisions ended in the year; CBS flags the bands U (column alignment assumed)",
         )
         for band in DURATION_BANDS
     ),

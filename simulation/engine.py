@@ -111,7 +111,9 @@ class Engine:
 
     def __post_init__(self) -> None:
         self.key = np.uint64(stream_key(self.seed, self.replicate))
-        self.timeline = with_trends(self.params, self.timeline, self.horizon_months)  # the onsets' yearly trends, each January
+        # the onsets' yearly trends: each January the onsets of the parameters then in force, trended (no new prices or segment)
+        self.trends = with_trends(self.params, self.timeline, self.horizon_months)
+        self._trended_at = 0
         self.compiled: CompiledScenario = compile_scenario(self.profile, self.params)  # every lever applied once; the ledger books with it
         self.segments: list[tuple[int, CompiledScenario]] = []  # (first recorded month, the scenario compiled for it): the timeline
         if self.compiled.prices_trajectories:
@@ -166,7 +168,7 @@ class Engine:
             self._grow()
         while self.months_done < end:  # recorded months: month == months_done
             self._follow_timeline()
-            n = min([end, *(m for m, _ in self.timeline if m > self.month)]) - self.month
+            n = min([end, *(m for m, _ in (*self.timeline, *self.trends) if m > self.month)]) - self.month
             args = (self.households, self.rates, self.structure, self._scratch, self.stay, self.bounds, self.key)
             advance(*args, self.month, n, self.tallies.counts, self.months_done, False)
             self.month += n
@@ -180,10 +182,23 @@ class Engine:
         return Ledger(*(np.concatenate(columns) for columns in zip(*parts, strict=True))) if len(parts) > 1 else parts[0]
 
     def _follow_timeline(self) -> None:
-        """Switch to the timeline's parameters of this month, if it has any."""
+        """Switch to the timeline's parameters of this month, if it has any; then its onsets' trend, if any."""
         for month, params in self.timeline:
             if month == self.month and self.segments[-1][0] != month:
                 self._switch(params)
+        for month, params in self.trends:
+            if month == self.month and self._trended_at != month:
+                self._trended_at = month
+                self._redraw(compile_scenario(self.profile, params).rates)
+
+    def _redraw(self, rates: Rates) -> None:
+        """From this month on, ``rates``: if they differ, every household's next events are drawn anew."""
+        if all(np.array_equal(a, b) for a, b in zip(self.rates, rates, strict=True)):
+            return
+        self.rates = rates
+        self.stay = demography_tables(self.rates)
+        schedule_all(self.households, self.rates, self.stay, self.key, self.month)
+        self._scratch = _scratch(self.households, self.bounds, self.policy_profile.n_providers, self._n_counters)
 
     def _switch(self, params: Parameters) -> None:
         """From this month (a January) on, ``params``: rates, prices and levers compiled anew.
@@ -199,13 +214,9 @@ class Engine:
                 f"month {self.month}: a timeline changes behaviour and prices, not the teams or contracts, nor pays per trajectory"
             )
         compiled.structure.budget_cap[0] = self.structure.budget_cap[0]  # a budget set at the start holds
-        redraw = any(not np.array_equal(a, b) for a, b in zip(self.rates, compiled.rates, strict=True))
-        self.params, self.compiled, self.rates, self.structure = params, compiled, compiled.rates, compiled.structure
+        self.params, self.compiled, self.structure = params, compiled, compiled.structure
         self.segments.append((self.month, compiled))
-        if redraw:
-            self.stay = demography_tables(self.rates)
-            schedule_all(self.households, self.rates, self.stay, self.key, self.month)
-            self._scratch = _scratch(self.households, self.bounds, self.policy_profile.n_providers, self._n_counters)
+        self._redraw(compiled.rates)
 
     def _todays_trajectories(self, start: Households | None) -> tuple[np.ndarray, np.ndarray]:
         """Today's months in care per provision and probability that it ends resolved, per product, as contracts price them.

@@ -320,3 +320,24 @@ def test_the_emulator_does_not_shrink_its_level():
     z = rng.standard_normal((200, 3))
     y = 10.0 + 0.5 * z[:, :1] + 0.02 * rng.standard_normal((200, 1))
     assert abs(float(np.mean(Emulator.fit(z, y).predict(z) - y))) < 1e-9
+
+
+def test_a_trend_moves_only_the_onsets_so_pay_per_trajectory_runs_with_it(baseline):
+    """A trend each January is no policy switch: with contracts paying per result (and per trajectory) the run goes on,
+    the prices agreed at the start stay, and the onsets after two Januaries are the start's times (1 + trend)^2."""
+    from sdsim.simulation.compiled import compile_scenario
+    from sdsim.simulation.schema import DOMAINS
+
+    from tests.conftest import small_profile
+
+    paid = load_scenario(SCENARIO_DIR / "resultaatfinanciering.toml")
+    profile = small_profile(paid.profile, 1500, burn_in_years=1)
+    params = paid.params.replace({"trend.jeugd": 0.5})
+    engine = replicate_engine(profile, params, 1, 0, 36)
+    engine.run()
+    start = compile_scenario(profile, params)
+    assert start.prices_trajectories and len(engine.segments) == 1  # no new segment: the start's prices hold
+    jeugd = DOMAINS.index("jeugd")
+    np.testing.assert_allclose(engine.rates.onset[jeugd], start.rates.onset[jeugd] * 1.5**2, rtol=1e-12)
+    np.testing.assert_array_equal(np.delete(engine.rates.onset, jeugd, axis=0), np.delete(start.rates.onset, jeugd, axis=0))
+    assert np.isfinite(engine.ledger().spending).all()
