@@ -27,8 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NAIVE = ("last", "trend", "drift")
-
 
 def naive_forecasts(history: Mapping[int, float], years: Sequence[int]) -> dict[str, dict[int, float]]:
     """The three naive forecasts of ``years`` from ``history`` ({year: value}, the fit years' figures)."""
@@ -111,4 +109,4 @@ def pooled(scores: Sequence[Score]) -> list[Score]:
     return out
 
 
-__all__ = ["NAIVE", "Score", "mase_scale", "naive_forecasts", "pooled", "score_series"]
+__all__ = ["Score", "mase_scale", "naive_forecasts", "pooled", "score_series"]

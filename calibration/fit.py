@@ -222,10 +222,10 @@ class Emulator:
         return _features(z) @ self.coef
 
 
-def _log_likelihood(observed: np.ndarray, covariance: np.ndarray, simulated: np.ndarray) -> np.ndarray:
-    """The targets' log-likelihood of each row of ``simulated`` (statistics on the series' scales), up to a constant."""
-    residual = np.atleast_2d(simulated) - observed
-    return -0.5 * np.einsum("ij,ij->i", residual @ np.linalg.inv(covariance), residual)
+def _quadratic(x: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """``x_i' P x_i`` for each row of ``x``: a Mahalanobis distance squared, or -2 x a normal log-likelihood."""
+    x = np.atleast_2d(x)
+    return np.einsum("ij,ij->i", x @ precision, x)
 
 
 def _emulated(emulator: Emulator, observed: np.ndarray, errors: np.ndarray, noise: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
@@ -237,7 +237,8 @@ def _emulated(emulator: Emulator, observed: np.ndarray, errors: np.ndarray, nois
     figures are one replicate of the world, the fit runs another (replicate 0), and both deviate from the mean.
     """
     covariance = np.diag(errors + emulator.variance) + 2.0 * noise  # the world's replicate less the one the fit runs
-    return lambda z: _log_likelihood(observed, covariance, emulator.predict(z))
+    precision = np.linalg.inv(covariance)  # once: the likelihood is called for every proposal draw
+    return lambda z: -0.5 * _quadratic(emulator.predict(z) - observed, precision)
 
 
 def _weights(log_w: np.ndarray) -> np.ndarray:
@@ -391,8 +392,7 @@ def run_fit(setup: FitSetup, design: int = 0, wave: int = 0, waves: int = 5, dra
 
 
 def _mahalanobis(z: np.ndarray, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
-    centred = z - mean
-    return np.einsum("ij,ij->i", centred @ np.linalg.inv(cov), centred)
+    return _quadratic(z - mean, np.linalg.inv(cov))
 
 
 def at_year(names: Sequence[str], draws: np.ndarray, years: int) -> np.ndarray:

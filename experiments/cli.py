@@ -632,7 +632,7 @@ def _calibration_packages(args: argparse.Namespace) -> None:
         raise ScenarioError(f"sdsim {args.command}", "", "needs the optional packages: pip install 'sdsim[calibrate]'") from None
 
 
-def _fit(args: argparse.Namespace, setup, out: Path):
+def _fit(args: argparse.Namespace, setup):
     """Run the fit of ``setup`` on the chosen executor; progress on stderr."""
     from sdsim.calibration.fit import run_fit
     from sdsim.experiments.runner import default_workers
@@ -659,7 +659,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     setup = cal.load_setup(args.scenario, args.profile, args.params, known, args.fit_years, args.seed)
     out: Path = args.out
     prepare_out(out, args.overwrite, CALIBRATE_FILES)
-    posterior, workers, dask = _fit(args, setup, out)
+    posterior, workers, dask = _fit(args, setup)
     prediction = cal.predict(setup, posterior, setup.scenario.profile.start_year + setup.scenario.years - 1, workers, dask)
     rows = cal.fit_rows(prediction, known, args.fit_years)
     cal.posterior_parquet(out / "posterior.parquet", posterior)
@@ -693,7 +693,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     prepare_out(out, args.overwrite, BACKTEST_FILES)
     by_origin = {}
     for setup, test, (fit, test_years) in zip(setups, tests, spans, strict=True):
-        posterior, workers, dask = _fit(args, setup, out)
+        posterior, workers, dask = _fit(args, setup)
         prediction = cal.predict(setup, posterior, test_years[1], workers, dask)
         by_origin[fit[1]] = cal.backtest_scores(prediction, setup.observations, test)
     scored = cal.scored_origins(by_origin)
