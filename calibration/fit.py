@@ -438,7 +438,7 @@ def predictive(scenario: Scenario, names: Sequence[str], draws: np.ndarray, seed
     spread carries the parameters' uncertainty and the replicate noise together.
     """
     runs = [
-        (dataclasses.replace(scenario, params=scenario.params.replace(dict(zip(names, map(float, d), strict=True)))), i + 1)
+        (scenario.variant(f"draw-{i}", params=scenario.params.replace(dict(zip(names, map(float, d), strict=True)))), i + 1)
         for i, d in enumerate(draws)
     ]
     return simulate_replicates(runs, seed, last_year, series, workers, dask_address)

@@ -33,6 +33,7 @@ from sdsim.calibration.fit import FitSetup, Posterior, at_year, predictive, simu
 from sdsim.calibration.series import BY_KEY, SERIES, Observation, Series, observations
 from sdsim.calibration.targets import Row, parse_value
 from sdsim.experiments.output import write_atomic
+from sdsim.experiments.report import row_html, table_html
 from sdsim.experiments.sensitivity import load_problem
 from sdsim.scenarios.files import read_text, show
 from sdsim.scenarios.loader import SCENARIO_DIR, Scenario, ScenarioError, load_scenario
@@ -49,13 +50,17 @@ TARGET_COLUMNS = ("indicator", "geography", "period", "value", "unit", "source",
 
 def read_targets(path: Path) -> dict[Row, dict[str, str]]:
     """Figures in the form of ``nl_public_figures.csv``; every indicator must be a series' (``calibration.series``)."""
-    lines = [line for line in read_text(path).splitlines() if line.strip() and not line.startswith("#")]
-    reader = csv.DictReader(lines)
-    if reader.fieldnames is None or list(reader.fieldnames)[: len(TARGET_COLUMNS)] != list(TARGET_COLUMNS):
-        raise ScenarioError(path, "row 1", f"expected the header {','.join(TARGET_COLUMNS)}")
+    numbered = [(n, line) for n, line in enumerate(read_text(path).splitlines(), start=1) if line.strip() and not line.startswith("#")]
+    header = next(csv.reader([numbered[0][1]])) if numbered else []
+    if header[: len(TARGET_COLUMNS)] != list(TARGET_COLUMNS):
+        raise ScenarioError(path, f"row {numbered[0][0] if numbered else 1}", f"expected the header {','.join(TARGET_COLUMNS)}")
     known = {s.indicator for s in SERIES}
     rows = {}
-    for number, row in enumerate(reader, start=2):
+    for number, line in numbered[1:]:  # the file's own line numbers, comments counted
+        cells = next(csv.reader([line]))
+        if len(cells) != len(header):
+            raise ScenarioError(path, f"row {number}", f"{len(cells)} cells; expected {len(header)} ({','.join(header)})")
+        row = dict(zip(header, cells, strict=True))
         if row["indicator"] not in known:
             raise ScenarioError(path, f"row {number}, column indicator", f"no model series answers {show(row['indicator'])};"
                                 f" allowed: {', '.join(sorted(known))}")  # fmt: skip
@@ -98,8 +103,7 @@ def known_at_origin(setup: FitSetup) -> FitSetup:
     published after its origin (``Profile.known_at``).
     """
     scenario, year = setup.scenario, setup.last_year + 1
-    known = dataclasses.replace(scenario, profile=scenario.profile.known_at(year), sha256=f"{scenario.sha256}:population-{year}")
-    return dataclasses.replace(setup, scenario=known)
+    return dataclasses.replace(setup, scenario=scenario.variant(f"population-{year}", profile=scenario.profile.known_at(year)))
 
 
 def test_observations(known: tuple[Observation, ...], fit: tuple[int, int], test: tuple[int, int], scenario) -> tuple[Observation, ...]:
@@ -326,9 +330,7 @@ def _chart(series: Series, prediction: Prediction, observations: list[Observatio
 
 
 def _table(head: list[str], rows: list[list[str]]) -> str:
-    cells = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{cells}</tr>{body}</table>"
+    return table_html(head, [row_html(row) for row in rows])
 
 
 STYLE = ("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;font-size:13px}"

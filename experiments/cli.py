@@ -204,7 +204,8 @@ def _calibration_parsers(sub) -> None:
     backtest = sub.add_parser("backtest", help="fit on the fit years, forecast the test years, score against naive forecasts")
     for parser, fit, out in ((calibrate, "2015-2019", "sdsim-calibrate"), (backtest, "2015-2018", "sdsim-backtest")):
         parser.add_argument("--scenario", type=Path, default=NATIONAL_SCENARIO, help="scenario TOML (default scenarios/nederland.toml)")
-        parser.add_argument("--profile", type=Path, default=None, help="profile TOML instead of the scenario's")
+        parser.add_argument("--profile", type=_profile, default=None,
+                            help="profile TOML, or the name of a shipped one, instead of the scenario's")  # fmt: skip
         parser.add_argument("--targets", type=Path, default=None,
                             help="figures CSV in the form of nl_public_figures.csv (default: the packaged figures)")  # fmt: skip
         parser.add_argument("--fit-years", type=_span, default=_span(fit), help=f"years whose figures are fitted (default {fit})")

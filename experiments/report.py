@@ -403,8 +403,8 @@ def effects_table(comparison: Comparison, alt: MonteCarloResult, years: int, lan
             continue
         mean, p5, p95 = _band(period_difference(comparison, alt, effect.metrics, years))
         band = f"{_effect_value(effect, p5, lang)} … {_effect_value(effect, p95, lang)}"
-        rows.append(_row((_effect_label(effect, years, lang), _effect_value(effect, mean, lang), band)))
-    return _table(t["effects_head"], rows, "effecten")
+        rows.append(row_html((_effect_label(effect, years, lang), _effect_value(effect, mean, lang), band)))
+    return table_html(t["effects_head"], rows, "effecten")
 
 
 def _available(series: dict[str, np.ndarray], metric: str) -> bool:
@@ -428,9 +428,9 @@ def money_table(comparison: Comparison, alt: MonteCarloResult, years: int, perio
             f"{money(p5, lang, sign=True)} … {money(p95, lang, sign=True)}",
             percent(float((gain * d > 0).mean()), lang, 0),
         )
-        rows.append(_row(cells))
+        rows.append(row_html(cells))
     head = tuple(h.format(period=period) for h in t["money_head"])
-    return _table(head, rows, "geld")
+    return table_html(head, rows, "geld")
 
 
 def overview_table(comparison: Comparison, years: int, period: str, lang: str) -> str:
@@ -442,9 +442,9 @@ def overview_table(comparison: Comparison, years: int, period: str, lang: str) -
         spending, revenue = (period_difference(comparison, alt, (m,), years).mean() for m in ("spending.total", "revenue.total"))
         band = f"{money(p5, lang, sign=True)} … {money(p95, lang, sign=True)}"
         prob = percent(float((net < 0).mean()), lang, 0)
-        rows.append(_row((alt.scenario.name, money(mean, lang, sign=True), band, prob, money(spending, lang, sign=True),
+        rows.append(row_html((alt.scenario.name, money(mean, lang, sign=True), band, prob, money(spending, lang, sign=True),
                           money(revenue, lang, sign=True))))  # fmt: skip
-    return _table(tuple(h.format(period=period) for h in LABELS[lang]["overview_head"]), rows, "overzicht")
+    return table_html(tuple(h.format(period=period) for h in LABELS[lang]["overview_head"]), rows, "overzicht")
 
 
 def option_summary(comparison: Comparison, alt: MonteCarloResult, years: int, lang: str) -> str:
@@ -550,8 +550,8 @@ def changes_table(alt: MonteCarloResult, base: MonteCarloResult, lang: str) -> s
         before = base.scenario.changes.get(name, BY_NAME[name].default)
         cells = (_lever_title(lever, lang) if lever else "-", _parameter_text(name, lang), number(before, lang, None),
                  number(value, lang, None), source_of(name, alt.scenario.sources, lang))  # fmt: skip
-        rows.append(_row(cells))
-    return _table(tuple(t[k] for k in ("lever", "parameter", "base_value", "new_value", "source")), rows, "hefbomen")
+        rows.append(row_html(cells))
+    return table_html(tuple(t[k] for k in ("lever", "parameter", "base_value", "new_value", "source")), rows, "hefbomen")
 
 
 # --- charts -------------------------------------------------------------------------------------
@@ -694,11 +694,13 @@ def charts(comparison: Comparison, out: Path, lang: str) -> list[str]:
 # --- tables -------------------------------------------------------------------------------------
 
 
-def _row(cells: tuple[str, ...] | list[str]) -> str:
+def row_html(cells: tuple[str, ...] | list[str]) -> str:
+    """A table row of text cells (escaped)."""
     return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
 
 
-def _table(head: tuple[str, ...] | list[str], rows: list[str], css: str = "") -> str:
+def table_html(head: tuple[str, ...] | list[str], rows: list[str], css: str = "") -> str:
+    """A table: the head's cells, then the rows (``row_html``)."""
     heads = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     return f"<table class='{css}'><tr>{heads}</tr>{''.join(rows)}</table>"
 
@@ -735,8 +737,8 @@ def outcomes_table(comparison: Comparison, years: int, lang: str) -> str:
         for alt in comparison.alternatives:
             d = over_period(alt.per_year, metric, years) - over_period(base, metric, years)
             cells.append(_outcome_cell(d, metric, lang, True))
-        rows.append(_row(cells))
-    return _table(head, rows, "uitkomsten")
+        rows.append(row_html(cells))
+    return table_html(head, rows, "uitkomsten")
 
 
 def attribution_table(parts: dict[str, dict[str, float]], lang: str) -> str:
@@ -744,11 +746,11 @@ def attribution_table(parts: dict[str, dict[str, float]], lang: str) -> str:
     t = LABELS[lang]
     keys = (*FACTORS, "other", "non_care", "total")
     rows = [
-        _row([LINE_NAMES[lang].get(line, line), *(money(v[k], lang) for k in keys)])
+        row_html([LINE_NAMES[lang].get(line, line), *(money(v[k], lang) for k in keys)])
         for line, v in parts.items()
         if line == "total" or any(abs(v[k]) > 0 for k in keys)
     ]
-    return _table((t["line"], *(t[k] for k in keys)), rows, "verklaring")
+    return table_html((t["line"], *(t[k] for k in keys)), rows, "verklaring")
 
 
 def _routes_rows(series: list[dict[str, np.ndarray]], period: int, lang: str) -> list[str]:
@@ -760,7 +762,7 @@ def _routes_rows(series: list[dict[str, np.ndarray]], period: int, lang: str) ->
         for share in shares:
             mean, lo, hi = _band(share[route])
             cells.append(f"{number(mean, lang, 1)} [{number(lo, lang, 1)}, {number(hi, lang, 1)}]")
-        rows.append(_row(cells))
+        rows.append(row_html(cells))
     return rows
 
 
@@ -785,14 +787,14 @@ def write_report(comparison: Comparison, out: Path, provenance: dict, lang: str 
     parts.append(f"<h2>{t['uncontrolled']}</h2>")
     shares = [uncontrolled_share(r, period) for r in results]
     rows = [
-        _row([LINE_NAMES[lang].get(line, line), *(percent(s[line], lang, 0) for s in shares)])
+        row_html([LINE_NAMES[lang].get(line, line), *(percent(s[line], lang, 0) for s in shares)])
         for line in shares[0]
         if any(s[line] > 0 for s in shares)
     ]
-    parts.append(_table((t["line"], *names), rows))
+    parts.append(table_html((t["line"], *names), rows))
     if all(f"started_route.{r}" in series[0] for r in ROUTES):
         parts.append(f"<h2>{t['routes'].format(years=period)}</h2>")
-        parts.append(_table(("", *names), _routes_rows(series, period, lang)))
+        parts.append(table_html(("", *names), _routes_rows(series, period, lang)))
     parts.append(f"<h2>{t['provenance']}</h2><pre>{html.escape(_pretty(provenance))}</pre>")
     page = _PAGE.format(lang=lang, title=t["title"], body="\n".join(parts))
     path = out / "report.html"

@@ -156,7 +156,7 @@ def build_table(scenario: Scenario, years: list[CensusYear], seed: int) -> Valid
         if target.key in own:  # the municipality's own count (profile build), not the national rate
             figure, unit = own[target.key]
             published = raw = f"{figure:,.0f} {unit} ({profile.name} {profile.start_year}, the profile's own figure)"
-            source, basis_count = "profile build (Profile.figures)", None
+            source, basis_count, rows = "profile build (Profile.figures)", None, ()
         verdict = judge(target, mean, figure)
         lines.append(
             Line(

@@ -160,15 +160,16 @@ def build_profile(figures: dict[str, tuple[float, str]], name: str, out: Path, p
     practices = max(1, round(len(default["gp_practices"]) * factor))
     data["gp_practices"] = [{"name": f"Huisartsenpraktijk {i + 1}", "weight": 1.0} for i in range(practices)]
     slots = given("slots_factor", 1.0, "providers")
-    data["providers"] = [_scaled_provider(group, factor, slots) for group in default["providers"]]
+    _own_figures(figures, data, sources, path)
+    demand = {}  # contracts sized to the demand the own counts show, not to the inhabitants alone
+    if "need" in data:
+        youth = (population["children"] + population["young"]) / (default["population"]["children"] + default["population"]["young"])
+        demand = {d: n * (youth / factor if d == "jeugd" else 1.0) for d, n in data["need"].items()}
+        sources["providers"] += "; slots of " + ", ".join(f"{d} x {v:.3f}" for d, v in demand.items()) + " (need x its population basis)"
+    per_product = {p.name: slots * demand.get(DOMAINS[p.domain], 1.0) for p in PRODUCTS}
+    data["providers"] = [_scaled_provider(group, factor, per_product) for group in default["providers"]]
     for table in ("revenue", "general_subsidy_year"):
         data[table] = {k: round(v * factor) for k, v in default[table].items()}
-    _own_figures(figures, data, sources, path)
-    if "need" in data:  # contracts sized to the demand the own counts show, not to the inhabitants alone
-        youth = (population["children"] + population["young"]) / (default["population"]["children"] + default["population"]["young"])
-        demand = {d: n * (youth if d == "jeugd" else factor) / factor for d, n in data["need"].items()}
-        data["providers"] = [_sized_to_demand(group, demand) for group in data["providers"]]
-        sources["providers"] += "; slots of " + ", ".join(f"{d} x {v:.3f}" for d, v in demand.items()) + " (need x its population basis)"
     projection = DEFAULT_PROFILE.parent / default["population_path"]
     data["population_path"] = os.path.relpath(projection, Path(out).resolve().parent)
     header = [
@@ -233,28 +234,19 @@ def _fit_types(types: list[dict], population: dict[str, float], households: int,
     return [dict(t, share=round(float(s), 4)) for t, s in zip(types, shares, strict=True)]
 
 
-def _scaled_provider(group: dict, factor: float, slots: float = 1.0) -> dict:
+def _scaled_provider(group: dict, factor: float, slots: dict[str, float]) -> dict:
     """A provider group for a municipality ``factor`` times the default: as many contracts (at least one), or casework FTE.
 
-    ``slots``: each contract's slots times this (at least one where the default has any).
+    ``slots``: per product, each contract's slots times this (at least one where the default has any).
     """
     out = dict(group)
-    if "slots" in group and slots != 1.0:
-        out["slots"] = {p: max(1, round(n * slots)) if n else 0 for p, n in group["slots"].items()}
+    if "slots" in group and any(slots[p] != 1.0 for p in group["slots"]):
+        out["slots"] = {p: max(1, round(n * slots[p])) if n else 0 for p, n in group["slots"].items()}
     if group.get("casework_fte"):
         out["casework_fte"] = round(group["casework_fte"] * factor, 2)
     else:
         out["count"] = max(1, round(group.get("count", 1) * factor))
     return out
-
-
-def _sized_to_demand(group: dict, demand: dict[str, float]) -> dict:
-    """A provider group with each product's slots times its domain's ``demand`` (at least one where it has any)."""
-    if "slots" not in group:
-        return group
-    domain = {p.name: DOMAINS[p.domain] for p in PRODUCTS}
-    slots = {p: max(1, round(n * demand.get(domain[p], 1.0))) if n else 0 for p, n in group["slots"].items()}
-    return dict(group, slots=slots)
 
 
 def _toml(data: dict) -> str:

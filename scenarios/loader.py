@@ -18,6 +18,7 @@ Every problem raises ``ScenarioError`` naming the file, the key path and what is
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,13 @@ class Scenario:
             current = current.replace(changes)
             out.append((month, current))
         return tuple(out)
+
+    def variant(self, tag: str, **changes: object) -> Scenario:
+        """This scenario with ``changes`` (its params or profile) and a digest that names them by ``tag``.
+
+        Burned-in states are kept by digest (``experiments.runner.burned_in``): a changed scenario needs its own.
+        """
+        return dataclasses.replace(self, **changes, sha256=f"{self.sha256}:{tag}")
 
     def composition(self) -> dict[str, object]:
         """What this scenario is made of, for every output's provenance."""

@@ -11,7 +11,6 @@ parameters' uncertainty as well as the replicates'.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +44,7 @@ class ParameterDraws:
     def scenario(self, scenario: Scenario, replicate: int) -> Scenario:
         """``scenario`` with the parameters of ``replicate`` (and a digest that says which draw, for burned-in states)."""
         row = replicate % len(self.values)
-        return dataclasses.replace(scenario, params=self.params(scenario, replicate), sha256=f"{scenario.sha256}:{self.sha256}:{row}")
+        return scenario.variant(f"{self.sha256}:{row}", params=self.params(scenario, replicate))
 
 
 def read_draws(path: Path) -> ParameterDraws:
