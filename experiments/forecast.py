@@ -67,7 +67,7 @@ from sdsim.experiments.runner import MonteCarloResult
 from sdsim.scenarios.loader import Scenario, ScenarioError
 from sdsim.scenarios.posterior import ParameterDraws
 from sdsim.simulation.prices import INDICES, LINE_INDEX, index_factor
-from sdsim.simulation.schema import BUDGET_LINES, LINE_PRODUCTS, LINE_TAAKVELD, PRODUCTS, WMO_COPAY_PRODUCTS
+from sdsim.simulation.schema import BUDGET_LINES, COPAY_LINES, LINE_PRODUCTS, LINE_TAAKVELD, PRODUCTS
 
 TOTAL = "total"
 LINES: tuple[str, ...] = (*BUDGET_LINES, TOTAL)
@@ -402,7 +402,7 @@ def build_forecast(result: MonteCarloResult, years: int, budget: Budget | None =
             row["outflow"] = sum(per_year[f"outflow.{p}"] for p in products)
         row["spending"] = per_year[f"spending.{line}"]
         row["revenue"] = per_year[f"revenue.{line}"]
-        if set(products) & set(WMO_COPAY_PRODUCTS):
+        if line in COPAY_LINES:
             row["copayments"] = per_year[f"copayments.{line}"]
         samples[line] = row
     samples[TOTAL] = {

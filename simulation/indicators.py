@@ -19,6 +19,7 @@ import numpy as np
 from sdsim.simulation.ledger import Ledger
 from sdsim.simulation.schema import (
     BUDGET_LINES,
+    COPAY_LINES,
     DECISION,
     DOMAINS,
     DURATION_BANDS,
@@ -29,6 +30,7 @@ from sdsim.simulation.schema import (
     HOLD_HOLDERS,
     HOLD_PROVISIONS,
     JEUGDHULP,
+    LINE,
     PRODUCT,
     PRODUCT_DOMAIN,
     PRODUCT_TIER,
@@ -186,7 +188,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("spending_frontline", "flow", "uitgaven toegang en voorliggend veld", "spending on access and general provisions", "EUR",
            DOMAINS),
     Metric("revenue", "flow", "inkomsten", "revenue", "EUR", (*_LINES, "copayments")),
-    Metric("copayments", "flow", "eigen bijdragen", "co-payments", "EUR", BUDGET_LINES),
+    Metric("copayments", "flow", "eigen bijdragen", "co-payments", "EUR", COPAY_LINES),
     Metric("net_cost", "flow", "netto kosten (uitgaven min inkomsten en eigen bijdragen)",
            "net cost (spending less revenue and co-payments)", "EUR"),
     # derived over every member (not in monthly_indicators; yearly() adds them); a ratio over no
@@ -394,8 +396,8 @@ def monthly_indicators(tallies: Tallies, ledger: Ledger) -> dict[str, np.ndarray
     for d, name in enumerate(DOMAINS):
         out[f"spending_frontline.{name}"] = ledger.frontline[:, d]
     out["spending.total"] = ledger.spending.sum(axis=1)
-    for i, line in enumerate(BUDGET_LINES):
-        out[f"copayments.{line}"] = ledger.copayments[:, i]
+    for line in COPAY_LINES:
+        out[f"copayments.{line}"] = ledger.copayments[:, LINE[line]]
     out["revenue.copayments"] = ledger.copayments.sum(axis=1)
     out["revenue.total"] = ledger.revenue.sum(axis=1) + out["revenue.copayments"]
     out["net_cost"] = out["spending.total"] - out["revenue.total"]

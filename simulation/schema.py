@@ -158,6 +158,7 @@ HEAVY_PRODUCT = np.array(
     dtype=np.int64,
 )
 WMO_COPAY_PRODUCTS: tuple[str, ...] = ("wmo_hbh", "wmo_begeleiding", "wmo_hulpmiddelen")
+COPAY_LINES: tuple[str, ...] = tuple(dict.fromkeys(p.line for p in PRODUCTS if p.name in WMO_COPAY_PRODUCTS))  # lines with co-payments
 # The products CBS counts as jeugdhulp (Jeugdwet help that is not a protection measure): ambulant and
 # residential youth care, and ambulant help in the safety domain (paid from the youth ambulant line).
 JEUGDHULP: tuple[str, ...] = ("jeugd_ambulant", "jeugd_verblijf", "veiligheid_ambulant", "jeugd_wijkteam")
